@@ -1,0 +1,82 @@
+/**
+ * Builds the central API: one Fastify instance, one plugin per concern, both facades over the
+ * same services. `buildApp` is what tests, the benchmark and `main.ts` start.
+ */
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { randomUUID } from 'node:crypto';
+import { API_V1, ONCALL_V1 } from '../src-shared/api-paths';
+import type { Config } from './config';
+import type { Db } from './db/connection';
+import { ChangeNotifier, type ServerContext } from './domain/server-context';
+import { createRateLimiter, registerAuth } from './http/auth';
+import { registerErrorHandling } from './http/error-handler';
+import { registerRoutes } from './routes';
+
+export interface AppOptions {
+  db: Db;
+  config: Config;
+  now?: () => Date;
+  logger?: boolean;
+}
+
+export interface App {
+  app: FastifyInstance;
+  ctx: ServerContext;
+}
+
+export async function buildApp(options: AppOptions): Promise<App> {
+  const ctx: ServerContext = {
+    db: options.db,
+    config: options.config,
+    now: options.now ?? (() => new Date()),
+    notifier: new ChangeNotifier(),
+  };
+  const app = Fastify({
+    logger: options.logger === false ? false : { level: options.config.LOG_LEVEL },
+    bodyLimit: options.config.BODY_LIMIT_BYTES,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+    },
+    routerOptions: { maxParamLength: 200 },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('X-Request-Id', request.id);
+  });
+
+  registerErrorHandling(app);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'OnCall Desk central API',
+        version: '1.0.0',
+        description: `Seed 000 (Call Center & Task API) under ${API_V1}, seed 003 (OnCall Module API) under ${ONCALL_V1}.`,
+      },
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer' },
+          apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+        },
+      },
+      security: [{ bearerAuth: [] }, { apiKey: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  registerAuth(app, ctx, createRateLimiter(options.config));
+  await registerRoutes(app, ctx);
+
+  app.get('/docs/json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+  app.get('/health', { config: { public: true }, schema: { hide: true } }, async () => ({ status: 'ok' }));
+  return { app, ctx };
+}

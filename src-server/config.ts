@@ -1,0 +1,33 @@
+/** Server configuration from the environment, validated once at start. */
+import { z } from 'zod';
+
+const Env = z.object({
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  DATABASE_URL: z.string().default('./data/oncall.sqlite'),
+  DEMO_SEED: z.enum(['0', '1']).default('1'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(1).default(3600),
+  REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(1).default(30 * 24 * 3600),
+  API_KEY_DEFAULT_TTL_DAYS: z.coerce.number().int().min(1).default(365),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1000),
+  RATE_LIMIT_PER_HOUR: z.coerce.number().int().min(1).default(10_000),
+  RATE_LIMIT_PER_DAY: z.coerce.number().int().min(1).default(100_000),
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(30).default(10),
+  WEBHOOK_BACKOFF_BASE_MS: z.coerce.number().int().min(1).default(2000),
+  WEBHOOK_BACKOFF_MAX_MS: z.coerce.number().int().min(1).default(3_600_000),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(1).default(10_000),
+  WEBHOOK_POLL_MS: z.coerce.number().int().min(10).default(1000),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+});
+
+export type Config = z.infer<typeof Env>;
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new Error(`invalid configuration:\n${lines}`);
+  }
+  return parsed.data;
+}

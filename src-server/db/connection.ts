@@ -1,0 +1,54 @@
+/**
+ * Opens the API's store. `DATABASE_URL` is `sqlite:<path>` / a plain path (the embedded default)
+ * or, later, `postgres://...` behind the same Kysely interface.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
+import type { Database } from './schema';
+import * as m001 from './migrations/001_initial';
+
+const MIGRATIONS: Record<string, Migration> = {
+  '001_initial': m001,
+};
+
+class StaticMigrations implements MigrationProvider {
+  async getMigrations() {
+    return MIGRATIONS;
+  }
+}
+
+export type Db = Kysely<Database>;
+
+export function sqlitePathFrom(url: string): string {
+  if (url.startsWith('sqlite://')) return url.slice('sqlite://'.length);
+  if (url.startsWith('sqlite:')) return url.slice('sqlite:'.length);
+  if (url.startsWith('file:')) return url.slice('file:'.length);
+  return url;
+}
+
+export async function openDatabase(url: string): Promise<Db> {
+  if (/^postgres(ql)?:/.test(url)) {
+    throw new Error('PostgreSQL is not wired yet: use a SQLite path for DATABASE_URL');
+  }
+  const path = sqlitePathFrom(url);
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new SQLite(path);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  await migrate(db);
+  return db;
+}
+
+export async function migrate(db: Kysely<unknown> | Db): Promise<void> {
+  const migrator = new Migrator({ db: db as Kysely<unknown>, provider: new StaticMigrations() });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
+  }
+}

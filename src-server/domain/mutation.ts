@@ -1,0 +1,149 @@
+/**
+ * The one write path. A service changes rows inside `mutate`, and records each change; the
+ * recording writes the audit entry (who, how, before/after), the sync change-log row and the
+ * webhook deliveries in the same transaction, then notifies listeners after commit.
+ */
+import type { Transaction } from 'kysely';
+import { v7 as uuidv7 } from 'uuid';
+import type { WebhookEvent } from '../../src-shared/domain/enums';
+import type { AuditAction } from '../../src-shared/schemas/audit';
+import type { Database } from '../db/schema';
+import type { Actor } from './actor';
+import type { CommittedChange, ServerContext } from './server-context';
+
+export interface WebhookEmit {
+  event: WebhookEvent;
+  type: string;
+  id: string;
+  attributes: Record<string, unknown>;
+}
+
+export interface ChangeRecord {
+  entity: string;
+  entityId: string;
+  action: AuditAction;
+  before?: object | null;
+  after?: object | null;
+  /** Whether the sync change log gets a row: the entities the desktop client mirrors. */
+  sync?: boolean;
+  webhooks?: WebhookEmit[];
+}
+
+/** Fields whose values never belong in an audit entry. */
+const REDACTED = new Set(['password_hash', 'key_hash', 'secret', 'access_hash', 'refresh_hash']);
+
+export function diffFields(before: object | null | undefined, after: object | null | undefined) {
+  const changes: Record<string, { before: unknown; after: unknown }> = {};
+  const b = (before ?? {}) as Record<string, unknown>;
+  const a = (after ?? {}) as Record<string, unknown>;
+  for (const key of new Set([...Object.keys(b), ...Object.keys(a)])) {
+    if (key === 'updated_at' || key === 'version') continue;
+    if (JSON.stringify(b[key]) === JSON.stringify(a[key])) continue;
+    changes[key] = REDACTED.has(key)
+      ? { before: '[redacted]', after: '[redacted]' }
+      : { before: b[key] ?? null, after: a[key] ?? null };
+  }
+  return changes;
+}
+
+export class Mutation {
+  readonly committed: CommittedChange[] = [];
+  webhooksQueued = false;
+
+  constructor(
+    readonly trx: Transaction<Database>,
+    readonly actor: Actor,
+    readonly now: string,
+  ) {}
+
+  async record(change: ChangeRecord): Promise<void> {
+    const { trx, actor, now } = this;
+    await trx
+      .insertInto('audit_log')
+      .values({
+        organization_id: actor.organizationId,
+        actor_type: actor.type,
+        actor_id: actor.id,
+        auth_method: actor.authMethod,
+        action: change.action,
+        entity: change.entity,
+        entity_id: change.entityId,
+        changes: JSON.stringify(diffFields(change.before, change.after)),
+        request_id: actor.requestId,
+        ip: actor.ip,
+        created_at: now,
+      })
+      .execute();
+
+    if (change.sync) {
+      const row = await trx
+        .insertInto('changes')
+        .values({
+          organization_id: actor.organizationId,
+          entity: change.entity,
+          entity_id: change.entityId,
+          op: change.action === 'delete' ? 'delete' : 'upsert',
+          created_at: now,
+        })
+        .returning('seq')
+        .executeTakeFirstOrThrow();
+      this.committed.push({
+        organizationId: actor.organizationId,
+        seq: Number(row.seq),
+        entity: change.entity,
+        entityId: change.entityId,
+      });
+    }
+
+    for (const emit of change.webhooks ?? []) {
+      await this.queueWebhook(emit);
+    }
+  }
+
+  private async queueWebhook(emit: WebhookEmit): Promise<void> {
+    const hooks = await this.trx
+      .selectFrom('webhooks')
+      .select(['id', 'events'])
+      .where('organization_id', '=', this.actor.organizationId)
+      .where('active', '=', 1)
+      .where('deleted_at', 'is', null)
+      .execute();
+    const payload = JSON.stringify({
+      event: emit.event,
+      timestamp: this.now,
+      data: { id: emit.id, type: emit.type, attributes: emit.attributes },
+    });
+    for (const hook of hooks) {
+      if (!(JSON.parse(hook.events) as string[]).includes(emit.event)) continue;
+      await this.trx
+        .insertInto('webhook_deliveries')
+        .values({
+          id: uuidv7(),
+          organization_id: this.actor.organizationId,
+          webhook_id: hook.id,
+          event: emit.event,
+          payload,
+          status: 'pending',
+          attempts: 0,
+          next_attempt_at: this.now,
+          last_status_code: null,
+          last_error: null,
+          created_at: this.now,
+          delivered_at: null,
+        })
+        .execute();
+      this.webhooksQueued = true;
+    }
+  }
+}
+
+export async function mutate<T>(ctx: ServerContext, actor: Actor, fn: (m: Mutation) => Promise<T>): Promise<T> {
+  let mutation!: Mutation;
+  const result = await ctx.db.transaction().execute(async (trx) => {
+    mutation = new Mutation(trx, actor, ctx.now().toISOString());
+    return fn(mutation);
+  });
+  if (mutation.committed.length) ctx.notifier.emit('committed', mutation.committed);
+  if (mutation.webhooksQueued) ctx.notifier.emit('webhooksQueued');
+  return result;
+}

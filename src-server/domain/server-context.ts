@@ -1,0 +1,24 @@
+/** What every service needs: the store, the configuration, a clock and the change notifier. */
+import { EventEmitter } from 'node:events';
+import type { Config } from '../config';
+import type { Db } from '../db/connection';
+
+export interface CommittedChange {
+  organizationId: string;
+  seq: number;
+  entity: string;
+  entityId: string;
+}
+
+/**
+ * Fired after a transaction commits: sync pokes and the webhook dispatcher listen here,
+ * so nobody is ever told about a change that was rolled back.
+ */
+export class ChangeNotifier extends EventEmitter<{ committed: [CommittedChange[]]; webhooksQueued: [] }> {}
+
+export interface ServerContext {
+  db: Db;
+  config: Config;
+  now: () => Date;
+  notifier: ChangeNotifier;
+}

@@ -1,0 +1,155 @@
+/** Sign-in, token refresh and credential resolution (Bearer tokens and API keys). */
+import { v7 as uuidv7 } from 'uuid';
+import type { Role } from '../../src-shared/domain/enums';
+import type { LoginRequest, TokenResponse } from '../../src-shared/schemas/auth';
+import { ApiError } from '../http/api-error';
+import { DUMMY_PASSWORD_HASH, randomToken, sha256, verifyPassword } from '../http/secrets';
+import type { Actor } from './actor';
+import { mutate } from './mutation';
+import type { ServerContext } from './server-context';
+import type { UserRow } from '../db/schema';
+
+export interface RequestMeta {
+  requestId: string | null;
+  ip: string | null;
+  /** "METHOD /path", kept in the audit entry of an API key use */
+  route?: string;
+}
+
+function userActor(user: UserRow, authMethod: Actor['authMethod'], { requestId, ip }: RequestMeta): Actor {
+  return {
+    type: 'user',
+    id: user.id,
+    userId: user.id,
+    organizationId: user.organization_id,
+    role: user.role as Role,
+    name: user.name,
+    authMethod,
+    requestId,
+    ip,
+  };
+}
+
+async function issueTokens(ctx: ServerContext, user: UserRow, actor: Actor, action: 'login' | 'refresh') {
+  const access = randomToken('oca');
+  const refresh = randomToken('ocr');
+  const now = ctx.now();
+  const { ACCESS_TOKEN_TTL_SECONDS: accessTtl, REFRESH_TOKEN_TTL_SECONDS: refreshTtl } = ctx.config;
+  const sessionId = uuidv7();
+  await mutate(ctx, actor, async (m) => {
+    await m.trx
+      .insertInto('sessions')
+      .values({
+        id: sessionId,
+        user_id: user.id,
+        organization_id: user.organization_id,
+        access_hash: sha256(access),
+        refresh_hash: sha256(refresh),
+        access_expires_at: new Date(now.getTime() + accessTtl * 1000).toISOString(),
+        refresh_expires_at: new Date(now.getTime() + refreshTtl * 1000).toISOString(),
+        revoked_at: null,
+        created_at: m.now,
+      })
+      .execute();
+    await m.record({ entity: 'session', entityId: sessionId, action });
+  });
+  const response: TokenResponse = {
+    access_token: access,
+    token_type: 'bearer',
+    expires_in: accessTtl,
+    refresh_token: refresh,
+    refresh_expires_in: refreshTtl,
+    user: { id: user.id, organization_id: user.organization_id, role: user.role as Role, name: user.name, email: user.email },
+  };
+  return response;
+}
+
+export async function login(ctx: ServerContext, body: LoginRequest, meta: RequestMeta): Promise<TokenResponse> {
+  const user = await ctx.db
+    .selectFrom('users')
+    .selectAll()
+    .where('email', '=', body.email.toLowerCase())
+    .executeTakeFirst();
+  const ok = await verifyPassword(body.password, user?.password_hash ?? DUMMY_PASSWORD_HASH);
+  if (!user || !ok || !user.active) {
+    if (user) {
+      await mutate(ctx, userActor(user, 'password', meta), (m) =>
+        m.record({ entity: 'user', entityId: user.id, action: 'login_failed' }),
+      );
+    }
+    throw new ApiError('UNAUTHORIZED', 'email or password is incorrect');
+  }
+  return issueTokens(ctx, user, userActor(user, 'password', meta), 'login');
+}
+
+/** Rotates the pair: the old refresh token stops working, so a stolen one is only good once. */
+export async function refresh(ctx: ServerContext, refreshToken: string, meta: RequestMeta): Promise<TokenResponse> {
+  const nowIso = ctx.now().toISOString();
+  const session = await ctx.db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('refresh_hash', '=', sha256(refreshToken))
+    .executeTakeFirst();
+  if (!session || session.revoked_at || session.refresh_expires_at <= nowIso) {
+    throw new ApiError('UNAUTHORIZED', 'refresh token is invalid or expired');
+  }
+  const user = await ctx.db.selectFrom('users').selectAll().where('id', '=', session.user_id).executeTakeFirst();
+  if (!user || !user.active) throw new ApiError('UNAUTHORIZED', 'user is disabled');
+  await ctx.db.updateTable('sessions').set({ revoked_at: nowIso }).where('id', '=', session.id).execute();
+  return issueTokens(ctx, user, userActor(user, 'refresh_token', meta), 'refresh');
+}
+
+export async function logout(ctx: ServerContext, actor: Actor, accessToken: string): Promise<void> {
+  await mutate(ctx, actor, async (m) => {
+    const session = await m.trx
+      .updateTable('sessions')
+      .set({ revoked_at: m.now })
+      .where('access_hash', '=', sha256(accessToken))
+      .returning('id')
+      .executeTakeFirst();
+    if (session) await m.record({ entity: 'session', entityId: session.id, action: 'logout' });
+  });
+}
+
+export async function actorFromAccessToken(ctx: ServerContext, token: string, meta: RequestMeta): Promise<Actor> {
+  const row = await ctx.db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .selectAll('users')
+    .select(['sessions.access_expires_at', 'sessions.revoked_at'])
+    .where('sessions.access_hash', '=', sha256(token))
+    .executeTakeFirst();
+  if (!row || row.revoked_at || !row.active) throw new ApiError('UNAUTHORIZED', 'invalid access token');
+  if (row.access_expires_at <= ctx.now().toISOString()) {
+    throw new ApiError('TOKEN_EXPIRED', 'access token expired: refresh it with POST /api/v1/auth/refresh');
+  }
+  return userActor(row, 'token', meta);
+}
+
+export async function actorFromApiKey(ctx: ServerContext, key: string, meta: RequestMeta): Promise<Actor> {
+  const nowIso = ctx.now().toISOString();
+  const row = await ctx.db.selectFrom('api_keys').selectAll().where('key_hash', '=', sha256(key)).executeTakeFirst();
+  if (!row || row.revoked_at) throw new ApiError('UNAUTHORIZED', 'invalid API key');
+  if (row.expires_at <= nowIso) throw new ApiError('UNAUTHORIZED', 'API key expired');
+  const actor: Actor = {
+    type: 'api_key',
+    id: row.id,
+    userId: null,
+    organizationId: row.organization_id,
+    role: row.role as Role,
+    name: row.name,
+    authMethod: 'api_key',
+    requestId: meta.requestId,
+    ip: meta.ip,
+  };
+  await mutate(ctx, actor, async (m) => {
+    await m.trx.updateTable('api_keys').set({ last_used_at: m.now }).where('id', '=', row.id).execute();
+    await m.record({
+      entity: 'api_key',
+      entityId: row.id,
+      action: 'key_use',
+      after: meta.route ? { request: meta.route } : null,
+    });
+  });
+  return actor;
+}

@@ -1,0 +1,93 @@
+/**
+ * Resolves the credential (Bearer token or X-API-Key), applies the per-credential rate limits
+ * and refuses protected routes without a valid credential. Runs on every request, before
+ * validation, so even a malformed request is counted and answered in the error format.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../config';
+import type { Actor } from '../domain/actor';
+import { actorFromAccessToken, actorFromApiKey } from '../domain/sessions';
+import type { ServerContext } from '../domain/server-context';
+import { ApiError } from './api-error';
+import { RateLimiter } from './rate-limit';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: Actor | null;
+  }
+  interface FastifyContextConfig {
+    /** Routes that need no credential (sign-in, refresh, the OpenAPI document). */
+    public?: boolean;
+  }
+}
+
+export function requestMeta(request: FastifyRequest) {
+  return { requestId: request.id, ip: request.ip, route: `${request.method} ${request.url.split('?')[0]}` };
+}
+
+/** The signed-in actor; routes marked public must not call this. */
+export function actorOf(request: FastifyRequest): Actor {
+  if (!request.actor) throw new ApiError('UNAUTHORIZED', 'authentication required');
+  return request.actor;
+}
+
+export function bearerToken(request: FastifyRequest): string | null {
+  const header = request.headers.authorization;
+  if (typeof header !== 'string') return null;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match ? match[1]! : null;
+}
+
+export function createRateLimiter(config: Config): RateLimiter {
+  return new RateLimiter([
+    { limit: config.RATE_LIMIT_PER_MINUTE, windowMs: 60_000 },
+    { limit: config.RATE_LIMIT_PER_HOUR, windowMs: 3_600_000 },
+    { limit: config.RATE_LIMIT_PER_DAY, windowMs: 86_400_000 },
+  ]);
+}
+
+function setRateHeaders(reply: FastifyReply, d: ReturnType<RateLimiter['hit']>) {
+  reply.header('X-RateLimit-Limit', d.limit);
+  reply.header('X-RateLimit-Remaining', d.remaining);
+  reply.header('X-RateLimit-Reset', d.reset);
+}
+
+export function registerAuth(app: FastifyInstance, ctx: ServerContext, limiter: RateLimiter): void {
+  app.decorateRequest('actor', null);
+
+  app.addHook('onRequest', async (request, reply) => {
+    const meta = requestMeta(request);
+    const token = bearerToken(request);
+    const apiKey = request.headers['x-api-key'];
+    let authError: ApiError | null = null;
+    try {
+      if (typeof apiKey === 'string' && apiKey.length > 0) {
+        request.actor = await actorFromApiKey(ctx, apiKey.slice(0, 256), meta);
+      } else if (token) {
+        request.actor = await actorFromAccessToken(ctx, token.slice(0, 256), meta);
+      } else if (request.headers.authorization !== undefined) {
+        authError = new ApiError('UNAUTHORIZED', 'Authorization header must be "Bearer <token>"');
+      }
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      authError = err;
+    }
+
+    // Unauthenticated traffic is limited per address, which also slows password guessing.
+    const key = request.actor ? `${request.actor.type}:${request.actor.id}` : `ip:${request.ip}`;
+    const decision = limiter.hit(key);
+    setRateHeaders(reply, decision);
+    if (!decision.allowed) {
+      reply.header('Retry-After', decision.retryAfterSeconds);
+      throw new ApiError('RATE_LIMITED', 'rate limit exceeded', {
+        limit: decision.limit,
+        retry_after_seconds: decision.retryAfterSeconds,
+      });
+    }
+
+    if (authError) throw authError;
+    if (!request.actor && !request.routeOptions.config?.public && request.routeOptions.url) {
+      throw new ApiError('UNAUTHORIZED', 'authentication required: send "Authorization: Bearer <token>" or "X-API-Key"');
+    }
+  });
+}

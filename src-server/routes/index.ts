@@ -1,0 +1,11 @@
+/** Every route plugin, mounted under its facade's prefix. */
+import type { FastifyInstance } from 'fastify';
+import { API_V1 } from '../../src-shared/api-paths';
+import type { ServerContext } from '../domain/server-context';
+import { v1CallRoutes } from './v1/calls';
+import { v1AuthRoutes } from './v1/auth';
+
+export async function registerRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
+  await app.register(v1AuthRoutes(ctx), { prefix: API_V1 });
+  await app.register(v1CallRoutes(ctx), { prefix: API_V1 });
+}

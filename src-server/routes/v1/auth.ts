@@ -1,0 +1,39 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { LoginRequest, RefreshRequest, TokenResponse } from '../../../src-shared/schemas/auth';
+import { login, logout, refresh } from '../../domain/sessions';
+import type { ServerContext } from '../../domain/server-context';
+import { actorOf, bearerToken, requestMeta } from '../../http/auth';
+import { ApiError } from '../../http/api-error';
+
+export function v1AuthRoutes(ctx: ServerContext): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.post(
+      '/auth/login',
+      {
+        config: { public: true },
+        schema: { tags: ['auth'], summary: 'Sign in with email and password', security: [], body: LoginRequest, response: { 200: TokenResponse } },
+      },
+      async (req) => login(ctx, req.body, requestMeta(req)),
+    );
+
+    app.post(
+      '/auth/refresh',
+      {
+        config: { public: true },
+        schema: { tags: ['auth'], summary: 'Exchange a refresh token for a new token pair', security: [], body: RefreshRequest, response: { 200: TokenResponse } },
+      },
+      async (req) => refresh(ctx, req.body.refresh_token, requestMeta(req)),
+    );
+
+    app.post(
+      '/auth/logout',
+      { schema: { tags: ['auth'], summary: 'Revoke the access token used for this request' } },
+      async (req, reply) => {
+        const token = bearerToken(req);
+        if (!token) throw new ApiError('BAD_REQUEST', 'logout needs the Bearer token to revoke');
+        await logout(ctx, actorOf(req), token);
+        return reply.status(204).send();
+      },
+    );
+  };
+}

@@ -1,0 +1,14 @@
+/** Phone numbers are stored and compared in E.164, parsed with the organization's default country. */
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/min';
+
+export const DEFAULT_COUNTRY: CountryCode = 'GB';
+
+/** Returns the E.164 form, or null when the text is not a possible phone number. */
+export function toE164(text: string, defaultCountry: string = DEFAULT_COUNTRY): string | null {
+  const parsed = parsePhoneNumberFromString(text.trim(), defaultCountry as CountryCode);
+  if (!parsed || !parsed.isPossible()) return null;
+  return parsed.number;
+}
+
+/** Loose shape check used by schemas before the organization's country is known. */
+export const PHONE_TEXT = /^\+?[0-9 ()./-]{3,32}$/;

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { Id, PageQuery, Timestamp } from './common';
+
+export const AUDIT_ACTIONS = ['create', 'update', 'delete', 'login', 'login_failed', 'logout', 'refresh', 'key_use', 'revoke'] as const;
+export const AuditAction = z.enum(AUDIT_ACTIONS);
+export type AuditAction = z.infer<typeof AuditAction>;
+
+export const ActorType = z.enum(['user', 'api_key', 'system']);
+export type ActorType = z.infer<typeof ActorType>;
+export const AuthMethod = z.enum(['token', 'api_key', 'password', 'refresh_token', 'system']);
+export type AuthMethod = z.infer<typeof AuthMethod>;
+
+/** `changes` maps each changed field to its value before and after. */
+export const AuditEntry = z.object({
+  id: z.number().int(),
+  organization_id: Id,
+  actor_type: ActorType,
+  actor_id: z.string().nullable(),
+  auth_method: AuthMethod,
+  action: AuditAction,
+  entity: z.string(),
+  entity_id: z.string().nullable(),
+  changes: z.record(z.string(), z.object({ before: z.unknown(), after: z.unknown() })),
+  request_id: z.string().nullable(),
+  ip: z.string().nullable(),
+  created_at: Timestamp,
+});
+export type AuditEntry = z.infer<typeof AuditEntry>;
+
+export const AuditListQuery = PageQuery.extend({
+  entity: z.string().max(40).optional(),
+  entity_id: z.string().max(64).optional(),
+  actor_id: z.string().max(64).optional(),
+  action: AuditAction.optional(),
+  from: Timestamp.optional(),
+  to: Timestamp.optional(),
+});
+export type AuditListQuery = z.infer<typeof AuditListQuery>;

@@ -1,0 +1,35 @@
+/** Building blocks reused by every resource schema. */
+import { z } from 'zod';
+
+export const Id = z.uuid();
+export const Timestamp = z.iso.datetime({ offset: true });
+export const Metadata = z.record(z.string().max(64), z.unknown()).default({});
+export type Metadata = z.infer<typeof Metadata>;
+
+export const MAX_PAGE_LIMIT = 200;
+export const DEFAULT_PAGE_LIMIT = 50;
+
+export const PageQuery = z.object({
+  page: z.coerce.number().int().min(1).max(1_000_000).default(1),
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_LIMIT).default(DEFAULT_PAGE_LIMIT),
+});
+export type PageQuery = z.infer<typeof PageQuery>;
+
+/** Every list endpoint answers with this envelope (keys are identical in both facades). */
+export function pageOf<T extends z.ZodType>(item: T) {
+  return z.object({
+    items: z.array(item),
+    page: z.number().int(),
+    limit: z.number().int(),
+    total: z.number().int(),
+  });
+}
+export interface Page<T> {
+  items: T[];
+  page: number;
+  limit: number;
+  total: number;
+}
+
+/** Query-string booleans arrive as text. */
+export const QueryBoolean = z.enum(['true', 'false']).transform((v) => v === 'true');

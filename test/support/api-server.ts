@@ -1,0 +1,110 @@
+/**
+ * Starts the real central API as its own process (`tsx src-server/main.ts`) on a free loopback
+ * port with a temporary SQLite file, seeded with two organizations: `demo.test` and `other.test`
+ * (four users each: admin@, supervisor@, agent1@, agent2@, password `demo-password`).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { openDatabase } from '../../src-server/db/connection';
+import { seedDemo } from '../../src-server/seed/demo';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const PASSWORD = 'demo-password';
+
+export interface ApiServer {
+  url: string;
+  port: number;
+  dbPath: string;
+  dataDir: string;
+  orgs: { demo: string; other: string };
+  process: ChildProcess;
+  /** the server's stdout/stderr so far (pino JSON lines) */
+  logs: string[];
+  stop(signal?: NodeJS.Signals): Promise<void>;
+  /** Starts it again on the same port and database (a restart). */
+  restart(): Promise<void>;
+}
+
+export interface StartOptions {
+  env?: Record<string, string>;
+  /** reuse a database file (for restarts across servers) */
+  dbPath?: string;
+  port?: number;
+}
+
+export async function seedTestDatabase(dbPath: string) {
+  const db = await openDatabase(dbPath);
+  const demo = await seedDemo(db, { domain: 'demo.test' });
+  const other = await seedDemo(db, { domain: 'other.test', name: 'Other Clinic' });
+  await db.destroy();
+  return { demo: demo.organizationId, other: other.organizationId };
+}
+
+function spawnServer(dbPath: string, port: number, env: Record<string, string>, logs: string[]) {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src-server/main.ts')], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DATABASE_URL: dbPath,
+      DEMO_SEED: '0',
+      LOG_LEVEL: 'info',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const listening = new Promise<number>((resolvePort, reject) => {
+    const onLine = (line: string) => {
+      logs.push(line);
+      const m = /listening at http:\/\/127\.0\.0\.1:(\d+)/.exec(line);
+      if (m) resolvePort(Number(m[1]));
+    };
+    createInterface({ input: child.stdout! }).on('line', onLine);
+    createInterface({ input: child.stderr! }).on('line', onLine);
+    child.once('exit', (code) => reject(new Error(`API exited with ${code} before listening:\n${logs.join('\n')}`)));
+    setTimeout(() => reject(new Error(`API did not start in 20 s:\n${logs.join('\n')}`)), 20_000).unref();
+  });
+  return { child, listening };
+}
+
+export async function startApiServer(options: StartOptions = {}): Promise<ApiServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'oncall-api-'));
+  const dbPath = options.dbPath ?? join(dataDir, 'api.sqlite');
+  const orgs = options.dbPath ? { demo: '', other: '' } : await seedTestDatabase(dbPath);
+  const logs: string[] = [];
+  let { child, listening } = spawnServer(dbPath, options.port ?? 0, options.env ?? {}, logs);
+  const port = await listening;
+
+  const server: ApiServer = {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    dbPath,
+    dataDir,
+    orgs,
+    process: child,
+    logs,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill(signal);
+      await exited;
+    },
+    async restart() {
+      await server.stop();
+      ({ child, listening } = spawnServer(dbPath, port, options.env ?? {}, logs));
+      server.process = child;
+      await listening;
+    },
+  };
+  return server;
+}
+
+export async function stopAndClean(server: ApiServer | undefined): Promise<void> {
+  if (!server) return;
+  await server.stop();
+  rmSync(server.dataDir, { recursive: true, force: true });
+}

@@ -14,3 +14,5 @@ export * from './schemas/audit';
 export * from './schemas/webhooks';
 export * from './schemas/oncall';
 export * from './api-paths';
+export * from './schemas/sync';
+export * from './ipc/contract';

@@ -1,0 +1,98 @@
+/**
+ * The sync protocol between the desktop client and the central API (docs/sync-protocol.md).
+ * Mutators are small named operations with typed arguments, the same names on client and
+ * server (Replicache-style): a signature change gets a new name, never a silent reinterpretation.
+ */
+import { z } from 'zod';
+import { CallCreate, CallRead, CallUpdate } from './calls';
+import { Id, Timestamp } from './common';
+import { ErrorBody } from './errors';
+import { Schedule } from './oncall';
+import { PatientCreate, PatientRead, PatientUpdate } from './patients';
+import { TaskCreate, TaskRead, TaskUpdate } from './tasks';
+import { UserRead } from './users';
+
+export const SYNC_SCHEMA_VERSION = 1;
+export const MAX_PUSH_BATCH = 500;
+export const DEFAULT_PULL_LIMIT = 500;
+export const MAX_PULL_LIMIT = 2000;
+
+/** `id` is the entity's client-generated UUIDv7. Update args carry only the fields that changed. */
+export const MUTATORS = {
+  'call.create': CallCreate.extend({ id: Id, started_at: Timestamp.optional() }),
+  'call.update': CallUpdate.and(z.object({ id: Id, at: Timestamp.optional() })),
+  'task.create': TaskCreate.extend({ id: Id }),
+  'task.update': TaskUpdate.and(z.object({ id: Id })),
+  'patient.create': PatientCreate.extend({ id: Id }),
+  'patient.update': PatientUpdate.and(z.object({ id: Id })),
+} as const;
+export type MutatorName = keyof typeof MUTATORS;
+export const MUTATOR_NAMES = Object.keys(MUTATORS) as MutatorName[];
+export type MutatorArgs<N extends MutatorName> = z.infer<(typeof MUTATORS)[N]>;
+
+export const PushMutation = z.object({
+  seq: z.number().int().min(1),
+  id: Id,
+  name: z.enum(MUTATOR_NAMES as [MutatorName, ...MutatorName[]]),
+  /** validated per mutator on the server, so one bad mutation is rejected alone */
+  args: z.record(z.string(), z.unknown()),
+});
+export type PushMutation = z.infer<typeof PushMutation>;
+
+export const PushRequest = z.object({
+  client_id: Id,
+  schema_version: z.number().int().min(1),
+  mutations: z.array(PushMutation).max(MAX_PUSH_BATCH),
+});
+export type PushRequest = z.infer<typeof PushRequest>;
+
+export const MUTATION_STATUSES = ['applied', 'duplicate', 'rejected'] as const;
+export const PushResult = z.object({
+  seq: z.number().int(),
+  status: z.enum(MUTATION_STATUSES),
+  error: ErrorBody.shape.error.optional(),
+});
+export type PushResult = z.infer<typeof PushResult>;
+
+export const PushResponse = z.object({
+  last_mutation_seq: z.number().int(),
+  results: z.array(PushResult),
+});
+export type PushResponse = z.infer<typeof PushResponse>;
+
+export const PullQuery = z.object({
+  client_id: Id,
+  cursor: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(MAX_PULL_LIMIT).default(DEFAULT_PULL_LIMIT),
+});
+export type PullQuery = z.infer<typeof PullQuery>;
+
+export const SYNC_ENTITIES = ['call', 'task', 'patient', 'user', 'schedule'] as const;
+export type SyncEntity = (typeof SYNC_ENTITIES)[number];
+
+const upsert = <E extends SyncEntity, T extends z.ZodType>(entity: E, data: T) =>
+  z.object({ entity: z.literal(entity), id: Id, op: z.literal('upsert'), data, seq: z.number().int() });
+
+export const Change = z.union([
+  upsert('call', CallRead),
+  upsert('task', TaskRead),
+  upsert('patient', PatientRead),
+  upsert('user', UserRead),
+  upsert('schedule', Schedule),
+  z.object({ entity: z.enum(SYNC_ENTITIES), id: Id, op: z.literal('delete'), data: z.null(), seq: z.number().int() }),
+]);
+export type Change = z.infer<typeof Change>;
+
+export const PullResponse = z.object({
+  changes: z.array(Change),
+  /** pass back as `cursor` next time; never moves backwards */
+  cursor: z.number().int(),
+  /** the last mutation seq of this client the server has processed */
+  last_mutation_seq: z.number().int(),
+  has_more: z.boolean(),
+});
+export type PullResponse = z.infer<typeof PullResponse>;
+
+/** The SSE stream's one event: `event: poke`, `data: {"cursor": N}`. */
+export const PokeEvent = z.object({ cursor: z.number().int() });
+export type PokeEvent = z.infer<typeof PokeEvent>;

@@ -1,0 +1,27 @@
+/**
+ * What the shells (src-main/electron, src-main/host) get from the core. The core is plain Node:
+ * the shells give it what only they can provide (where data lives, how secrets are kept).
+ */
+import type { CoreEventSource, CoreHandlers } from '../../src-shared/ipc/contract';
+
+/** Keeps credentials: Electron's safeStorage in the app, a 0600 file in the Node host. */
+export interface SecretStore {
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+export interface DesktopCoreOptions {
+  /** the directory holding this desktop's SQLite store */
+  dataDir: string;
+  /** the central API used when the session has none remembered (e.g. API_URL) */
+  defaultApiUrl?: string;
+  secrets: SecretStore;
+  /** injectable for tests of timing; defaults to Date.now */
+  now?: () => number;
+}
+
+export interface DesktopCore extends CoreEventSource {
+  handlers: CoreHandlers;
+  close(): Promise<void>;
+}

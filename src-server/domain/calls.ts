@@ -121,11 +121,13 @@ export async function listCalls(
   ctx: ServerContext,
   actor: Actor,
   query: CallFilters & { page: number; limit: number },
+  /** Seed 000 lists today's calls when no range is given; seed 003's list has no such default. */
+  options: { defaultToToday?: boolean } = {},
 ): Promise<Page<CallRead>> {
   let from = query.from;
   let to = query.to;
   if (query.date) ({ from, to } = dayRange(query.date));
-  if (!from && !to) ({ from, to } = dayRange(ctx.now().toISOString().slice(0, 10)));
+  if (!from && !to && options.defaultToToday !== false) ({ from, to } = dayRange(ctx.now().toISOString().slice(0, 10)));
 
   const conditions = (eb: ExpressionBuilder<Database, 'calls'>) => {
     const c = [eb('calls.organization_id', '=', actor.organizationId)];

@@ -28,3 +28,7 @@ export const Disposition = z.object({
   builtin: z.boolean(),
 });
 export type Disposition = z.infer<typeof Disposition>;
+
+/** What an admin sends to add one of the organization's own codes. */
+export const DispositionCreate = Disposition.omit({ builtin: true });
+export type DispositionCreate = z.infer<typeof DispositionCreate>;

@@ -17,6 +17,12 @@ import {
 import { Id, Metadata, PageQuery, Timestamp } from './common';
 import { PhoneNumberText } from './calls';
 
+/**
+ * PATCH metadata/details: no `.default({})` here, because zod applies a default even under
+ * `.partial()`, which would make `{}` pass the "at least one field" check below.
+ */
+const MetadataPatch = z.record(z.string().max(64), z.unknown());
+
 const updateOf = <T extends z.ZodRawShape>(shape: T) =>
   z
     .object(shape)
@@ -41,7 +47,7 @@ export const OnCallCallUpdate = updateOf({
   region: Region,
   notes: z.string().max(20_000),
   outcome: DispositionCode.nullable(),
-  metadata: Metadata,
+  metadata: MetadataPatch,
 });
 export type OnCallCallUpdate = z.infer<typeof OnCallCallUpdate>;
 
@@ -90,7 +96,7 @@ export const ScheduleUpdate = updateOf({
   status: ScheduleStatus,
   startTime: Timestamp,
   endTime: Timestamp,
-  metadata: Metadata,
+  metadata: MetadataPatch,
 });
 export type ScheduleUpdate = z.infer<typeof ScheduleUpdate>;
 
@@ -130,7 +136,7 @@ export const RecordingUpdate = updateOf({
   url: z.url({ protocol: /^https?$/ }).max(2048),
   duration: z.number().int().min(0).max(86_400),
   status: RecordingStatus,
-  metadata: Metadata,
+  metadata: MetadataPatch,
 });
 export type RecordingUpdate = z.infer<typeof RecordingUpdate>;
 
@@ -172,8 +178,8 @@ export const ComplianceUpdate = updateOf({
   regulatoryBody: z.string().trim().min(1).max(100),
   checkType: z.string().trim().min(1).max(100),
   status: ComplianceStatus,
-  details: Metadata,
-  metadata: Metadata,
+  details: MetadataPatch,
+  metadata: MetadataPatch,
 });
 export type ComplianceUpdate = z.infer<typeof ComplianceUpdate>;
 

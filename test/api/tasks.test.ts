@@ -378,6 +378,45 @@ describe('permissions', () => {
   });
 });
 
+describe('API keys (act with their role, own nothing)', () => {
+  const newKey = async (role: string) => {
+    const res = await http.post(`/api/v1/organizations/${org}/api-keys`, { name: `${role} integration`, role }, admin);
+    expect(res.status, res.text).toBe(201);
+    return { apiKey: res.body.key as string };
+  };
+
+  it('have no "my tasks"', async () => {
+    const res = await http.get('/api/v1/users/me/tasks', await newKey('supervisor'));
+    expect(res.status).toBe(403);
+    expect(errorOf(res).code).toBe('FORBIDDEN');
+  });
+
+  it("an agent-role key sees and creates only unowned tasks, never an agent's", async () => {
+    const key = await newKey('agent');
+    const agentsTask = await createTask({ assignee_id: agent1.user.id });
+    expect((await http.get(task(agentsTask.id), key)).status).toBe(404);
+    expect((await http.post(tasks(), { title: 'For Alex', assignee_id: agent1.user.id }, key)).status).toBe(403);
+
+    const created = await http.post(tasks(), { title: 'From the CRM' }, key);
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ assignee_id: null, created_by: null });
+    const list = await http.get(`${tasks()}?limit=200`, key);
+    expect(ids(list)).toContain(created.body.id);
+    for (const t of list.body.items) expect([t.assignee_id, t.created_by]).toEqual([null, null]);
+  });
+
+  it('a supervisor-role key reassigns like a supervisor, and the audit names the key', async () => {
+    const key = await newKey('supervisor');
+    const t = await createTask({ assignee_id: agent1.user.id });
+    const res = await http.patch(task(t.id), { assignee_id: agent2.user.id }, key);
+    expect(res.status).toBe(200);
+    expect(res.body.assignee_id).toBe(agent2.user.id);
+    const last = auditOf(t.id).at(-1)!;
+    expect(last.auth_method).toBe('api_key');
+    expect(last.changes).toEqual({ assignee_id: { before: agent1.user.id, after: agent2.user.id } });
+  });
+});
+
 describe('organization isolation', () => {
   it("answers 404 on every endpoint for another organization's tasks, and changes nothing", async () => {
     const t = await createTask({ title: 'Demo only', assignee_id: agent1.user.id });

@@ -321,3 +321,18 @@ describe('webhooks', () => {
     expect(sent[1]!.data.attributes).toMatchObject({ status: 'active', metadata: updated.body.metadata });
   });
 });
+
+describe('X-API-Key', () => {
+  it('works for the facade, with the organization taken from the key', async () => {
+    const admin = await http.login('admin@demo.test');
+    const key = await http.post(`/api/v1/organizations/${org}/api-keys`, { name: 'oncall facade test', role: 'supervisor' }, admin);
+    expect(key.status).toBe(201);
+    const apiKey = { apiKey: key.body.key as string };
+    const created = await http.post(CALLS, SEED_CREATE, apiKey);
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ organizationId: org, agentId: null, status: 'pending' });
+    expect((await http.get(`${CALLS}/${created.body.id}`, apiKey)).body).toEqual(created.body);
+    const foreign = await http.post(CALLS, SEED_CREATE, otherAdmin);
+    expect((await http.get(`${CALLS}/${foreign.body.id}`, apiKey)).status).toBe(404);
+  });
+});

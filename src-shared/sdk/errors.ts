@@ -1,0 +1,56 @@
+/** The two failures an SDK caller tells apart: the API answered with an error, or it could not be reached. */
+import type { ErrorObject } from '../schemas/errors';
+
+/** The API answered with seed 003's error format (or a non-JSON error page, mapped to it). */
+export class OnCallApiError extends Error {
+  override readonly name = 'OnCallApiError';
+  readonly status: number;
+  readonly code: string;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(status: number, error: ErrorObject) {
+    super(error.message);
+    this.status = status;
+    this.code = error.code;
+    this.details = error.details;
+  }
+
+  toJSON(): ErrorObject & { status: number } {
+    return { status: this.status, code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}) };
+  }
+}
+
+/** The request never got an HTTP answer: DNS, refused connection, reset, timeout, bad stream. */
+export class OnCallNetworkError extends Error {
+  override readonly name = 'OnCallNetworkError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Reads an error response; anything not in the seed's format still becomes an OnCallApiError. */
+export function apiErrorFrom(status: number, bodyText: string): OnCallApiError {
+  try {
+    const body: unknown = JSON.parse(bodyText);
+    const err = isRecord(body) ? body.error : undefined;
+    if (isRecord(err) && typeof err.code === 'string' && typeof err.message === 'string') {
+      return new OnCallApiError(status, {
+        code: err.code,
+        message: err.message,
+        ...(isRecord(err.details) ? { details: err.details } : {}),
+      });
+    }
+  } catch {
+    // not JSON: a proxy's or load balancer's page
+  }
+  const snippet = bodyText.slice(0, 200).trim();
+  return new OnCallApiError(status, { code: `HTTP_${status}`, message: snippet || `HTTP ${status}` });
+}
+
+/** True for errors worth retrying later as they are: unreachable, 5xx, rate limited. */
+export function isTransient(err: unknown): boolean {
+  if (err instanceof OnCallNetworkError) return true;
+  return err instanceof OnCallApiError && (err.status >= 500 || err.status === 429);
+}

@@ -1,0 +1,59 @@
+/**
+ * The sync poke stream (`text/event-stream`) read with fetch rather than EventSource, because
+ * EventSource cannot send the Bearer header. One call is one connection: it ends when the
+ * server closes the stream or the signal aborts; reconnecting (with backoff) is the caller's
+ * policy, so the desktop core owns it.
+ */
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { PokeEvent } from '../schemas/sync';
+import { OnCallNetworkError } from './errors';
+
+export interface EventsOptions {
+  signal?: AbortSignal;
+  /** called once the server has accepted the stream (the moment to pull what was missed) */
+  onOpen?: () => void;
+}
+
+/** Yields each `poke` of an open event stream; other event types are ignored. */
+export async function* readPokes(res: Response, options: EventsOptions): AsyncGenerator<PokeEvent> {
+  const type = res.headers.get('content-type') ?? '';
+  if (!type.includes('text/event-stream')) {
+    throw new OnCallNetworkError(`expected an event stream, got "${type}"`);
+  }
+  if (!res.body) throw new OnCallNetworkError('the event stream has no body');
+  options.onOpen?.();
+
+  const queue: EventSourceMessage[] = [];
+  const parser = createParser({ onEvent: (message) => queue.push(message) });
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  try {
+    for (;;) {
+      let chunk: Awaited<ReturnType<typeof reader.read>>;
+      try {
+        chunk = await reader.read();
+      } catch (cause) {
+        if (options.signal?.aborted) return;
+        throw new OnCallNetworkError('the event stream broke', { cause });
+      }
+      if (chunk.done) return;
+      parser.feed(chunk.value);
+      while (queue.length) {
+        const message = queue.shift()!;
+        if (message.event !== 'poke') continue;
+        const poke = parsePoke(message.data);
+        if (poke) yield poke;
+      }
+    }
+  } finally {
+    reader.cancel().catch(() => undefined);
+  }
+}
+
+function parsePoke(data: string): PokeEvent | null {
+  try {
+    const parsed = PokeEvent.safeParse(JSON.parse(data));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}

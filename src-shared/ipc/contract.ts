@@ -117,6 +117,8 @@ export const IPC_EVENTS = {
   'data.changed': z.object({ entities: z.array(z.enum(SYNC_ENTITIES)) }),
   /** tasks newly assigned to the signed-in user by someone else (desktop notification) */
   'tasks.assigned': z.object({ tasks: z.array(TaskRead) }),
+  /** the OS opened a tel:/sip: link with this app: the renderer offers to dial the number (sent by the shell) */
+  'phone.dial': z.object({ number: z.string().min(1).max(64) }),
 } as const;
 
 export type IpcMethod = keyof typeof IPC_METHODS;
@@ -141,6 +143,4 @@ export interface RendererBridge extends CoreEventSource {
 export const BridgeError = z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() });
 export type BridgeError = z.infer<typeof BridgeError>;
 
-/** Electron IPC channel names (one constant place, as in Mattermost desktop). */
-export const IPC_INVOKE_CHANNEL = 'oncall:invoke';
-export const IPC_EVENT_CHANNEL = 'oncall:event';
+export { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from './channels';

@@ -69,10 +69,15 @@ function visibleTo(eb: TaskEb, actor: Actor): Expression<SqlBool> {
  * Timestamps are compared and sorted as text, so every stored or compared one is UTC in
  * `toISOString()` form, whatever offset the client sent.
  */
-function toUtc(field: string, value: string): string {
+function toUtc(field: string, value: string, inQuery = false): string {
   const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw new ApiError('VALIDATION_FAILED', 'validation failed', { [field]: 'not a valid date-time' });
-  return new Date(ms).toISOString();
+  const iso = Number.isNaN(ms) ? '' : new Date(ms).toISOString();
+  // An offset can push 9999-12-31 into year 10000, which ISO-8601 text cannot sort or carry.
+  if (!/^\d{4}-/.test(iso)) {
+    const details = { [field]: 'not a valid date-time' };
+    throw inQuery ? new ApiError('BAD_REQUEST', 'invalid query parameters', details) : new ApiError('VALIDATION_FAILED', 'validation failed', details);
+  }
+  return iso;
 }
 
 async function readTask(ctx: ServerContext, id: string): Promise<TaskRead> {
@@ -100,8 +105,8 @@ export async function listTasks(
   query: TaskFilters & { page: number; limit: number },
 ): Promise<Page<TaskRead>> {
   // due_from is inclusive and due_to exclusive, like the calls list's from/to.
-  const dueFrom = query.due_from ? toUtc('due_from', query.due_from) : undefined;
-  const dueTo = query.due_to ? toUtc('due_to', query.due_to) : undefined;
+  const dueFrom = query.due_from ? toUtc('due_from', query.due_from, true) : undefined;
+  const dueTo = query.due_to ? toUtc('due_to', query.due_to, true) : undefined;
   const conditions = (eb: TaskEb) => {
     const c = [visibleTo(eb, actor)];
     if (query.assignee_id) c.push(eb('tasks.assignee_id', '=', query.assignee_id));

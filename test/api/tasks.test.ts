@@ -153,6 +153,12 @@ describe('CRUD', () => {
     const badDate = await http.post(tasks(), { title: 'x', due_date: 'tomorrow' }, supervisor);
     expect(badDate.status).toBe(422);
     expect(errorOf(badDate).details).toHaveProperty('due_date');
+    // valid text, but in UTC it falls in year 10000
+    const tooLate = await http.post(tasks(), { title: 'x', due_date: '9999-12-31T23:00:00-14:00' }, supervisor);
+    expect(tooLate.status).toBe(422);
+    expect(errorOf(tooLate).details).toHaveProperty('due_date');
+    const tooLateFilter = await http.get(`${tasks()}?due_to=9999-12-31T23:00:00-14:00`, supervisor);
+    expect(tooLateFilter.status).toBe(400);
 
     const t = await createTask({});
     const empty = await http.patch(task(t.id), {}, supervisor);

@@ -266,16 +266,15 @@ describe('webhooks and sync', () => {
     expect(sent[1]!.data.attributes).toEqual(updated.body);
   });
 
-  it('writes every change to the sync change log the desktop client pulls', async () => {
+  it('moves the schedule up the sync change log the desktop client pulls, on every change', async () => {
+    const changeOf = (id: string) =>
+      readDb<{ seq: number; entity: string; op: string }>('SELECT seq, entity, op FROM changes WHERE entity_id = ?', id);
     const created = await http.post(SCHEDULES, seedCreate(agent1.user.id), supervisor);
+    const [afterCreate] = changeOf(created.body.id);
+    expect(afterCreate).toMatchObject({ entity: 'schedule', op: 'upsert' });
     await http.patch(`${SCHEDULES}/${created.body.id}`, { status: 'active' }, supervisor);
-    const changes = readDb<{ entity: string; op: string }>(
-      'SELECT entity, op FROM changes WHERE entity_id = ? ORDER BY seq',
-      created.body.id,
-    );
-    expect(changes).toEqual([
-      { entity: 'schedule', op: 'upsert' },
-      { entity: 'schedule', op: 'upsert' },
-    ]);
+    const [afterUpdate] = changeOf(created.body.id);
+    expect(afterUpdate).toMatchObject({ entity: 'schedule', op: 'upsert' });
+    expect(afterUpdate!.seq).toBeGreaterThan(afterCreate!.seq);
   });
 });

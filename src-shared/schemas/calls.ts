@@ -4,7 +4,7 @@ import { CallStatus, CALL_INITIAL_STATUSES } from '../domain/call-status';
 import { CallDirection, Priority, Region } from '../domain/enums';
 import { DispositionCode } from '../domain/dispositions';
 import { PHONE_TEXT } from '../domain/phone';
-import { Id, Metadata, PageQuery, Timestamp } from './common';
+import { Id, Metadata, MetadataPatch, PageQuery, Timestamp } from './common';
 
 export const PhoneNumberText = z.string().regex(PHONE_TEXT, 'not a phone number');
 
@@ -27,7 +27,7 @@ export const CallUpdate = z
     outcome: DispositionCode.nullable(),
     patient_id: Id.nullable(),
     priority: Priority,
-    metadata: Metadata,
+    metadata: MetadataPatch,
   })
   .partial()
   .refine((u) => Object.keys(u).length > 0, { message: 'at least one field is required' });

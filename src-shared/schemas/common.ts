@@ -3,7 +3,12 @@ import { z } from 'zod';
 
 export const Id = z.uuid();
 export const Timestamp = z.iso.datetime({ offset: true });
-export const Metadata = z.record(z.string().max(64), z.unknown()).default({});
+/**
+ * A free-form object as sent in a PATCH. No default here: zod applies defaults even under
+ * `.partial()`, which would let an empty PATCH `{}` pass the "at least one field" check.
+ */
+export const MetadataPatch = z.record(z.string().max(64), z.unknown());
+export const Metadata = MetadataPatch.default({});
 export type Metadata = z.infer<typeof Metadata>;
 
 export const MAX_PAGE_LIMIT = 200;

@@ -14,14 +14,8 @@ import {
   ScheduleStatus,
   ScheduleType,
 } from '../domain/enums';
-import { Id, Metadata, PageQuery, Timestamp } from './common';
+import { Id, Metadata, MetadataPatch, PageQuery, Timestamp } from './common';
 import { PhoneNumberText } from './calls';
-
-/**
- * PATCH metadata/details: no `.default({})` here, because zod applies a default even under
- * `.partial()`, which would make `{}` pass the "at least one field" check below.
- */
-const MetadataPatch = z.record(z.string().max(64), z.unknown());
 
 const updateOf = <T extends z.ZodRawShape>(shape: T) =>
   z

@@ -160,3 +160,12 @@ describe('GET /calls filters', () => {
     expect(patch.status).toBe(404);
   });
 });
+
+describe('PATCH /calls/{id} with nothing to change', () => {
+  it('answers 422 instead of pretending to update', async () => {
+    const created = await http.post(calls(), { direction: 'inbound', phone_number: '+447700900561' }, agent1);
+    const res = await http.patch(`${calls()}/${created.body.id}`, {}, agent1);
+    expect(res.status).toBe(422);
+    expect(errorOf(res).code).toBe('VALIDATION_FAILED');
+  });
+});

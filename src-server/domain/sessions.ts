@@ -95,7 +95,15 @@ export async function refresh(ctx: ServerContext, refreshToken: string, meta: Re
   }
   const user = await ctx.db.selectFrom('users').selectAll().where('id', '=', session.user_id).executeTakeFirst();
   if (!user || !user.active) throw new ApiError('UNAUTHORIZED', 'user is disabled');
-  await ctx.db.updateTable('sessions').set({ revoked_at: nowIso }).where('id', '=', session.id).execute();
+  // Conditional on still being live: of two requests racing with the same refresh token, only
+  // one rotates it; the other is refused instead of minting a second session.
+  const rotated = await ctx.db
+    .updateTable('sessions')
+    .set({ revoked_at: nowIso })
+    .where('id', '=', session.id)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  if (Number(rotated.numUpdatedRows) !== 1) throw new ApiError('UNAUTHORIZED', 'refresh token is invalid or expired');
   return issueTokens(ctx, user, userActor(user, 'refresh_token', meta), 'refresh');
 }
 
@@ -105,6 +113,9 @@ export async function logout(ctx: ServerContext, actor: Actor, accessToken: stri
       .updateTable('sessions')
       .set({ revoked_at: m.now })
       .where('access_hash', '=', sha256(accessToken))
+      // only the caller's own session: a request signed with an API key cannot end a user's
+      .where('user_id', '=', actor.userId ?? '')
+      .where('revoked_at', 'is', null)
       .returning('id')
       .executeTakeFirst();
     if (session) await m.record({ entity: 'session', entityId: session.id, action: 'logout' });

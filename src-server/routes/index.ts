@@ -5,6 +5,9 @@ import type { ServerContext } from '../domain/server-context';
 import { oncallRoutes } from './oncall';
 import { v1CallRoutes } from './v1/calls';
 import { v1AuthRoutes } from './v1/auth';
+import { v1ApiKeyRoutes } from './v1/api-keys';
+import { v1AuditRoutes } from './v1/audit';
+import { v1WebhookRoutes } from './v1/webhooks';
 import { v1TaskRoutes } from './v1/tasks';
 import { v1PatientRoutes } from './v1/patients';
 import { v1UserRoutes } from './v1/users';
@@ -12,6 +15,9 @@ import { v1DispositionRoutes } from './v1/dispositions';
 
 export async function registerRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
   await app.register(v1AuthRoutes(ctx), { prefix: API_V1 });
+  await app.register(v1ApiKeyRoutes(ctx), { prefix: API_V1 });
+  await app.register(v1AuditRoutes(ctx), { prefix: API_V1 });
+  await app.register(v1WebhookRoutes(ctx), { prefix: API_V1 });
   await app.register(v1CallRoutes(ctx), { prefix: API_V1 });
   await app.register(v1TaskRoutes(ctx), { prefix: API_V1 });
   await app.register(v1PatientRoutes(ctx), { prefix: API_V1 });

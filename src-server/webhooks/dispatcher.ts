@@ -14,6 +14,14 @@ export function backoffMs(attempt: number, baseMs: number, maxMs: number): numbe
   return Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
 }
 
+/** fetch() reports every network failure as "TypeError: fetch failed"; the cause says which. */
+function describeFetchError(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const cause = err.cause as { code?: string; message?: string } | undefined;
+  const detail = cause?.code ?? cause?.message;
+  return `${err.name}: ${err.message}${detail ? ` (${detail})` : ''}`;
+}
+
 export interface Dispatcher {
   /** Runs one pass now; resolves when the due deliveries were attempted. */
   tick(): Promise<number>;
@@ -83,7 +91,7 @@ export function startWebhookDispatcher(ctx: ServerContext, log: FastifyBaseLogge
       await res.body?.cancel();
       if (res.status < 200 || res.status >= 300) error = `receiver answered ${res.status}`;
     } catch (err) {
-      error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+      error = describeFetchError(err);
     }
 
     if (!error) {
@@ -122,14 +130,24 @@ export function startWebhookDispatcher(ctx: ServerContext, log: FastifyBaseLogge
       .limit(BATCH)
       .execute();
     const lease = new Date(ctx.now().getTime() + config.WEBHOOK_TIMEOUT_MS + 5_000).toISOString();
-    const done = await Promise.all(due.map((d) => deliverOne(d.id, lease, d.next_attempt_at)));
-    return done.filter(Boolean).length;
+    // allSettled: one failing write must not end the pass while its siblings are still in flight
+    // (stop() waits for the pass, and the database closes right after).
+    const results = await Promise.allSettled(due.map((d) => deliverOne(d.id, lease, d.next_attempt_at)));
+    const failure = results.find((r) => r.status === 'rejected');
+    if (failure) throw failure.reason;
+    return results.filter((r) => r.status === 'fulfilled' && r.value).length;
   }
 
+  let passFailed = false;
   function tick(): Promise<number> {
     if (!running) {
       running = pass()
+        .then((n) => {
+          passFailed = false;
+          return n;
+        })
         .catch((err: unknown) => {
+          passFailed = true;
           log.error({ err }, 'webhook dispatcher pass failed');
           return 0;
         })
@@ -140,19 +158,54 @@ export function startWebhookDispatcher(ctx: ServerContext, log: FastifyBaseLogge
     return running;
   }
 
-  function schedule() {
-    if (stopped) return;
-    timer = setTimeout(async () => {
-      const n = await tick();
-      // A full batch means more is waiting: go again at once.
-      if (n >= BATCH) setImmediate(schedule);
-      else schedule();
-    }, config.WEBHOOK_POLL_MS);
+  /** How long to sleep: until the earliest pending delivery is due, never longer than POLL_MS. */
+  async function idleMs(): Promise<number> {
+    if (passFailed) return config.WEBHOOK_POLL_MS;
+    const next = await ctx.db
+      .selectFrom('webhook_deliveries')
+      .select((eb) => eb.fn.min('next_attempt_at').as('due'))
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
+    const dueIn = next?.due ? Date.parse(next.due) - ctx.now().getTime() : NaN;
+    if (!Number.isFinite(dueIn)) return config.WEBHOOK_POLL_MS;
+    // The floor keeps a row that is due but cannot be claimed from spinning the loop.
+    return Math.min(config.WEBHOOK_POLL_MS, Math.max(5, dueIn));
   }
 
-  const onQueued = () => void tick();
+  // One loop at a time. A wake-up while it runs (a delivery queued, a full batch) makes it go
+  // round again at once instead of waiting for the poll timer; the timer alone covers retries
+  // and deliveries queued by other API instances.
+  let looping = false;
+  let again = false;
+  async function loop(): Promise<void> {
+    if (stopped) return;
+    if (looping) {
+      again = true;
+      return;
+    }
+    looping = true;
+    if (timer) clearTimeout(timer);
+    timer = null;
+    try {
+      for (;;) {
+        again = false;
+        const n = await tick();
+        if (stopped) return;
+        if (n >= BATCH || again) continue;
+        const delay = await idleMs().catch(() => config.WEBHOOK_POLL_MS);
+        if (stopped) return;
+        if (again) continue;
+        timer = setTimeout(() => void loop(), delay);
+        return;
+      }
+    } finally {
+      looping = false;
+    }
+  }
+
+  const onQueued = () => void loop();
   ctx.notifier.on('webhooksQueued', onQueued);
-  schedule();
+  void loop();
 
   return {
     tick,

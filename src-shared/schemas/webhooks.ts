@@ -17,6 +17,8 @@ export const WebhookRead = z.object({
   description: z.string(),
   active: z.boolean(),
   created_at: Timestamp,
+  /** set when the webhook was deleted (deactivated); its delivery log stays readable */
+  deleted_at: Timestamp.nullable(),
 });
 export type WebhookRead = z.infer<typeof WebhookRead>;
 
@@ -40,6 +42,7 @@ export const WebhookDelivery = z.object({
 export type WebhookDelivery = z.infer<typeof WebhookDelivery>;
 
 export const DeliveryListQuery = PageQuery.extend({ status: z.enum(DELIVERY_STATUSES).optional() });
+export type DeliveryListQuery = z.infer<typeof DeliveryListQuery>;
 
 /** The seed's payload format, what a receiver gets in the POST body. */
 export const WebhookPayload = z.object({

@@ -19,6 +19,10 @@ const Env = z.object({
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(1).default(10_000),
   WEBHOOK_POLL_MS: z.coerce.number().int().min(10).default(1000),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  /** sync event stream: comment heartbeat interval, so clients and proxies notice a dead stream */
+  SYNC_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
+  /** sync change log: how long tombstones are kept; older cursors must rebuild */
+  SYNC_TOMBSTONE_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
 });
 
 export type Config = z.infer<typeof Env>;

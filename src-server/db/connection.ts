@@ -8,9 +8,11 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './schema';
 import * as m001 from './migrations/001_initial';
+import * as m002 from './migrations/002_sync';
 
 const MIGRATIONS: Record<string, Migration> = {
   '001_initial': m001,
+  '002_sync': m002,
 };
 
 class StaticMigrations implements MigrationProvider {

@@ -180,6 +180,43 @@ export interface ChangesTable {
   created_at: string;
 }
 
+/** A desktop client of the sync protocol, bound to the user who first used its id. */
+export interface SyncClientsTable {
+  client_id: string;
+  organization_id: string;
+  user_id: string;
+  role: string;
+  last_mutation_seq: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Every pushed mutation already processed, applied or rejected (exactly-once). */
+export interface SyncMutationsTable {
+  mutation_id: string;
+  client_id: string;
+  seq: number;
+  name: string;
+  status: string;
+  error: string | null;
+  created_at: string;
+}
+
+/** The users who may ever have seen an entity (besides supervisors, who see all). */
+export interface SyncAudienceTable {
+  entity: string;
+  entity_id: string;
+  user_id: string;
+  organization_id: string;
+}
+
+/** Per organization: cursors below the horizon have missed pruned tombstones. */
+export interface SyncOrgsTable {
+  organization_id: string;
+  horizon_seq: number;
+  updated_at: string;
+}
+
 export interface WebhooksTable {
   id: string;
   organization_id: string;
@@ -222,6 +259,10 @@ export interface Database {
   compliance_records: ComplianceRecordsTable;
   audit_log: AuditLogTable;
   changes: ChangesTable;
+  sync_clients: SyncClientsTable;
+  sync_mutations: SyncMutationsTable;
+  sync_audience: SyncAudienceTable;
+  sync_orgs: SyncOrgsTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
 }

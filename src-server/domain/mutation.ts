@@ -3,11 +3,13 @@
  * recording writes the audit entry (who, how, before/after), the sync change-log row and the
  * webhook deliveries in the same transaction, then notifies listeners after commit.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Transaction } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { WebhookEvent } from '../../src-shared/domain/enums';
 import type { AuditAction } from '../../src-shared/schemas/audit';
 import type { Database } from '../db/schema';
+import { appendSyncChange } from '../sync/change-log';
 import type { Actor } from './actor';
 import type { CommittedChange, ServerContext } from './server-context';
 
@@ -75,25 +77,7 @@ export class Mutation {
       })
       .execute();
 
-    if (change.sync) {
-      const row = await trx
-        .insertInto('changes')
-        .values({
-          organization_id: actor.organizationId,
-          entity: change.entity,
-          entity_id: change.entityId,
-          op: change.action === 'delete' ? 'delete' : 'upsert',
-          created_at: now,
-        })
-        .returning('seq')
-        .executeTakeFirstOrThrow();
-      this.committed.push({
-        organizationId: actor.organizationId,
-        seq: Number(row.seq),
-        entity: change.entity,
-        entityId: change.entityId,
-      });
-    }
+    if (change.sync) this.committed.push(await appendSyncChange(trx, actor.organizationId, change, now));
 
     for (const emit of change.webhooks ?? []) {
       await this.queueWebhook(emit);
@@ -137,12 +121,40 @@ export class Mutation {
   }
 }
 
+/**
+ * Writes that must commit atomically with the next mutate() in this async context: the sync push
+ * records "mutation processed" in the same transaction as the mutation's effect (exactly once).
+ */
+export interface MutationHook {
+  run: (m: Mutation) => Promise<void>;
+  /** set once the transaction carrying the hook has committed */
+  committed: boolean;
+  claimed?: boolean;
+}
+const pendingHook = new AsyncLocalStorage<MutationHook>();
+
+export function withMutationHook<T>(hook: MutationHook, fn: () => Promise<T>): Promise<T> {
+  return pendingHook.run(hook, fn);
+}
+
 export async function mutate<T>(ctx: ServerContext, actor: Actor, fn: (m: Mutation) => Promise<T>): Promise<T> {
+  const hook = pendingHook.getStore();
+  const carried = hook && !hook.claimed ? hook : undefined;
+  if (carried) carried.claimed = true;
   let mutation!: Mutation;
-  const result = await ctx.db.transaction().execute(async (trx) => {
-    mutation = new Mutation(trx, actor, ctx.now().toISOString());
-    return fn(mutation);
-  });
+  let result: T;
+  try {
+    result = await ctx.db.transaction().execute(async (trx) => {
+      mutation = new Mutation(trx, actor, ctx.now().toISOString());
+      const value = await fn(mutation);
+      if (carried) await carried.run(mutation);
+      return value;
+    });
+  } catch (err) {
+    if (carried) carried.claimed = false;
+    throw err;
+  }
+  if (carried) carried.committed = true;
   if (mutation.committed.length) ctx.notifier.emit('committed', mutation.committed);
   if (mutation.webhooksQueued) ctx.notifier.emit('webhooksQueued');
   return result;

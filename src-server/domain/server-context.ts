@@ -8,6 +8,8 @@ export interface CommittedChange {
   seq: number;
   entity: string;
   entityId: string;
+  /** the users besides supervisors who may ever have seen the record; null: the whole organization */
+  audience?: string[] | null;
 }
 
 /**

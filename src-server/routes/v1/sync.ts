@@ -1,0 +1,71 @@
+/** The sync protocol's three endpoints (docs/sync-protocol.md). Signed-in users only. */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { PullQuery, PullResponse, PushRequest, PushResponse } from '../../../src-shared/schemas/sync';
+import { requireUser } from '../../domain/actor';
+import type { ServerContext } from '../../domain/server-context';
+import { OrgParams, orgActor } from '../../http/params';
+import { PokeHub } from '../../sync/pokes';
+import { pull } from '../../sync/pull';
+import { push, PushInterrupted } from '../../sync/push';
+
+export function v1SyncRoutes(ctx: ServerContext): FastifyPluginAsyncZod {
+  return async (app) => {
+    const pokes = new PokeHub(ctx);
+    // preClose, not onClose: open streams would keep the server from ever finishing its close.
+    app.addHook('preClose', async () => pokes.close());
+
+    app.post(
+      '/organizations/:org_id/sync/push',
+      {
+        schema: {
+          tags: ['sync'],
+          summary: "Apply a client's queued mutations in seq order, each exactly once",
+          params: OrgParams,
+          body: PushRequest,
+          response: { 200: PushResponse },
+        },
+      },
+      async (req, reply) => {
+        try {
+          return await push(ctx, orgActor(req, req.params.org_id), req.body);
+        } catch (err) {
+          if (err instanceof PushInterrupted) {
+            if (err.transient) reply.header('Retry-After', '1');
+            else req.log.error({ err: err.reason }, 'sync push interrupted');
+          }
+          throw err;
+        }
+      },
+    );
+
+    app.get(
+      '/organizations/:org_id/sync/pull',
+      {
+        schema: {
+          tags: ['sync'],
+          summary: 'The changes the user may see since the cursor, one page at a time',
+          params: OrgParams,
+          querystring: PullQuery,
+          response: { 200: PullResponse },
+        },
+      },
+      async (req) => pull(ctx, orgActor(req, req.params.org_id), req.query),
+    );
+
+    app.get(
+      '/organizations/:org_id/sync/events',
+      {
+        schema: {
+          tags: ['sync'],
+          summary: 'Server-Sent Events: `event: poke` with `{"cursor": N}` when the user should pull',
+          params: OrgParams,
+        },
+      },
+      async (req, reply) => {
+        const actor = orgActor(req, req.params.org_id);
+        pokes.open(req, reply, actor.organizationId, { userId: requireUser(actor), role: actor.role });
+        return reply;
+      },
+    );
+  };
+}

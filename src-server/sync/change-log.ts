@@ -1,0 +1,152 @@
+/**
+ * The organization's change log that pulls follow. One row per entity: writing a change deletes
+ * the entity's older rows, so a fresh pull costs O(entities), not O(history). Alongside it, the
+ * entity's audience (every non-supervisor who may ever have seen it) only grows, so someone who
+ * loses sight of a record is still reached, and told to delete it.
+ */
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from '../db/schema';
+import type { ChangeRecord } from '../domain/mutation';
+import type { CommittedChange } from '../domain/server-context';
+import { ORG_WIDE_ENTITIES, ownersOf } from './visibility';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** The owners of a change's record before and after it, or null if everyone sees it. */
+function ownersAcross(change: ChangeRecord): string[] | null {
+  const before = ownersOf(change.entity, change.before);
+  const after = ownersOf(change.entity, change.after);
+  if (before === null || after === null) return null;
+  return [...new Set([...before, ...after])];
+}
+
+/** Writes the change-log row for a change recorded by mutate() (inside its transaction). */
+export async function appendSyncChange(
+  trx: Transaction<Database>,
+  organizationId: string,
+  change: ChangeRecord,
+  now: string,
+): Promise<CommittedChange> {
+  const { entity, entityId } = change;
+  const row = await trx
+    .insertInto('changes')
+    .values({
+      organization_id: organizationId,
+      entity,
+      entity_id: entityId,
+      op: change.action === 'delete' ? 'delete' : 'upsert',
+      created_at: now,
+    })
+    .returning('seq')
+    .executeTakeFirstOrThrow();
+  const seq = Number(row.seq);
+  await trx
+    .deleteFrom('changes')
+    .where('organization_id', '=', organizationId)
+    .where('entity', '=', entity)
+    .where('entity_id', '=', entityId)
+    .where('seq', '<', seq)
+    .execute();
+
+  const owners = ownersAcross(change);
+  let audience: string[] | null = null;
+  if (owners !== null) {
+    if (owners.length) {
+      await trx
+        .insertInto('sync_audience')
+        .values(owners.map((userId) => ({ entity, entity_id: entityId, user_id: userId, organization_id: organizationId })))
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+    }
+    const rows = await trx
+      .selectFrom('sync_audience')
+      .select('user_id')
+      .where('entity', '=', entity)
+      .where('entity_id', '=', entityId)
+      .execute();
+    audience = rows.map((r) => r.user_id);
+  }
+  return { organizationId, seq, entity, entityId, audience };
+}
+
+/** Source table and owner columns of each synced entity, in the order a fresh store wants them. */
+const TABLES = [
+  { entity: 'user', table: 'users', owners: [] },
+  { entity: 'patient', table: 'patients', owners: [] },
+  { entity: 'schedule', table: 'schedules', owners: ['staff_id'] },
+  { entity: 'call', table: 'calls', owners: ['agent_id'] },
+  { entity: 'task', table: 'tasks', owners: ['assignee_id', 'created_by'] },
+] as const;
+
+/**
+ * Gives every record of the organization that has no change row one (with its audience).
+ * Records written outside mutate(), i.e. seeded or imported ones, become pullable this way.
+ * Run before every fresh pull: it costs what that pull costs anyway, O(entities).
+ */
+export async function backfillChangeLog(db: Kysely<Database>, organizationId: string, now: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    for (const { entity, table, owners } of TABLES) {
+      const unlogged = sql`t.organization_id = ${organizationId} AND NOT EXISTS (
+        SELECT 1 FROM changes c WHERE c.organization_id = t.organization_id AND c.entity = ${entity} AND c.entity_id = t.id)`;
+      if (!ORG_WIDE_ENTITIES.includes(entity)) {
+        for (const column of owners) {
+          await sql`INSERT INTO sync_audience (entity, entity_id, user_id, organization_id)
+            SELECT ${entity}, t.id, t.${sql.ref(column)}, t.organization_id FROM ${sql.table(table)} t
+            WHERE t.${sql.ref(column)} IS NOT NULL AND ${unlogged}
+            ON CONFLICT DO NOTHING`.execute(trx);
+        }
+      }
+      await sql`INSERT INTO changes (organization_id, entity, entity_id, op, created_at)
+        SELECT t.organization_id, ${entity}, t.id, 'upsert', ${now} FROM ${sql.table(table)} t
+        WHERE ${unlogged} ORDER BY t.created_at, t.id`.execute(trx);
+    }
+  });
+}
+
+export async function horizonOf(db: Db, organizationId: string): Promise<number> {
+  const row = await db.selectFrom('sync_orgs').select('horizon_seq').where('organization_id', '=', organizationId).executeTakeFirst();
+  return row ? Number(row.horizon_seq) : 0;
+}
+
+/** The latest change sequence of the organization (0 before its first change). */
+export async function headOf(db: Db, organizationId: string): Promise<number> {
+  const row = await db
+    .selectFrom('changes')
+    .select((eb) => eb.fn.max('seq').as('head'))
+    .where('organization_id', '=', organizationId)
+    .executeTakeFirst();
+  return Number(row?.head ?? 0);
+}
+
+/**
+ * Drops tombstones older than the retention and moves the horizon past them: a client whose
+ * cursor is older may have missed a delete, so it must rebuild (CURSOR_EXPIRED).
+ */
+export async function pruneTombstones(db: Kysely<Database>, organizationId: string, olderThan: string, now: string): Promise<void> {
+  const old = (qb: Db) =>
+    qb
+      .selectFrom('changes')
+      .select((eb) => eb.fn.max('seq').as('last'))
+      .where('organization_id', '=', organizationId)
+      .where('op', '=', 'delete')
+      .where('created_at', '<', olderThan)
+      .executeTakeFirst();
+  // Indexed and almost always empty: checked before taking a write lock.
+  if ((await old(db))?.last == null) return;
+  await db.transaction().execute(async (trx) => {
+    const last = Number((await old(trx))?.last ?? 0);
+    if (!last) return;
+    await trx
+      .deleteFrom('changes')
+      .where('organization_id', '=', organizationId)
+      .where('op', '=', 'delete')
+      .where('seq', '<=', last)
+      .execute();
+    const horizon = Math.max(last, await horizonOf(trx, organizationId));
+    await trx
+      .insertInto('sync_orgs')
+      .values({ organization_id: organizationId, horizon_seq: horizon, updated_at: now })
+      .onConflict((oc) => oc.column('organization_id').doUpdateSet({ horizon_seq: horizon, updated_at: now }))
+      .execute();
+  });
+}

@@ -1,0 +1,95 @@
+/**
+ * `GET /sync/pull`: the changes the user may see since their cursor, in change-log order, read
+ * in one transaction so a page is a consistent snapshot. A change carries the record's current
+ * state (the log keeps one row per record, its latest), or a delete when the record is gone or
+ * no longer visible to this user (e.g. a task reassigned away from them).
+ */
+import { SYNC_ENTITIES, type Change, type PullQuery, type PullResponse, type SyncEntity } from '../../src-shared/schemas/sync';
+import { requireUser, type Actor } from '../domain/actor';
+import type { ServerContext } from '../domain/server-context';
+import { ApiError } from '../http/api-error';
+import { backfillChangeLog, headOf, horizonOf, pruneTombstones } from './change-log';
+import { bindClient, lastMutationSeq, setClientRole } from './clients';
+import { loadRecords, recordKey } from './records';
+import { maySee, ORG_WIDE_ENTITIES, seesAll, type Viewer } from './visibility';
+
+const DAY_MS = 86_400_000;
+
+function cursorExpired(reason: string, horizon: number): ApiError {
+  return new ApiError('CURSOR_EXPIRED', `the cursor can no longer be continued (${reason}): push your outbox, then pull from cursor 0`, {
+    reason,
+    horizon,
+  });
+}
+
+export async function pull(ctx: ServerContext, actor: Actor, query: PullQuery): Promise<PullResponse> {
+  const viewer: Viewer = { userId: requireUser(actor), role: actor.role };
+  const org = actor.organizationId;
+  const now = ctx.now();
+  const nowIso = now.toISOString();
+  const client = await bindClient(ctx.db, actor, query.client_id, nowIso);
+  if (query.cursor === 0) {
+    // Records written outside mutate() (seeds, imports) get their change rows before a fresh pull.
+    await backfillChangeLog(ctx.db, org, nowIso);
+    if (client.role !== actor.role) await setClientRole(ctx.db, client.client_id, actor.role, nowIso);
+  }
+  const retention = ctx.config.SYNC_TOMBSTONE_RETENTION_DAYS * DAY_MS;
+  await pruneTombstones(ctx.db, org, new Date(now.getTime() - retention).toISOString(), nowIso);
+
+  return ctx.db.transaction().execute(async (trx) => {
+    const horizon = await horizonOf(trx, org);
+    const head = Math.max(await headOf(trx, org), horizon);
+    if (query.cursor > 0) {
+      if (query.cursor < horizon) throw cursorExpired('older than the kept history', horizon);
+      // e.g. the server's store was restored from a backup taken before this client last pulled
+      if (query.cursor > head) throw cursorExpired('ahead of the server history', horizon);
+      // what this store may hold was decided under the old role: rebuild it under the new one
+      if (client.role !== actor.role) throw cursorExpired('the user role changed', horizon);
+    }
+
+    let rows = trx
+      .selectFrom('changes')
+      .select(['seq', 'entity', 'entity_id', 'op'])
+      .where('organization_id', '=', org)
+      .where('seq', '>', query.cursor)
+      .where('entity', 'in', SYNC_ENTITIES)
+      .orderBy('seq')
+      .limit(query.limit + 1);
+    if (!seesAll(viewer)) {
+      rows = rows.where((eb) =>
+        eb.or([
+          eb('entity', 'in', ORG_WIDE_ENTITIES),
+          eb.exists(
+            eb
+              .selectFrom('sync_audience')
+              .select('sync_audience.user_id')
+              .whereRef('sync_audience.entity', '=', 'changes.entity')
+              .whereRef('sync_audience.entity_id', '=', 'changes.entity_id')
+              .where('sync_audience.user_id', '=', viewer.userId),
+          ),
+        ]),
+      );
+    }
+    const found = await rows.execute();
+    const hasMore = found.length > query.limit;
+    const page = found.slice(0, query.limit).map((r) => ({ ...r, seq: Number(r.seq), entity: r.entity as SyncEntity }));
+    const records = await loadRecords(trx, org, page.filter((r) => r.op !== 'delete'));
+
+    const changes: Change[] = [];
+    for (const { seq, entity, entity_id: id, op } of page) {
+      const record = op === 'delete' ? undefined : records.get(recordKey(entity, id));
+      if (record && maySee(viewer, entity, record.row)) {
+        changes.push({ entity, id, op: 'upsert', data: record.data, seq } as Change);
+      } else if (query.cursor > 0) {
+        // A fresh store holds nothing to delete.
+        changes.push({ entity, id, op: 'delete', data: null, seq });
+      }
+    }
+    return {
+      changes,
+      cursor: hasMore ? page.at(-1)!.seq : Math.max(head, query.cursor),
+      last_mutation_seq: await lastMutationSeq(trx, client.client_id),
+      has_more: hasMore,
+    };
+  });
+}

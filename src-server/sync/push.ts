@@ -1,0 +1,142 @@
+/**
+ * `POST /sync/push`: applies a client's mutations in seq order, each at most once.
+ *
+ * Exactly once: a mutation's "processed" record (sync_mutations + the client's last_mutation_seq)
+ * is written by a hook inside the very transaction of the service's mutate(), so the effect and
+ * its record commit or roll back together; a retry after a crash or a lost response finds the
+ * seq already consumed and answers "duplicate". A mutation that changes nothing, or is rejected,
+ * has no effect to protect and is recorded in its own transaction.
+ *
+ * Never deadlocks: a mutation that can never apply (validation, permission, missing record,
+ * status machine, conflict) is "rejected" and still consumes its seq. A transient failure
+ * (database busy) stops the batch without consuming it: the client retries later.
+ */
+import {
+  SYNC_SCHEMA_VERSION,
+  type PushMutation,
+  type PushRequest,
+  type PushResponse,
+  type PushResult,
+} from '../../src-shared/schemas/sync';
+import type { Actor } from '../domain/actor';
+import { withMutationHook, type MutationHook } from '../domain/mutation';
+import type { ServerContext } from '../domain/server-context';
+import { ApiError } from '../http/api-error';
+import { bindClient, mutationSeen, oneAtATime, recordOutcome, Superseded } from './clients';
+import { applyMutator } from './mutators';
+
+/** SQLite conditions that pass by themselves; anything else unexpected is a server fault. */
+const TRANSIENT = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|NOMEM|PROTOCOL|INTERRUPT)/;
+
+const sqliteCode = (err: unknown) => {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_') ? code : null;
+};
+
+/** The error a mutation is rejected with, or null if the failure is not the mutation's fault. */
+function permanentError(err: unknown): ApiError | null {
+  if (err instanceof ApiError) return err.statusCode < 500 ? err : null;
+  // e.g. a client id colliding with an existing record's primary key
+  if (sqliteCode(err)?.startsWith('SQLITE_CONSTRAINT')) return new ApiError('CONFLICT', 'the mutation conflicts with an existing record');
+  return null;
+}
+
+/** Stops the batch: what was applied stays applied, the rest is retried by the client. */
+export class PushInterrupted extends ApiError {
+  constructor(
+    readonly reason: unknown,
+    lastMutationSeq: number,
+    results: PushResult[],
+  ) {
+    const transient = TRANSIENT.test(sqliteCode(reason) ?? '') || (reason instanceof ApiError && reason.code === 'SERVICE_UNAVAILABLE');
+    super(
+      transient ? 'SERVICE_UNAVAILABLE' : 'INTERNAL_ERROR',
+      transient ? 'the server is busy: retry the remaining mutations later' : 'internal server error: retry the remaining mutations later',
+      { last_mutation_seq: lastMutationSeq, results },
+    );
+  }
+  get transient() {
+    return this.code === 'SERVICE_UNAVAILABLE';
+  }
+}
+
+async function recordAlone(ctx: ServerContext, clientId: string, m: PushMutation, outcome: Parameters<typeof recordOutcome>[3]) {
+  await ctx.db.transaction().execute((trx) => recordOutcome(trx, clientId, m, outcome, ctx.now().toISOString()));
+}
+
+async function processMutation(ctx: ServerContext, actor: Actor, clientId: string, m: PushMutation): Promise<PushResult> {
+  const applied: PushResult = { seq: m.seq, status: 'applied' };
+  const duplicate: PushResult = { seq: m.seq, status: 'duplicate' };
+  try {
+    // The same mutation id under a new seq (a client that renumbered its outbox): consume the seq.
+    if (await mutationSeen(ctx.db, m.id)) {
+      await recordAlone(ctx, clientId, m, { status: 'duplicate' });
+      return duplicate;
+    }
+    const hook: MutationHook = {
+      committed: false,
+      run: (tx) => recordOutcome(tx.trx, clientId, m, { status: 'applied' }, tx.now),
+    };
+    try {
+      await withMutationHook(hook, () => applyMutator(ctx, actor, m.name, m.args));
+    } catch (err) {
+      // The effect and its record committed; only something after it (a read-back) failed.
+      if (hook.committed) return applied;
+      const rejection = permanentError(err);
+      if (!rejection) throw err;
+      const error = rejection.toBody().error;
+      await recordAlone(ctx, clientId, m, { status: 'rejected', error });
+      return { seq: m.seq, status: 'rejected', error };
+    }
+    // The service wrote nothing (e.g. an update to the values already there).
+    if (!hook.committed) await recordAlone(ctx, clientId, m, { status: 'applied' });
+    return applied;
+  } catch (err) {
+    if (err instanceof Superseded) return duplicate;
+    throw err;
+  }
+}
+
+function assertConsecutive(mutations: PushMutation[]) {
+  mutations.forEach((m, i) => {
+    if (i > 0 && m.seq !== mutations[i - 1]!.seq + 1) {
+      throw new ApiError('VALIDATION_FAILED', 'validation failed', {
+        [`mutations.${i}.seq`]: `must be ${mutations[i - 1]!.seq + 1}: seq increases by one from mutation to mutation`,
+      });
+    }
+  });
+}
+
+export async function push(ctx: ServerContext, actor: Actor, body: PushRequest): Promise<PushResponse> {
+  if (body.schema_version !== SYNC_SCHEMA_VERSION) {
+    throw new ApiError('BAD_REQUEST', `schema_version ${body.schema_version} is not supported`, {
+      schema_version: `supported: ${SYNC_SCHEMA_VERSION}`,
+    });
+  }
+  assertConsecutive(body.mutations);
+
+  return oneAtATime(body.client_id, async () => {
+    const results: PushResult[] = [];
+    let last = 0;
+    try {
+      const client = await bindClient(ctx.db, actor, body.client_id, ctx.now().toISOString());
+      last = client.last_mutation_seq;
+      const first = body.mutations[0];
+      if (first && first.seq > last + 1) {
+        throw new ApiError('SEQUENCE_GAP', `expected seq ${last + 1} next, got ${first.seq}`, { last_mutation_seq: last });
+      }
+      for (const m of body.mutations) {
+        if (m.seq <= last) {
+          results.push({ seq: m.seq, status: 'duplicate' });
+          continue;
+        }
+        results.push(await processMutation(ctx, actor, client.client_id, m));
+        last = m.seq;
+      }
+      return { last_mutation_seq: last, results };
+    } catch (err) {
+      if (err instanceof ApiError && err.statusCode < 500) throw err;
+      throw new PushInterrupted(err, last, results);
+    }
+  });
+}

@@ -1,0 +1,86 @@
+/** Signed out: the sign-in page. Signed in: the shell (status bar, nav, the current view). */
+import { lazy, Suspense, useEffect } from 'react';
+import { AttentionDialog } from './components/AttentionDialog';
+import { HelpDialog } from './components/HelpDialog';
+import { Nav } from './components/Nav';
+import { StatusBar } from './components/StatusBar';
+import { Toasts } from './components/Toasts';
+import { useGlobalShortcuts } from './shortcuts';
+import { startLive } from './stores/live';
+import { useIsSupervisor, useSession } from './stores/session';
+import { useUi } from './stores/ui';
+import { CallsView } from './views/calls/CallsView';
+import { LogCallDialog } from './views/calls/LogCallDialog';
+import { PatientsView } from './views/patients/PatientsView';
+import { SignIn } from './views/SignIn';
+import { NewTaskDialog } from './views/tasks/NewTaskDialog';
+import { TasksView } from './views/tasks/TasksView';
+
+// Only supervisors ever open it, so agents never download it.
+const TeamView = lazy(() => import('./views/team/TeamView').then((m) => ({ default: m.TeamView })));
+
+function CurrentView() {
+  const view = useUi((s) => s.view);
+  const supervisor = useIsSupervisor();
+  switch (view) {
+    case 'patients':
+      return <PatientsView />;
+    case 'tasks':
+      return <TasksView />;
+    case 'team':
+      return supervisor ? (
+        <Suspense fallback={<p className="empty">Loading…</p>}>
+          <TeamView />
+        </Suspense>
+      ) : (
+        <p className="empty">The team board is for supervisors.</p>
+      );
+    default:
+      return <CallsView />;
+  }
+}
+
+function CurrentDialog() {
+  const dialog = useUi((s) => s.dialog);
+  switch (dialog) {
+    case 'help':
+      return <HelpDialog />;
+    case 'logCall':
+      return <LogCallDialog />;
+    case 'newTask':
+      return <NewTaskDialog />;
+    case 'attention':
+      return <AttentionDialog />;
+    default:
+      return null;
+  }
+}
+
+function Shell() {
+  const userId = useSession((s) => s.session?.user.id);
+  useEffect(() => (userId ? startLive() : undefined), [userId]);
+  useGlobalShortcuts(true);
+  return (
+    <div className="shell">
+      <StatusBar />
+      <Nav />
+      <main className="content" id="content">
+        <CurrentView />
+      </main>
+      <CurrentDialog />
+      <Toasts />
+    </div>
+  );
+}
+
+export function App({ defaultServer }: { defaultServer?: string }) {
+  const phase = useSession((s) => s.phase);
+  const restore = useSession((s) => s.restore);
+  useEffect(() => {
+    void restore();
+  }, [restore]);
+
+  if (phase === 'starting') return <p className="empty boot">Starting…</p>;
+  if (phase === 'signed_out') return <SignIn defaultServer={defaultServer} />;
+  return <Shell />;
+}

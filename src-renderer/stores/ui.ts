@@ -1,0 +1,64 @@
+/** Which view is showing, which dialog is open, and short-lived notices. Mirrored to the URL hash. */
+import { create } from 'zustand';
+
+export const VIEWS = ['calls', 'patients', 'tasks', 'team'] as const;
+export type View = (typeof VIEWS)[number];
+export type DialogName = 'help' | 'logCall' | 'newTask' | 'attention' | null;
+
+export interface Toast {
+  id: number;
+  text: string;
+  tone: 'info' | 'error';
+}
+
+interface UiState {
+  view: View;
+  dialog: DialogName;
+  /** pre-filled values for the new-task dialog (e.g. from a patient card) */
+  newTaskFor: { patient_id?: string | null; call_id?: string | null } | null;
+  toasts: Toast[];
+  /** bumped by the "/" shortcut; the current view's search field focuses itself */
+  searchFocus: number;
+  navigate(view: View): void;
+  openDialog(dialog: Exclude<DialogName, null>, newTaskFor?: UiState['newTaskFor']): void;
+  closeDialog(): void;
+  toast(text: string, tone?: Toast['tone']): void;
+  dismissToast(id: number): void;
+  focusSearch(): void;
+}
+
+function viewFromHash(): View {
+  const name = typeof location !== 'undefined' ? location.hash.replace(/^#\/?/, '') : '';
+  return (VIEWS as readonly string[]).includes(name) ? (name as View) : 'calls';
+}
+
+let nextToast = 1;
+
+export const useUi = create<UiState>()((set, get) => ({
+  view: viewFromHash(),
+  dialog: null,
+  newTaskFor: null,
+  toasts: [],
+  searchFocus: 0,
+  navigate(view) {
+    set({ view });
+    if (typeof history !== 'undefined' && location.hash !== `#/${view}`) history.replaceState(null, '', `#/${view}`);
+  },
+  openDialog(dialog, newTaskFor = null) {
+    set({ dialog, newTaskFor });
+  },
+  closeDialog() {
+    set({ dialog: null, newTaskFor: null });
+  },
+  toast(text, tone = 'info') {
+    const id = nextToast++;
+    set({ toasts: [...get().toasts.slice(-3), { id, text, tone }] });
+    setTimeout(() => get().dismissToast(id), 6000);
+  },
+  dismissToast(id) {
+    set({ toasts: get().toasts.filter((t) => t.id !== id) });
+  },
+  focusSearch() {
+    set({ searchFocus: get().searchFocus + 1 });
+  },
+}));

@@ -1,0 +1,370 @@
+/**
+ * An in-memory RendererBridge for component and store tests ONLY (the end-to-end tests run the
+ * real core behind the real host). It follows the contract's shapes and the shared status
+ * machines, validates every argument with the contract's zod schemas, and records every call so
+ * a test can assert what the renderer asked for. Also used by the UI benchmark page.
+ */
+import { canTransitionCall, isCallEnded } from '../../src-shared/domain/call-status';
+import { DEFAULT_DISPOSITIONS } from '../../src-shared/domain/dispositions';
+import { canTransitionTask } from '../../src-shared/domain/task-status';
+import {
+  type AttentionItem,
+  type BridgeError,
+  IPC_METHODS,
+  type IpcArgs,
+  type IpcEvent,
+  type IpcMethod,
+  type IpcPayload,
+  type IpcResult,
+  type RendererBridge,
+  type SessionInfo,
+  type SyncStatus,
+} from '../../src-shared/ipc/contract';
+import type { CallRead } from '../../src-shared/schemas/calls';
+import type { PatientRead } from '../../src-shared/schemas/patients';
+import type { TaskRead } from '../../src-shared/schemas/tasks';
+import type { UserRead } from '../../src-shared/schemas/users';
+
+export const ORG = '0190f000-0000-7000-8000-000000000001';
+let counter = 0;
+export function newId(): string {
+  counter++;
+  return `0190f000-0000-7000-8000-${String(counter).padStart(12, '0')}`;
+}
+const iso = (ms = Date.now()) => new Date(ms).toISOString();
+
+export function makeUser(name: string, role: UserRead['role'] = 'agent'): UserRead {
+  const at = iso();
+  return { id: newId(), organization_id: ORG, email: `${name.toLowerCase().replace(/\W+/g, '.')}@demo.test`, name, role, active: true, created_at: at, updated_at: at };
+}
+
+export function makePatient(first: string, last: string, phone: string, extra: Partial<PatientRead> = {}): PatientRead {
+  const at = iso();
+  return {
+    id: newId(),
+    organization_id: ORG,
+    first_name: first,
+    last_name: last,
+    full_name: `${first} ${last}`,
+    phone_number: phone,
+    alt_phone_number: null,
+    email: null,
+    date_of_birth: null,
+    mrn: null,
+    notes: '',
+    created_at: at,
+    updated_at: at,
+    version: 1,
+    ...extra,
+  };
+}
+
+export function makeTask(fields: Partial<TaskRead> & { title: string }): TaskRead {
+  const at = fields.created_at ?? iso();
+  return {
+    id: newId(),
+    organization_id: ORG,
+    description: '',
+    assignee_id: null,
+    assignee_name: null,
+    created_by: null,
+    priority: 'normal',
+    status: 'open',
+    due_date: null,
+    call_id: null,
+    patient_id: null,
+    completed_at: null,
+    created_at: at,
+    updated_at: at,
+    version: 1,
+    ...fields,
+  };
+}
+
+class FakeError extends Error implements BridgeError {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+type Listener = (payload: unknown) => void;
+
+export class FakeBridge implements RendererBridge {
+  users: UserRead[] = [];
+  patients: PatientRead[] = [];
+  calls = new Map<string, CallRead>();
+  tasks = new Map<string, TaskRead>();
+  attention: AttentionItem[] = [];
+  session: SessionInfo | null = null;
+  password = 'demo-password';
+  reachable = true;
+  status: SyncStatus = {
+    online: true,
+    state: 'idle',
+    pending: 0,
+    oldest_pending_at: null,
+    attention: 0,
+    last_push_at: null,
+    last_pull_at: iso(),
+    next_retry_at: null,
+    last_error: null,
+  };
+  /** every invoke, in order */
+  log: { method: IpcMethod; args: unknown }[] = [];
+  private listeners = new Map<string, Set<Listener>>();
+  private failures = new Map<string, BridgeError>();
+
+  signIn(user: UserRead, serverUrl = 'http://127.0.0.1:1'): this {
+    this.session = { serverUrl, user: { id: user.id, organization_id: ORG, role: user.role, name: user.name, email: user.email } };
+    return this;
+  }
+
+  /** The next call of `method` rejects with this error. */
+  failNext(method: IpcMethod, error: BridgeError): void {
+    this.failures.set(method, error);
+  }
+
+  calledWith<M extends IpcMethod>(method: M): IpcArgs<M>[] {
+    return this.log.filter((l) => l.method === method).map((l) => l.args as IpcArgs<M>);
+  }
+
+  on<E extends IpcEvent>(event: E, listener: (payload: IpcPayload<E>) => void): () => void {
+    const set = this.listeners.get(event) ?? new Set();
+    set.add(listener as Listener);
+    this.listeners.set(event, set);
+    return () => set.delete(listener as Listener);
+  }
+
+  emit<E extends IpcEvent>(event: E, payload: IpcPayload<E>): void {
+    for (const l of this.listeners.get(event) ?? []) l(payload);
+  }
+
+  listenerCount(event: IpcEvent): number {
+    return this.listeners.get(event)?.size ?? 0;
+  }
+
+  async invoke<M extends IpcMethod>(method: M, args: IpcArgs<M>): Promise<IpcResult<M>> {
+    this.log.push({ method, args });
+    const failure = this.failures.get(method);
+    if (failure) {
+      this.failures.delete(method);
+      throw failure;
+    }
+    const parsed = IPC_METHODS[method].args.safeParse(args);
+    if (!parsed.success) {
+      const details: Record<string, string> = {};
+      for (const issue of parsed.error.issues) details[issue.path.join('.')] ??= issue.message;
+      throw new FakeError('VALIDATION_FAILED', 'validation failed', details);
+    }
+    const handler = (this.handlers as unknown as Record<string, (a: unknown) => unknown>)[method]!;
+    return (await handler(parsed.data)) as IpcResult<M>;
+  }
+
+  private me() {
+    if (!this.session) throw new FakeError('UNAUTHORIZED', 'sign in first');
+    return this.session.user;
+  }
+
+  private changed(...entities: ('call' | 'task' | 'patient' | 'user')[]) {
+    queueMicrotask(() => this.emit('data.changed', { entities }));
+  }
+
+  private patientName(id: string | null | undefined) {
+    return this.patients.find((p) => p.id === id)?.full_name ?? null;
+  }
+
+  private userName(id: string | null | undefined) {
+    return this.users.find((u) => u.id === id)?.name ?? null;
+  }
+
+  putTask(task: TaskRead): TaskRead {
+    this.tasks.set(task.id, task);
+    return task;
+  }
+
+  private bumpTask(t: TaskRead, patch: Partial<TaskRead>): TaskRead {
+    const next = { ...t, ...patch, updated_at: iso(), version: t.version + 1 };
+    if (patch.assignee_id !== undefined) next.assignee_name = this.userName(patch.assignee_id);
+    this.tasks.set(t.id, next);
+    return next;
+  }
+
+  private handlers: { [M in IpcMethod]: (args: never) => Promise<IpcResult<M>> | IpcResult<M> } = {
+    'session.login': (a: { serverUrl: string; email: string; password: string }) => {
+      if (!this.reachable) throw new FakeError('NETWORK_ERROR', `fetch failed: connect ECONNREFUSED ${a.serverUrl}`);
+      const user = this.users.find((u) => u.email === a.email);
+      if (!user || a.password !== this.password) throw new FakeError('UNAUTHORIZED', 'invalid email or password');
+      return this.signIn(user, a.serverUrl).session!;
+    },
+    'session.logout': () => {
+      this.session = null;
+      return null;
+    },
+    'session.current': () => this.session,
+    'calls.start': (a: IpcArgs<'calls.start'>) => {
+      const me = this.me();
+      const at = a.started_at ?? iso();
+      const call: CallRead = {
+        id: newId(),
+        organization_id: ORG,
+        patient_id: a.patient_id ?? null,
+        patient_name: this.patientName(a.patient_id),
+        agent_id: me.id,
+        agent_name: me.name,
+        direction: a.direction,
+        phone_number: a.phone_number,
+        status: a.status ?? 'pending',
+        priority: a.priority ?? 'normal',
+        region: a.region ?? null,
+        notes: a.notes ?? '',
+        outcome: null,
+        metadata: a.metadata ?? {},
+        started_at: at,
+        ended_at: null,
+        duration_seconds: null,
+        created_at: at,
+        updated_at: at,
+        version: 1,
+      };
+      this.calls.set(call.id, call);
+      this.changed('call');
+      return call;
+    },
+    'calls.update': (a: IpcArgs<'calls.update'>) => {
+      const call = this.calls.get(a.id);
+      if (!call) throw new FakeError('NOT_FOUND', 'call not found');
+      const p = a.patch;
+      if (p.status && !canTransitionCall(call.status, p.status)) {
+        throw new FakeError('INVALID_STATUS_TRANSITION', `a call cannot go from ${call.status} to ${p.status}`);
+      }
+      const now = iso();
+      const next: CallRead = { ...call, ...(p as Partial<CallRead>), updated_at: now, version: call.version + 1 };
+      if (p.patient_id !== undefined) next.patient_name = this.patientName(p.patient_id);
+      if (p.status && isCallEnded(p.status) && !call.ended_at) {
+        next.ended_at = now;
+        next.duration_seconds = Math.round((Date.parse(now) - Date.parse(call.started_at)) / 1000);
+      }
+      this.calls.set(a.id, next);
+      this.changed('call');
+      return next;
+    },
+    'calls.get': (a: { id: string }) => this.calls.get(a.id) ?? null,
+    'calls.list': (a: IpcArgs<'calls.list'>) =>
+      [...this.calls.values()]
+        .filter(
+          (c) =>
+            (!a.from || c.started_at >= a.from) &&
+            (!a.to || c.started_at <= a.to) &&
+            (!a.status || c.status === a.status) &&
+            (!a.outcome || c.outcome === a.outcome) &&
+            (!a.direction || c.direction === a.direction) &&
+            (!a.patient_id || c.patient_id === a.patient_id),
+        )
+        .slice(0, a.limit ?? 10_000),
+    'tasks.mine': (a: IpcArgs<'tasks.mine'>) => this.filterTasks({ ...a, assignee_id: this.me().id }),
+    'tasks.team': (a: IpcArgs<'tasks.team'>) => {
+      if (this.me().role === 'agent') throw new FakeError('FORBIDDEN', 'supervisors only');
+      return this.filterTasks(a);
+    },
+    'tasks.get': (a: { id: string }) => this.tasks.get(a.id) ?? null,
+    'tasks.create': (a: IpcArgs<'tasks.create'>) => {
+      const me = this.me();
+      const task = makeTask({
+        title: a.title,
+        description: a.description ?? '',
+        assignee_id: a.assignee_id ?? null,
+        assignee_name: this.userName(a.assignee_id),
+        created_by: me.id,
+        priority: a.priority ?? 'normal',
+        due_date: a.due_date ?? null,
+        call_id: a.call_id ?? null,
+        patient_id: a.patient_id ?? null,
+      });
+      this.tasks.set(task.id, task);
+      this.changed('task');
+      return task;
+    },
+    'tasks.update': (a: IpcArgs<'tasks.update'>) => {
+      const t = this.tasks.get(a.id);
+      if (!t) throw new FakeError('NOT_FOUND', 'task not found');
+      if (a.patch.status && !canTransitionTask(t.status, a.patch.status)) {
+        throw new FakeError('INVALID_STATUS_TRANSITION', `a task cannot go from ${t.status} to ${a.patch.status}`);
+      }
+      const extra = a.patch.status === 'completed' ? { completed_at: iso() } : {};
+      const next = this.bumpTask(t, { ...(a.patch as Partial<TaskRead>), ...extra });
+      this.changed('task');
+      return next;
+    },
+    'tasks.reassign': (a: IpcArgs<'tasks.reassign'>) => {
+      if (this.me().role === 'agent') throw new FakeError('FORBIDDEN', 'supervisors only');
+      const out = a.ids.map((id) => {
+        const t = this.tasks.get(id);
+        if (!t) throw new FakeError('NOT_FOUND', 'task not found');
+        return this.bumpTask(t, { assignee_id: a.assignee_id });
+      });
+      this.changed('task');
+      return out;
+    },
+    'tasks.cancel': (a: { id: string }) => {
+      const t = this.tasks.get(a.id);
+      if (!t) throw new FakeError('NOT_FOUND', 'task not found');
+      if (!canTransitionTask(t.status, 'cancelled')) throw new FakeError('INVALID_STATUS_TRANSITION', 'cannot cancel');
+      const next = this.bumpTask(t, { status: 'cancelled' });
+      this.changed('task');
+      return next;
+    },
+    'patients.search': (a: { q: string; limit?: number }) => {
+      const q = a.q.trim().toLowerCase();
+      const digits = q.replace(/\D/g, '');
+      return this.patients
+        .filter((p) => !q || p.full_name.toLowerCase().includes(q) || (digits.length >= 3 && p.phone_number.replace(/\D/g, '').includes(digits)))
+        .slice(0, a.limit ?? 50);
+    },
+    'patients.lookupByNumber': (a: { phone: string }) => {
+      const digits = a.phone.replace(/\D/g, '');
+      return this.patients.find((p) => p.phone_number.replace(/\D/g, '').endsWith(digits.slice(-9))) ?? null;
+    },
+    'patients.get': (a: { id: string }) => this.patients.find((p) => p.id === a.id) ?? null,
+    'patients.create': (a: IpcArgs<'patients.create'>) => {
+      const p = makePatient(a.first_name, a.last_name, a.phone_number);
+      this.patients.push(p);
+      return p;
+    },
+    'patients.update': (a: { id: string }) => {
+      const p = this.patients.find((x) => x.id === a.id);
+      if (!p) throw new FakeError('NOT_FOUND', 'patient not found');
+      return p;
+    },
+    'users.list': () => this.users,
+    'dispositions.list': () => DEFAULT_DISPOSITIONS.map((d) => ({ ...d, builtin: true })),
+    'sync.status': () => this.status,
+    'sync.now': () => this.status,
+    'sync.attention': () => this.attention,
+    'sync.discard': (a: { mutation_id: string }) => {
+      this.attention = this.attention.filter((x) => x.mutation_id !== a.mutation_id);
+      this.status = { ...this.status, attention: this.attention.length };
+      return null;
+    },
+    'sync.retry': (a: { mutation_id: string }) => {
+      this.attention = this.attention.filter((x) => x.mutation_id !== a.mutation_id);
+      this.status = { ...this.status, attention: this.attention.length, pending: this.status.pending + 1 };
+      return null;
+    },
+  };
+
+  private filterTasks(a: IpcArgs<'tasks.team'>): TaskRead[] {
+    const out: TaskRead[] = [];
+    for (const t of this.tasks.values()) {
+      if (a.status && !a.status.includes(t.status)) continue;
+      if (a.priority && t.priority !== a.priority) continue;
+      if (a.patient_id && t.patient_id !== a.patient_id) continue;
+      if (a.assignee_id && t.assignee_id !== a.assignee_id) continue;
+      out.push(t);
+    }
+    return out.slice(0, a.limit ?? 50_000);
+  }
+}

@@ -192,7 +192,7 @@ describe('the event stream', () => {
       headers: { authorization: `Bearer ${agent1.token}` },
     });
     expect(other.status).toBe(404);
-    expect((await other.json()).error.code).toBe('NOT_FOUND');
+    expect(((await other.json()) as any).error.code).toBe('NOT_FOUND');
   });
 
   it('ends open streams and lets the server stop promptly', async () => {

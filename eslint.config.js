@@ -14,9 +14,11 @@ const noRenderer = pattern(['**/src-renderer', '**/src-renderer/**'], 'The rende
 // Relative forms too: from src-main/core, the shells are `../electron/...` and `../host/...`.
 const noElectronShell = pattern(['**/src-main/electron', '**/src-main/electron/**', '../electron', '../electron/**', '../../electron/**'], 'The core must not depend on the Electron shell.');
 const noHost = pattern(['**/src-main/host', '**/src-main/host/**', '../host', '../host/**', '../../host/**'], 'The core must not depend on the Node host shell.');
+// GitHub Desktop style: one module registers IPC handlers, so every handler checks its sender the same way.
+const ipcMainBan = { name: 'electron', importNames: ['ipcMain'], message: 'Only src-main/electron/ipc.ts may use ipcMain (it checks the sender and validates with the contract).' };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'out/**', 'data/**', 'coverage/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'out/**', 'release/**', 'data/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -66,7 +68,24 @@ export default tseslint.config(
   },
   {
     files: ['src-main/electron/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [ipcMainBan], patterns: [noServer, noRenderer, noHost] }] },
+  },
+  {
+    files: ['src-main/electron/ipc.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [noServer, noRenderer, noHost] }] },
+  },
+  {
+    // The host's page-side bridge is a browser script: no Node, and no main-process code at run time.
+    files: ['src-main/host/bridge-client/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [electronBan, ...nodeBuiltins.map((name) => ({ name, message: 'The bridge client runs in the page: no Node modules.' }))],
+          patterns: [noServer, noRenderer, pattern(['**/core', '**/core/**'], 'The bridge client runs in the page: no core code.')],
+        },
+      ],
+    },
   },
   {
     files: ['src-renderer/**/*.{ts,tsx}'],

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the test suite drives for real, if they are missing:
+#   chromium                      end-to-end tests of the renderer and the host's WebSocket bridge
+#   kamailio, kamailio-websocket-modules   the SIP registrar/proxy the phone tests call through
+# Run by `npm test` (pretest). It never skips silently: if a package cannot be installed the run
+# stops here with the reason, because a test suite that quietly ran without its browser proves
+# nothing.
+set -euo pipefail
+
+PACKAGES=(chromium kamailio kamailio-websocket-modules)
+
+fail() {
+  echo "ensure-system-deps: $*" >&2
+  exit 1
+}
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$pkg")
+  fi
+done
+
+if ((${#missing[@]} > 0)); then
+  echo "ensure-system-deps: installing ${missing[*]}"
+  command -v apt-get >/dev/null || fail "apt-get not found: install ${missing[*]} by hand (Debian packages)."
+  SUDO=()
+  if [[ $(id -u) -ne 0 ]]; then
+    command -v sudo >/dev/null || fail "not root and no sudo: run 'apt-get install -y ${missing[*]}' as root."
+    SUDO=(sudo -n)
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  # Another process (a parallel run, unattended upgrades) may hold the dpkg lock: wait for it.
+  "${SUDO[@]}" apt-get -o DPkg::Lock::Timeout=600 update -qq || fail "'apt-get update' failed: cannot install ${missing[*]}."
+  "${SUDO[@]}" apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
+    fail "'apt-get install ${missing[*]}' failed."
+fi
+
+# The tests launch /usr/bin/chromium by path: prove it starts, not only that dpkg knows it.
+# (Debian's wrapper script prints a harmless shell warning on stderr, so keep stderr for failures.)
+err=$(mktemp)
+trap 'rm -f "$err"' EXIT
+version=$(/usr/bin/chromium --version 2>"$err") || fail "/usr/bin/chromium does not run: $(cat "$err")"
+echo "ensure-system-deps: $version"
+command -v kamailio >/dev/null || [[ -x /usr/sbin/kamailio ]] || fail "kamailio is installed but not found on PATH or /usr/sbin."
+echo "ensure-system-deps: $(/usr/sbin/kamailio -v 2>/dev/null | head -1 || echo kamailio present)"

@@ -1,0 +1,74 @@
+/**
+ * The main window and the guards every webContents gets: locked-down webPreferences, no
+ * navigation away from our page, no new windows (https links open in the OS browser), no
+ * <webview>, and a session that grants only microphone and notifications to our own origin.
+ */
+import { app, BrowserWindow, shell, type Session } from 'electron';
+import { APP_ORIGIN, contentSecurityPolicy, isAppUrl, isPermissionGranted, isSafeExternalUrl, type CspSources } from './security-policy';
+
+export function hardenSession(session: Session, cspSources: CspSources): void {
+  const csp = contentSecurityPolicy(cspSources);
+  // Our pages get the CSP as a header too (the app:// handler sets it; this covers any other response of ours).
+  session.webRequest.onHeadersReceived((details, callback) => {
+    if (!isAppUrl(details.url)) return callback({});
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } });
+  });
+  session.setPermissionRequestHandler((_contents, permission, callback, details) => {
+    const mediaTypes = 'mediaTypes' in details ? details.mediaTypes : undefined;
+    callback(isPermissionGranted({ permission, requestingUrl: details.requestingUrl, mediaTypes }));
+  });
+  session.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) =>
+    isPermissionGranted({ permission, requestingUrl: requestingOrigin, mediaTypes: details.mediaType ? [details.mediaType] : undefined }),
+  );
+  // WebHID / WebUSB / Web Serial: a softphone has no business with them.
+  session.setDevicePermissionHandler(() => false);
+}
+
+/** Applies to every webContents the app ever creates, not only the main window. */
+export function guardAllWebContents(): void {
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-navigate', (event, url) => {
+      if (!isAppUrl(url)) event.preventDefault();
+    });
+    contents.on('will-redirect', (event, url) => {
+      if (!isAppUrl(url)) event.preventDefault();
+    });
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+    contents.setWindowOpenHandler(({ url }) => {
+      // Reviewed (electronegativity): only https URLs leave the app, and they leave for the OS browser.
+      if (isSafeExternalUrl(url)) void shell.openExternal(url); // eng-disable OPEN_EXTERNAL_JS_CHECK
+      return { action: 'deny' };
+    });
+  });
+}
+
+export function createMainWindow(preloadPath: string): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1280,
+    height: 800,
+    minWidth: 900,
+    minHeight: 600,
+    title: 'OnCall Desk',
+    show: false,
+    webPreferences: {
+      // Reviewed (electronegativity): our own bundled preload exposing only window.oncall (preload.ts).
+      preload: preloadPath, // eng-disable PRELOAD_JS_CHECK
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      // Middle-click opens links through a path older Electron did not route to setWindowOpenHandler.
+      disableBlinkFeatures: 'Auxclick',
+      spellcheck: true,
+    },
+  });
+  window.once('ready-to-show', () => window.show());
+  void window.loadURL(`${APP_ORIGIN}/index.html`);
+  return window;
+}

@@ -3,6 +3,8 @@
  * the shells give it what only they can provide (where data lives, how secrets are kept).
  */
 import type { CoreEventSource, CoreHandlers } from '../../src-shared/ipc/contract';
+import type { FetchLike } from '../../src-shared/sdk';
+import type { SyncTiming } from './sync/timing';
 
 /** Keeps credentials: Electron's safeStorage in the app, a 0600 file in the Node host. */
 export interface SecretStore {
@@ -19,6 +21,10 @@ export interface DesktopCoreOptions {
   secrets: SecretStore;
   /** injectable for tests of timing; defaults to Date.now */
   now?: () => number;
+  /** the sync engine's clocks and knobs (backoff, batch sizes): tests, chaos runs and benchmarks */
+  sync?: Partial<SyncTiming>;
+  /** the HTTP client under the SDK (a fault-injecting one in chaos tests); defaults to global fetch */
+  fetch?: FetchLike;
 }
 
 export interface DesktopCore extends CoreEventSource {

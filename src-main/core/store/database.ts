@@ -1,0 +1,23 @@
+/** Opens the desktop's SQLite store: WAL for concurrent reads, FULL sync so a committed change survives power loss. */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { v7 as uuidv7 } from 'uuid';
+import { migrate } from './migrations';
+
+export type Db = Database.Database;
+
+export const STORE_FILE = 'oncall-desk.sqlite';
+
+export function openStore(dataDir: string): Db {
+  mkdirSync(dataDir, { recursive: true });
+  const db = new Database(join(dataDir, STORE_FILE));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  // The client id is made once per store and never changes: the server orders our mutations by it.
+  db.prepare('INSERT OR IGNORE INTO sync_state (id, client_id) VALUES (1, ?)').run(uuidv7());
+  return db;
+}

@@ -1,0 +1,112 @@
+/**
+ * The outbox: local mutations waiting for the server, in seq order. A mutation leaves it only
+ * when the server applied it (or had already); a rejected one stays, marked, until the user
+ * retries it with new arguments or discards it.
+ */
+import type { AttentionItem } from '../../../src-shared/ipc/contract';
+import type { ErrorObject } from '../../../src-shared/schemas/errors';
+import type { MutatorName, SyncEntity } from '../../../src-shared/schemas/sync';
+import type { Db } from './database';
+
+export interface OutboxEntry {
+  id: string;
+  seq: number;
+  name: MutatorName;
+  entity: SyncEntity;
+  entity_id: string;
+  args: Record<string, unknown>;
+  created_at: string;
+  status: 'pending' | 'rejected';
+  error: ErrorObject | null;
+  rejected_at: string | null;
+}
+
+interface Row extends Omit<OutboxEntry, 'args' | 'error'> {
+  args: string;
+  error: string | null;
+}
+
+const parse = (r: Row): OutboxEntry => ({
+  ...r,
+  args: JSON.parse(r.args) as Record<string, unknown>,
+  error: r.error ? (JSON.parse(r.error) as ErrorObject) : null,
+});
+
+export class Outbox {
+  constructor(private readonly db: Db) {}
+
+  add(e: Omit<OutboxEntry, 'status' | 'error' | 'rejected_at'>): void {
+    this.db
+      .prepare('INSERT INTO outbox (id, seq, name, entity, entity_id, args, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(e.id, e.seq, e.name, e.entity, e.entity_id, JSON.stringify(e.args), e.created_at);
+  }
+
+  get(id: string): OutboxEntry | null {
+    const row = this.db.prepare('SELECT * FROM outbox WHERE id = ?').get(id) as Row | undefined;
+    return row ? parse(row) : null;
+  }
+
+  /** The next pending mutations to push, oldest first. */
+  pending(limit = 1_000_000): OutboxEntry[] {
+    return (this.db.prepare("SELECT * FROM outbox WHERE status = 'pending' ORDER BY seq LIMIT ?").all(limit) as Row[]).map(parse);
+  }
+
+  pendingFor(entity: SyncEntity, entityId: string): OutboxEntry[] {
+    return (
+      this.db
+        .prepare("SELECT * FROM outbox WHERE status = 'pending' AND entity = ? AND entity_id = ? ORDER BY seq")
+        .all(entity, entityId) as Row[]
+    ).map(parse);
+  }
+
+  /** Ids of entities with pending mutations (so a rebuild keeps rows the server has not seen yet). */
+  pendingEntityIds(entity: SyncEntity): Set<string> {
+    const rows = this.db.prepare("SELECT DISTINCT entity_id FROM outbox WHERE status = 'pending' AND entity = ?").all(entity) as {
+      entity_id: string;
+    }[];
+    return new Set(rows.map((r) => r.entity_id));
+  }
+
+  remove(id: string): void {
+    this.db.prepare('DELETE FROM outbox WHERE id = ?').run(id);
+  }
+
+  reject(id: string, error: ErrorObject, at: string): void {
+    this.db
+      .prepare("UPDATE outbox SET status = 'rejected', error = ?, rejected_at = ? WHERE id = ?")
+      .run(JSON.stringify(error), at, id);
+  }
+
+  counts(): { pending: number; rejected: number; oldestPendingAt: string | null } {
+    const r = this.db
+      .prepare(
+        `SELECT sum(status = 'pending') AS pending, sum(status = 'rejected') AS rejected,
+                min(CASE WHEN status = 'pending' THEN created_at END) AS oldest FROM outbox`,
+      )
+      .get() as { pending: number | null; rejected: number | null; oldest: string | null };
+    return { pending: r.pending ?? 0, rejected: r.rejected ?? 0, oldestPendingAt: r.oldest };
+  }
+
+  rejected(): AttentionItem[] {
+    const rows = this.db.prepare("SELECT * FROM outbox WHERE status = 'rejected' ORDER BY seq").all() as Row[];
+    return rows.map(parse).map((e) => ({
+      mutation_id: e.id,
+      name: e.name,
+      args: e.args,
+      error: e.error!,
+      created_at: e.created_at,
+      rejected_at: e.rejected_at!,
+    }));
+  }
+
+  /**
+   * Renumbers the pending mutations from `firstSeq` on, keeping their order (the server said
+   * our numbering and its own disagree: SEQUENCE_GAP). Returns the next free seq.
+   */
+  renumberPending(firstSeq: number): number {
+    const ids = this.pending().map((e) => e.id);
+    const update = this.db.prepare('UPDATE outbox SET seq = ? WHERE id = ?');
+    ids.forEach((id, i) => update.run(firstSeq + i, id));
+    return firstSeq + ids.length;
+  }
+}

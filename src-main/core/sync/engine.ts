@@ -1,0 +1,248 @@
+/**
+ * The sync engine: one cycle at a time (push the outbox, pull to the end, refresh reference
+ * data), started by local writes, pokes, stream (re)connects, retries and "sync now". While
+ * the API is unreachable or failing it backs off with full jitter; a 401 that the SDK's
+ * refresh cannot fix signs the session out but keeps the outbox. States: docs/client-core.md.
+ */
+import type { IpcEvent, IpcPayload, SyncStatus } from '../../../src-shared/ipc/contract';
+import type { SessionUser } from '../../../src-shared/schemas/auth';
+import type { SyncEntity } from '../../../src-shared/schemas/sync';
+import { OnCallApiError, OnCallNetworkError, type OnCallClient } from '../../../src-shared/sdk';
+import type { LocalWriter } from '../local-writes';
+import type { LocalStore } from '../store';
+import { PokeStream } from './poke-stream';
+import { pullAll } from './pull';
+import { pushOutbox } from './push';
+import { refreshReference } from './reference';
+import { backoffDelay, type SyncTiming } from './timing';
+
+export interface SyncEngineOptions {
+  store: LocalStore;
+  writer: LocalWriter;
+  timing: SyncTiming;
+  now: () => number;
+  user: () => SessionUser | null;
+  emit: <E extends IpcEvent>(event: E, payload: IpcPayload<E>) => void;
+  /** the session could not be renewed: the owner forgets the tokens */
+  onSignedOut: (reason: string) => void;
+}
+
+type Trigger = 'start' | 'write' | 'poke' | 'open' | 'retry';
+
+const UNREACHABLE_STATUSES = new Set([502, 503, 504]);
+
+export class SyncEngine {
+  private client: OnCallClient | null = null;
+  private pokes: PokeStream | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private attempt = 0;
+  private retryTimer: unknown = null;
+  private nextRetryAt: number | null = null;
+  private online = false;
+  private state: SyncStatus['state'] = 'signed_out';
+  private lastError: string | null = null;
+  private referenceAt = -Infinity;
+  private readonly toRebase = new Map<string, { entity: SyncEntity; id: string }>();
+  private lastStatus = '';
+  private cycleAbort: AbortController | null = null;
+
+  constructor(private readonly o: SyncEngineOptions) {}
+
+  /** Starts syncing with a signed-in client (after sign-in, or at start with stored tokens). */
+  attach(client: OnCallClient): void {
+    this.detach();
+    this.client = client;
+    this.state = 'idle';
+    this.lastError = null;
+    this.attempt = 0;
+    this.referenceAt = -Infinity;
+    this.pokes = new PokeStream({
+      client,
+      clientId: this.o.store.state.get().clientId,
+      timing: this.o.timing,
+      onOpen: () => this.trigger('open'),
+      onPoke: (poke) => {
+        if (poke.cursor > this.o.store.state.get().cursor) this.trigger('poke');
+      },
+      onAuthFailure: (err) => this.signedOut(err),
+    });
+    this.pokes.start();
+    this.trigger('start');
+  }
+
+  /** Stops all network activity; the outbox and the store stay as they are. */
+  detach(reason: string | null = null): void {
+    this.pokes?.stop();
+    this.pokes = null;
+    this.client = null;
+    this.cycleAbort?.abort();
+    this.clearRetry();
+    this.state = 'signed_out';
+    this.lastError = reason;
+    this.emitStatus();
+  }
+
+  /** Asks for a cycle; a write while backing off waits for the scheduled retry. */
+  trigger(reason: Trigger): void {
+    if (!this.client) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    if (reason === 'write' && this.retryTimer !== null) return;
+    this.clearRetry();
+    this.running = this.loop();
+  }
+
+  /** Runs a cycle now, ignoring any backoff, and answers the status after it. */
+  async syncNow(): Promise<SyncStatus> {
+    if (this.client) {
+      this.attempt = 0;
+      this.pokes?.nudge();
+      if (this.running) {
+        this.again = true;
+        await this.running;
+      }
+      if (!this.running && this.client) {
+        this.clearRetry();
+        this.running = this.loop();
+      }
+      await this.running;
+    }
+    return this.status();
+  }
+
+  /** Waits for the cycle in progress, if any (for an orderly close). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  rebaseLater(entity: SyncEntity, id: string): void {
+    this.toRebase.set(`${entity}:${id}`, { entity, id });
+  }
+
+  status(): SyncStatus {
+    const counts = this.o.store.outbox.counts();
+    const st = this.o.store.state.get();
+    return {
+      online: this.online,
+      state: this.state,
+      pending: counts.pending,
+      oldest_pending_at: counts.oldestPendingAt,
+      attention: counts.rejected + this.o.store.notices.count(),
+      last_push_at: st.lastPushAt,
+      last_pull_at: st.lastPullAt,
+      next_retry_at: this.nextRetryAt === null ? null : new Date(this.nextRetryAt).toISOString(),
+      last_error: this.lastError,
+    };
+  }
+
+  /** Emits `sync.status` when anything in it changed. */
+  emitStatus(): void {
+    const status = this.status();
+    const text = JSON.stringify(status);
+    if (text === this.lastStatus) return;
+    this.lastStatus = text;
+    this.o.emit('sync.status', status);
+  }
+
+  private async loop(): Promise<void> {
+    try {
+      do {
+        this.again = false;
+        await this.cycle();
+      } while (this.again && this.client && this.retryTimer === null);
+    } finally {
+      this.running = null;
+    }
+  }
+
+  private iso = () => new Date(this.o.now()).toISOString();
+
+  private async cycle(): Promise<void> {
+    const client = this.client;
+    const user = this.o.user();
+    if (!client || !user) return;
+    this.state = 'syncing';
+    this.emitStatus();
+    const abort = new AbortController();
+    this.cycleAbort = abort;
+    const { signal } = abort;
+    try {
+      const { store, writer, timing } = this.o;
+      const pushed = await pushOutbox(client, store, timing.pushBatchSize, this.iso, signal);
+      pushed.rejected.forEach((r) => this.rebaseLater(r.entity, r.id));
+      this.online = true;
+      this.emitStatus();
+      const pulled = await pullAll({
+        client,
+        store,
+        writer,
+        user,
+        limit: timing.pullLimit,
+        now: this.iso,
+        signal,
+        onPage: (entities) => this.o.emit('data.changed', { entities }),
+      });
+      // Rejected changes leave the view only now, on top of fully pulled server state.
+      const rolledBack = this.rebasePending(user);
+      if (rolledBack.length) this.o.emit('data.changed', { entities: rolledBack });
+      if (pulled.assigned.length) this.o.emit('tasks.assigned', { tasks: pulled.assigned });
+      if (this.o.now() - this.referenceAt >= timing.referenceRefreshMs) {
+        await refreshReference(client, store, signal);
+        this.referenceAt = this.o.now();
+      }
+      if (this.client !== client) return;
+      this.attempt = 0;
+      this.lastError = null;
+      this.state = 'idle';
+      this.emitStatus();
+    } catch (err) {
+      if (this.client !== client) return; // signed out meanwhile
+      this.failed(err);
+    } finally {
+      if (this.cycleAbort === abort) this.cycleAbort = null;
+    }
+  }
+
+  private rebasePending(user: SessionUser): SyncEntity[] {
+    if (!this.toRebase.size) return [];
+    const items = [...this.toRebase.values()];
+    this.toRebase.clear();
+    this.o.store.tx(() => items.forEach((r) => this.o.writer.rebase(r.entity, r.id, user)));
+    return [...new Set(items.map((r) => r.entity))];
+  }
+
+  private failed(err: unknown): void {
+    if (err instanceof OnCallApiError && err.status === 401) {
+      this.signedOut(err);
+      return;
+    }
+    const unreachable = err instanceof OnCallNetworkError || (err instanceof OnCallApiError && UNREACHABLE_STATUSES.has(err.status));
+    this.online = !unreachable;
+    this.state = unreachable ? 'offline' : 'error';
+    this.lastError = err instanceof Error ? err.message : String(err);
+    const delay = backoffDelay(this.attempt++, this.o.timing);
+    this.nextRetryAt = this.o.now() + delay;
+    this.retryTimer = this.o.timing.setTimeout(() => {
+      this.retryTimer = null;
+      this.nextRetryAt = null;
+      this.trigger('retry');
+    }, delay);
+    this.emitStatus();
+  }
+
+  private signedOut(err: OnCallApiError): void {
+    const reason = `signed out: ${err.message} (sign in again; unsent changes are kept)`;
+    this.online = true;
+    this.detach(reason);
+    this.o.onSignedOut(reason);
+  }
+
+  private clearRetry(): void {
+    if (this.retryTimer !== null) this.o.timing.clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.nextRetryAt = null;
+  }
+}

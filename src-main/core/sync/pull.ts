@@ -1,0 +1,89 @@
+/**
+ * Pulls by cursor until the server has nothing more, applying each page in its own
+ * transaction. CURSOR_EXPIRED (the server no longer keeps our place) starts a rebuild from
+ * cursor 0; when it completes, server rows the rebuild did not bring are gone on the server
+ * (or no longer ours to see) and are dropped, unless a pending local change still needs them.
+ */
+import type { SessionUser } from '../../../src-shared/schemas/auth';
+import { SYNC_ENTITIES, type PullResponse, type SyncEntity } from '../../../src-shared/schemas/sync';
+import type { TaskRead } from '../../../src-shared/schemas/tasks';
+import { OnCallApiError, type OnCallClient } from '../../../src-shared/sdk';
+import type { LocalWriter } from '../local-writes';
+import type { LocalStore } from '../store';
+import { ENTITY_TABLES } from '../store/entities';
+import { applyPullPage } from './pull-applier';
+
+export interface PullOptions {
+  client: OnCallClient;
+  store: LocalStore;
+  writer: LocalWriter;
+  user: SessionUser;
+  limit: number;
+  now: () => string;
+  signal?: AbortSignal;
+  /** after each applied page: views refresh progressively during a long first download */
+  onPage: (entities: SyncEntity[]) => void;
+}
+
+export interface PullOutcome {
+  entities: Set<SyncEntity>;
+  assigned: TaskRead[];
+  notices: number;
+}
+
+export async function pullAll(o: PullOptions): Promise<PullOutcome> {
+  const { store } = o;
+  const outcome: PullOutcome = { entities: new Set(), assigned: [], notices: 0 };
+  for (;;) {
+    const state = store.state.get();
+    let page: PullResponse;
+    try {
+      page = await o.client.sync.pull({ client_id: state.clientId, cursor: state.cursor, limit: o.limit }, { signal: o.signal });
+    } catch (err) {
+      if (err instanceof OnCallApiError && err.code === 'CURSOR_EXPIRED' && state.cursor > 0) {
+        startRebuild(store);
+        continue;
+      }
+      throw err;
+    }
+    const quiet = state.cursor === 0 || state.rebuilding;
+    const r = applyPullPage(page, { store, writer: o.writer, user: o.user, now: o.now(), quiet });
+    r.entities.forEach((e) => outcome.entities.add(e));
+    outcome.assigned.push(...r.assigned);
+    outcome.notices += r.notices;
+    if (r.entities.size) o.onPage([...r.entities]);
+    if (!page.has_more) break;
+    if (page.cursor <= state.cursor) {
+      throw new OnCallApiError(502, { code: 'PULL_STALLED', message: 'the server said has_more without moving the cursor' });
+    }
+  }
+  if (store.state.get().rebuilding) finishRebuild(store).forEach((e) => outcome.entities.add(e));
+  return outcome;
+}
+
+function startRebuild(store: LocalStore): void {
+  store.tx(() => {
+    store.db.prepare('DELETE FROM rebuild_seen').run();
+    store.state.set({ cursor: 0, rebuilding: true });
+  });
+}
+
+function finishRebuild(store: LocalStore): SyncEntity[] {
+  const touched: SyncEntity[] = [];
+  store.tx(() => {
+    for (const entity of SYNC_ENTITIES) {
+      const keep = store.outbox.pendingEntityIds(entity);
+      const stale = store.db
+        .prepare(`SELECT id FROM ${ENTITY_TABLES[entity]} WHERE server IS NOT NULL AND id NOT IN (SELECT id FROM rebuild_seen WHERE entity = ?)`)
+        .all(entity) as { id: string }[];
+      for (const { id } of stale) {
+        if (keep.has(id)) continue;
+        store.entities.delete(entity, id);
+        touched.push(entity);
+      }
+    }
+    store.db.prepare('DELETE FROM rebuild_seen').run();
+    store.state.set({ rebuilding: false });
+  });
+  return [...new Set(touched)];
+}

@@ -1,0 +1,87 @@
+/**
+ * Drains the outbox in seq order, in batches. Applied and duplicate mutations leave the outbox
+ * (their fields are remembered for lost-update notices); rejected ones stay, marked, and do not
+ * hold back the ones after them. SEQUENCE_GAP renumbers the pending mutations after the
+ * server's last seen seq (same order, same ids, so nothing is applied twice).
+ */
+import { SYNC_SCHEMA_VERSION, type PushResponse } from '../../../src-shared/schemas/sync';
+import { OnCallApiError, type OnCallClient } from '../../../src-shared/sdk';
+import { isCreate } from '../domain/mutators';
+import type { LocalStore } from '../store';
+import type { OutboxEntry } from '../store/outbox';
+
+export interface PushOutcome {
+  pushed: number;
+  rejected: { entity: OutboxEntry['entity']; id: string }[];
+}
+
+/** Fields that are not a user's value: the record id, the event time, partial metadata. */
+const UNTRACKED = new Set(['id', 'at', 'metadata']);
+
+export async function pushOutbox(
+  client: OnCallClient,
+  store: LocalStore,
+  batchSize: number,
+  now: () => string,
+  signal?: AbortSignal,
+): Promise<PushOutcome> {
+  const outcome: PushOutcome = { pushed: 0, rejected: [] };
+  let gapRetries = 0;
+  for (;;) {
+    const batch = store.outbox.pending(batchSize);
+    if (!batch.length) return outcome;
+    let res: PushResponse;
+    try {
+      res = await client.sync.push({
+        client_id: store.state.get().clientId,
+        schema_version: SYNC_SCHEMA_VERSION,
+        mutations: batch.map((e) => ({ seq: e.seq, id: e.id, name: e.name, args: e.args })),
+      }, { signal });
+    } catch (err) {
+      const last = err instanceof OnCallApiError && err.code === 'SEQUENCE_GAP' ? Number(err.details?.last_mutation_seq) : NaN;
+      if (Number.isInteger(last) && last >= 0 && gapRetries++ < 3) {
+        resequence(store, last);
+        continue;
+      }
+      throw err;
+    }
+    const settled = settle(store, batch, res, now());
+    outcome.pushed += settled.count;
+    outcome.rejected.push(...settled.rejected);
+    if (settled.count === 0) {
+      throw new OnCallApiError(502, { code: 'PUSH_NOT_PROCESSED', message: 'the server answered the push without a result for our first mutation' });
+    }
+  }
+}
+
+function resequence(store: LocalStore, lastSeenByServer: number): void {
+  store.tx(() => {
+    const next = store.outbox.renumberPending(lastSeenByServer + 1);
+    store.state.set({ nextSeq: Math.max(next, store.state.get().nextSeq), lastMutationSeq: lastSeenByServer });
+  });
+}
+
+function settle(store: LocalStore, batch: OutboxEntry[], res: PushResponse, at: string) {
+  const bySeq = new Map(batch.map((e) => [e.seq, e]));
+  const rejected: PushOutcome['rejected'] = [];
+  let count = 0;
+  store.tx(() => {
+    for (const r of res.results) {
+      const e = bySeq.get(r.seq);
+      if (!e) continue;
+      count++;
+      if (r.status === 'rejected') {
+        store.outbox.reject(e.id, r.error ?? { code: 'REJECTED', message: 'the server rejected this change' }, at);
+        rejected.push({ entity: e.entity, id: e.entity_id });
+        continue;
+      }
+      store.outbox.remove(e.id);
+      if (!isCreate(e.name)) {
+        const fields = Object.fromEntries(Object.entries(e.args).filter(([k]) => !UNTRACKED.has(k)));
+        store.notices.remember(e.entity, e.entity_id, e.id, e.name, fields);
+      }
+    }
+    store.state.set({ lastMutationSeq: res.last_mutation_seq, lastPushAt: at });
+  });
+  return { count, rejected };
+}

@@ -153,14 +153,24 @@ export async function actorFromApiKey(ctx: ServerContext, key: string, meta: Req
     requestId: meta.requestId,
     ip: meta.ip,
   };
+  return actor;
+}
+
+/**
+ * Stamps `last_used_at` and audits the use. Separate from resolving the key so the caller can
+ * skip it for requests the rate limiter refuses: a flood of refused requests must not turn into
+ * a flood of writes.
+ */
+export async function recordApiKeyUse(ctx: ServerContext, actor: Actor, meta: RequestMeta): Promise<void> {
+  if (actor.type !== 'api_key' || !actor.id) return;
+  const keyId = actor.id;
   await mutate(ctx, actor, async (m) => {
-    await m.trx.updateTable('api_keys').set({ last_used_at: m.now }).where('id', '=', row.id).execute();
+    await m.trx.updateTable('api_keys').set({ last_used_at: m.now }).where('id', '=', keyId).execute();
     await m.record({
       entity: 'api_key',
-      entityId: row.id,
+      entityId: keyId,
       action: 'key_use',
       after: meta.route ? { request: meta.route } : null,
     });
   });
-  return actor;
 }

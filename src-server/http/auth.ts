@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config';
 import type { Actor } from '../domain/actor';
-import { actorFromAccessToken, actorFromApiKey } from '../domain/sessions';
+import { actorFromAccessToken, actorFromApiKey, recordApiKeyUse } from '../domain/sessions';
 import type { ServerContext } from '../domain/server-context';
 import { ApiError } from './api-error';
 import { RateLimiter } from './rate-limit';
@@ -86,6 +86,7 @@ export function registerAuth(app: FastifyInstance, ctx: ServerContext, limiter: 
     }
 
     if (authError) throw authError;
+    if (request.actor?.type === 'api_key') await recordApiKeyUse(ctx, request.actor, meta);
     if (!request.actor && !request.routeOptions.config?.public && request.routeOptions.url) {
       throw new ApiError('UNAUTHORIZED', 'authentication required: send "Authorization: Bearer <token>" or "X-API-Key"');
     }

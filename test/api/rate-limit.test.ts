@@ -90,7 +90,9 @@ describe('with 5 requests per minute', () => {
   let http: Http;
   let agent1: Session;
   let agent2: Session;
+  let admin: Session;
   let apiKey: string;
+  let apiKeyId: string;
   let path: string;
 
   beforeAll(async () => {
@@ -103,10 +105,11 @@ describe('with 5 requests per minute', () => {
     const leftInMinute = 60_000 - (Date.now() % 60_000);
     if (leftInMinute < 25_000) await new Promise((r) => setTimeout(r, leftInMinute + 100));
     // Three sign-ins: 3 of this address's 5 unauthenticated requests.
-    const admin = await http.login('admin@demo.test');
+    admin = await http.login('admin@demo.test');
     [agent1, agent2] = [await http.login('agent1@demo.test'), await http.login('agent2@demo.test')];
     const key = await http.post(`/api/v1/organizations/${server.orgs.demo}/api-keys`, { name: 'limited', role: 'agent' }, admin);
     apiKey = key.body.key;
+    apiKeyId = key.body.id;
   }, 90_000);
   afterAll(() => stopAndClean(server));
 
@@ -147,6 +150,10 @@ describe('with 5 requests per minute', () => {
     expect(keyLimited.status).toBe(429);
     expect(errorOf(keyLimited).code).toBe('RATE_LIMITED');
     expect((await http.get(path, agent2)).status).toBe(200);
+
+    // Only the five served requests count as uses of the key: refused ones write nothing.
+    const uses = await http.get(`/api/v1/organizations/${server.orgs.demo}/audit?action=key_use&actor_id=${apiKeyId}`, admin);
+    expect(uses.body.total).toBe(5);
   });
 
   it('limits unauthenticated requests per address, which a forged X-Forwarded-For does not change', async () => {

@@ -85,6 +85,7 @@ function AttentionEntry({ item }: { item: AttentionItem }) {
             <span>{key.replace(/_/g, ' ')}</span>
             <input
               value={value}
+              aria-label={key.replace(/_/g, ' ')}
               aria-invalid={badFields.has(key) || undefined}
               onChange={(e) => setDraft({ ...draft, [key]: e.target.value })}
             />

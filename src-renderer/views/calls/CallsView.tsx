@@ -33,7 +33,7 @@ function CallFilters() {
       </button>
       <label className="field inline">
         <span>Status</span>
-        <select value={query.status} onChange={(e) => setQuery({ status: e.target.value as typeof query.status })}>
+        <select aria-label="Status filter" value={query.status} onChange={(e) => setQuery({ status: e.target.value as typeof query.status })}>
           <option value="all">Any status</option>
           {CALL_STATUSES.map((s) => (
             <option key={s} value={s}>
@@ -44,7 +44,7 @@ function CallFilters() {
       </label>
       <label className="field inline">
         <span>Outcome</span>
-        <select value={query.outcome} onChange={(e) => setQuery({ outcome: e.target.value })}>
+        <select aria-label="Outcome filter" value={query.outcome} onChange={(e) => setQuery({ outcome: e.target.value })}>
           <option value="all">Any outcome</option>
           {dispositions.map((d) => (
             <option key={d.code} value={d.code}>
@@ -55,7 +55,7 @@ function CallFilters() {
       </label>
       <label className="field inline">
         <span>Direction</span>
-        <select value={query.direction} onChange={(e) => setQuery({ direction: e.target.value as typeof query.direction })}>
+        <select aria-label="Direction filter" value={query.direction} onChange={(e) => setQuery({ direction: e.target.value as typeof query.direction })}>
           <option value="all">Both</option>
           <option value="inbound">Inbound</option>
           <option value="outbound">Outbound</option>

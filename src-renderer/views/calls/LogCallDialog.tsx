@@ -40,11 +40,14 @@ export function LogCallDialog() {
     setBusy(true);
     setError(null);
     try {
+      // Typed and saved faster than the lookup's debounce: look the number up now.
+      const number = phone.trim();
+      const match = lookup === number ? patient : await invoke('patients.lookupByNumber', { phone: number }).catch(() => null);
       const call = await start({
         direction,
-        phone_number: phone.trim(),
+        phone_number: number,
         status: 'active',
-        patient_id: patient?.id ?? null,
+        patient_id: match?.id ?? null,
         ...(notes ? { notes } : {}),
       });
       if (ended) await update(call.id, { status: 'wrap_up' });

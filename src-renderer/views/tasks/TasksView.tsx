@@ -45,7 +45,7 @@ export function TaskFilters({ query, setQuery, label }: { query: TaskQuery; setQ
     <div className="toolbar" role="search" aria-label={label}>
       <label className="field inline">
         <span>Status</span>
-        <select value={query.status} onChange={(e) => setQuery({ status: e.target.value as TaskQuery['status'] })}>
+        <select aria-label="Status filter" value={query.status} onChange={(e) => setQuery({ status: e.target.value as TaskQuery['status'] })}>
           <option value="active">Open and in progress</option>
           <option value="open">Open</option>
           <option value="in_progress">In progress</option>
@@ -56,7 +56,7 @@ export function TaskFilters({ query, setQuery, label }: { query: TaskQuery; setQ
       </label>
       <label className="field inline">
         <span>Priority</span>
-        <select value={query.priority} onChange={(e) => setQuery({ priority: e.target.value as TaskQuery['priority'] })}>
+        <select aria-label="Priority filter" value={query.priority} onChange={(e) => setQuery({ priority: e.target.value as TaskQuery['priority'] })}>
           <option value="all">Any priority</option>
           {PRIORITY_ORDER.map((p) => (
             <option key={p} value={p}>

@@ -1,0 +1,315 @@
+/**
+ * One call leg: a SIP.js Session (Inviter or Invitation) plus what the agent sees of it (an
+ * immutable snapshot for the store) and the status changes the call log needs, stamped with the
+ * time the SIP event really happened.
+ */
+import { Invitation, Inviter, SessionState, type Referral, type Session, type Web } from 'sip.js';
+import type { CallStatus } from '../../src-shared/domain/call-status';
+import type { DtmfMode } from '../../src-shared/schemas/phone-settings';
+import { endStatus, type CallDirection, type CallRole, type EndReason } from './call-status-map';
+import { CallAudio, replaceMicrophone, setMicEnabled, setSending, type DeviceId } from './media';
+
+export type CallPhase = 'dialing' | 'alerting' | 'incoming' | 'connecting' | 'active' | 'ended';
+
+export interface TransferState {
+  kind: 'blind' | 'attended';
+  target: string;
+  state: 'requested' | 'failed' | 'done';
+  detail: string | null;
+}
+
+export interface CallSnapshot {
+  id: string;
+  direction: CallDirection;
+  /** E.164 when it parses, else the SIP user */
+  number: string;
+  /** the display name the other side sent */
+  name: string | null;
+  phase: CallPhase;
+  held: boolean;
+  heldByRemote: boolean;
+  muted: boolean;
+  /** an inbound call that arrived while another call was up (call waiting) */
+  waiting: boolean;
+  role: CallRole;
+  /** for a consult leg: the call being transferred */
+  consultFor: string | null;
+  createdAt: number;
+  inviteSentAt: number | null;
+  connectedAt: number | null;
+  endedAt: number | null;
+  endReason: EndReason | null;
+  sipCode: number | null;
+  patient: { id: string; full_name: string } | null;
+  transfer: TransferState | null;
+  dtmfSent: string;
+  dtmfReceived: string;
+  /** the call log record (core) this leg writes to */
+  recordId: string | null;
+  error: string | null;
+}
+
+export interface CallHooks {
+  changed(call: PhoneCall): void;
+  status(call: PhoneCall, status: CallStatus, at: number, metadata: Record<string, unknown>): void;
+  refer(call: PhoneCall, referral: Referral): void;
+}
+
+export interface CallInit {
+  direction: CallDirection;
+  number: string;
+  name: string | null;
+  role?: CallRole;
+  consultFor?: string | null;
+  waiting?: boolean;
+}
+
+let counter = 0;
+
+export class PhoneCall {
+  readonly id: string;
+  private snap: CallSnapshot;
+  private readonly audio: CallAudio;
+  private endHint: EndReason | null = null;
+  private pc: RTCPeerConnection | null = null;
+
+  constructor(
+    readonly session: Session,
+    init: CallInit,
+    private readonly hooks: CallHooks,
+    private readonly media: { speakerId: DeviceId; micId: DeviceId; dtmfMode: DtmfMode },
+  ) {
+    this.id = `call-${Date.now().toString(36)}-${(counter++).toString(36)}`;
+    this.snap = {
+      id: this.id,
+      direction: init.direction,
+      number: init.number,
+      name: init.name,
+      phase: init.direction === 'inbound' ? 'incoming' : 'dialing',
+      held: false,
+      heldByRemote: false,
+      muted: false,
+      waiting: init.waiting ?? false,
+      role: init.role ?? 'normal',
+      consultFor: init.consultFor ?? null,
+      createdAt: Date.now(),
+      inviteSentAt: null,
+      connectedAt: null,
+      endedAt: null,
+      endReason: null,
+      sipCode: null,
+      patient: null,
+      transfer: null,
+      dtmfSent: '',
+      dtmfReceived: '',
+      recordId: null,
+      error: null,
+    };
+    this.audio = new CallAudio(this.id, media.speakerId);
+    session.stateChange.addListener((state) => this.onState(state));
+    session.delegate = {
+      onBye: () => {
+        this.endHint ??= 'hangup_remote';
+      },
+      onCancel: () => {
+        this.endHint ??= 'caller_cancelled';
+      },
+      onInfo: (info) => {
+        const signal = /Signal\s*=\s*([0-9A-D*#])/i.exec(info.request.body ?? '')?.[1];
+        void info.accept();
+        if (signal) this.update({ dtmfReceived: this.snap.dtmfReceived + signal.toUpperCase() });
+      },
+      onInvite: (request) => {
+        // A re-INVITE from the other side: sendonly/inactive means they put us on hold.
+        const body = request.body ?? '';
+        if (/a=(sendrecv|sendonly|recvonly|inactive)/.test(body)) {
+          this.update({ heldByRemote: /a=(sendonly|inactive)/.test(body) });
+        }
+      },
+      onRefer: (referral) => this.hooks.refer(this, referral),
+      onSessionDescriptionHandler: (sdh) => this.watchMedia(sdh as Web.SessionDescriptionHandler),
+    };
+  }
+
+  get snapshot(): CallSnapshot {
+    return this.snap;
+  }
+
+  get ended(): boolean {
+    return this.snap.phase === 'ended';
+  }
+
+  get connected(): boolean {
+    return this.snap.connectedAt !== null && !this.ended;
+  }
+
+  update(patch: Partial<CallSnapshot>): void {
+    this.snap = { ...this.snap, ...patch };
+    this.hooks.changed(this);
+  }
+
+  /** Sends the INVITE (outbound legs). Resolves once it is on the wire. */
+  async invite(): Promise<void> {
+    if (!(this.session instanceof Inviter)) throw new Error('not an outbound call');
+    await this.session.invite({
+      sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } },
+      requestDelegate: {
+        onProgress: (response) => {
+          const code = response.message.statusCode ?? 0;
+          if ((code === 180 || code === 183) && this.snap.phase === 'dialing') this.update({ phase: 'alerting' });
+        },
+        onReject: (response) => {
+          this.endHint ??= 'rejected';
+          this.update({ sipCode: response.message.statusCode ?? null, error: `${response.message.statusCode} ${response.message.reasonPhrase}` });
+        },
+      },
+    });
+    if (!this.ended) this.update({ inviteSentAt: Date.now() });
+  }
+
+  async answer(): Promise<void> {
+    if (!(this.session instanceof Invitation) || this.snap.phase !== 'incoming') return;
+    this.update({ phase: 'connecting', waiting: false });
+    await this.session.accept({ sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } } });
+  }
+
+  async decline(): Promise<void> {
+    if (!(this.session instanceof Invitation) || this.session.state !== SessionState.Initial) return;
+    this.endHint = 'declined';
+    // 486 Busy Here: the caller's phone plays busy instead of trying other contacts forever.
+    await this.session.reject({ statusCode: 486, reasonPhrase: 'Busy Here' });
+  }
+
+  /** Ends this leg whatever its state: CANCEL, reject or BYE. */
+  async hangup(reason: EndReason = 'hangup_local'): Promise<void> {
+    const s = this.session;
+    if (s.state === SessionState.Terminated || s.state === SessionState.Terminating) return;
+    if (s instanceof Inviter && s.state !== SessionState.Established) {
+      this.endHint ??= 'cancelled';
+      await s.cancel();
+    } else if (s instanceof Invitation && s.state !== SessionState.Established) {
+      this.endHint ??= 'declined';
+      await s.reject();
+    } else {
+      this.endHint ??= reason;
+      await s.bye();
+    }
+  }
+
+  /** Sets why the leg is about to end when someone else ends it (a transfer, a replacement). */
+  expectEnd(reason: EndReason | null): void {
+    this.endHint = reason;
+  }
+
+  async setHold(hold: boolean): Promise<void> {
+    if (!this.connected || this.snap.held === hold) return;
+    const s = this.session;
+    s.sessionDescriptionHandlerOptionsReInvite = { ...s.sessionDescriptionHandlerOptionsReInvite, hold } as typeof s.sessionDescriptionHandlerOptionsReInvite;
+    await new Promise<void>((resolve, reject) => {
+      s.invite({
+        requestDelegate: {
+          onAccept: () => resolve(),
+          onReject: (response) => reject(new Error(`${hold ? 'hold' : 'resume'} refused: ${response.message.statusCode}`)),
+        },
+      }).catch(reject);
+    });
+    const at = Date.now();
+    if (this.pc) {
+      await setSending(this.pc, !hold);
+      (s.sessionDescriptionHandler as Web.SessionDescriptionHandler | undefined)?.enableReceiverTracks(!hold);
+    }
+    this.update({ held: hold });
+    this.hooks.status(this, hold ? 'on_hold' : 'active', at, {});
+  }
+
+  setMuted(muted: boolean): void {
+    if (this.pc) setMicEnabled(this.pc, !muted);
+    this.update({ muted });
+  }
+
+  async sendDtmf(tones: string): Promise<void> {
+    if (!this.connected || !/^[0-9A-D*#]+$/i.test(tones)) return;
+    if (this.media.dtmfMode === 'info') {
+      for (const tone of tones.toUpperCase()) {
+        await this.session.info({
+          requestOptions: { body: { contentDisposition: 'render', contentType: 'application/dtmf-relay', content: `Signal=${tone}\r\nDuration=160\r\n` } },
+        });
+        this.update({ dtmfSent: this.snap.dtmfSent + tone });
+      }
+      return;
+    }
+    // RFC 4733: telephone-event packets in the RTP stream; each tone is reported played
+    // by the DTMF sender's tonechange event (see watchMedia).
+    const sdh = this.session.sessionDescriptionHandler as Web.SessionDescriptionHandler | undefined;
+    if (!sdh?.sendDtmf(tones.toUpperCase(), { duration: 100, interToneGap: 70 })) {
+      this.update({ error: 'The other side did not accept RFC 4733 tones; switch DTMF to SIP INFO in the phone settings.' });
+    }
+  }
+
+  setSpeaker(id: DeviceId): void {
+    this.media.speakerId = id;
+    this.audio.setSink(id);
+  }
+
+  async setMicrophone(id: DeviceId): Promise<void> {
+    this.media.micId = id;
+    if (this.pc && this.connected) await replaceMicrophone(this.pc, id, this.snap.muted);
+  }
+
+  get peerConnection(): RTCPeerConnection | null {
+    return this.pc;
+  }
+
+  private watchMedia(sdh: Web.SessionDescriptionHandler): void {
+    const pc = sdh.peerConnection;
+    if (!pc || pc === this.pc) return;
+    this.pc = pc;
+    pc.addEventListener('connectionstatechange', () => {
+      // ICE gave up under a connected call: the patient hears nothing, so end it honestly.
+      if (pc.connectionState === 'failed' && this.connected) {
+        this.endHint = 'failed';
+        void this.session.bye().catch(() => undefined);
+      }
+    });
+    pc.addEventListener('track', () => this.audio.attach(sdh.remoteMediaStream));
+  }
+
+  private watchDtmfSender(): void {
+    const sender = this.pc?.getSenders().find((s) => s.dtmf);
+    if (!sender?.dtmf) return;
+    sender.dtmf.addEventListener('tonechange', (event) => {
+      const tone = (event as RTCDTMFToneChangeEvent).tone;
+      if (tone) this.update({ dtmfSent: this.snap.dtmfSent + tone });
+    });
+  }
+
+  private onState(state: SessionState): void {
+    if (state === SessionState.Establishing && this.snap.direction === 'inbound') {
+      this.update({ phase: 'connecting' });
+    } else if (state === SessionState.Established) {
+      const at = Date.now();
+      const sdh = this.session.sessionDescriptionHandler as Web.SessionDescriptionHandler | undefined;
+      if (sdh) {
+        this.watchMedia(sdh);
+        this.audio.attach(sdh.remoteMediaStream);
+      }
+      this.watchDtmfSender();
+      this.update({ phase: 'active', connectedAt: at, waiting: false });
+      this.hooks.status(this, 'active', at, {});
+    } else if (state === SessionState.Terminated) {
+      this.onTerminated();
+    }
+  }
+
+  private onTerminated(): void {
+    const at = Date.now();
+    const connected = this.snap.connectedAt !== null;
+    const reason: EndReason =
+      this.endHint ?? (connected ? 'failed' : this.snap.direction === 'inbound' ? 'no_answer' : 'rejected');
+    this.audio.close();
+    this.update({ phase: 'ended', endedAt: at, endReason: reason, held: false });
+    const metadata: Record<string, unknown> = { end_reason: reason };
+    if (this.snap.sipCode) metadata.sip_code = this.snap.sipCode;
+    this.hooks.status(this, endStatus(this.snap.direction, connected, reason, this.snap.role), at, metadata);
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * Whether to follow a REFER the other side sent us. SIP.js follows any REFER it has no delegate
+ * for; a softphone that dials wherever a remote party says is a toll-fraud and privacy hole, so we
+ * decide explicitly: only during a connected call, only sip:/sips: targets, only inside our own
+ * SIP domain unless the REFER names the dialog it replaces (attended transfer: the target is the
+ * other agent's contact, which the registrar routes by its alias), and never to ourselves.
+ */
+export interface ReferFacts {
+  /** the call the REFER arrived in is connected */
+  connected: boolean;
+  scheme: string;
+  host: string;
+  user: string | undefined;
+  hasReplaces: boolean;
+  ownDomain: string;
+  ownUser: string | undefined;
+}
+
+export type ReferDecision = { accept: true } | { accept: false; statusCode: number; reason: string };
+
+export function decideRefer(f: ReferFacts): ReferDecision {
+  if (!f.connected) return { accept: false, statusCode: 603, reason: 'no connected call to transfer' };
+  if (f.scheme !== 'sip' && f.scheme !== 'sips') return { accept: false, statusCode: 403, reason: `refused ${f.scheme}: target` };
+  if (!f.hasReplaces && f.host.toLowerCase() !== f.ownDomain.toLowerCase()) {
+    return { accept: false, statusCode: 403, reason: `target outside ${f.ownDomain}` };
+  }
+  if (!f.hasReplaces && f.user !== undefined && f.user === f.ownUser) return { accept: false, statusCode: 403, reason: 'transfer to ourselves' };
+  return { accept: true };
+}

@@ -8,12 +8,9 @@
 /** '' is the browser's default device for both getUserMedia and setSinkId. */
 export type DeviceId = string;
 
-interface SinkCapable extends HTMLMediaElement {
-  setSinkId?(sinkId: string): Promise<void>;
-}
-
 export async function routeToSink(el: HTMLMediaElement, sinkId: DeviceId): Promise<void> {
-  const sink = el as SinkCapable;
+  // Older engines (and jsdom) have no setSinkId: they play on the default device.
+  const sink = el as Partial<Pick<HTMLMediaElement, 'setSinkId'>> & HTMLMediaElement;
   if (typeof sink.setSinkId !== 'function') return;
   try {
     await sink.setSinkId(sinkId);

@@ -133,8 +133,13 @@ export interface MutationHook {
 }
 const pendingHook = new AsyncLocalStorage<MutationHook>();
 
-export function withMutationHook<T>(hook: MutationHook, fn: () => Promise<T>): Promise<T> {
-  return pendingHook.run(hook, fn);
+export async function withMutationHook<T>(hook: MutationHook, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await pendingHook.run(hook, fn);
+  } finally {
+    // Work the call left running in this async context (a webhook run it woke) must not carry it.
+    hook.claimed = true;
+  }
 }
 
 export async function mutate<T>(ctx: ServerContext, actor: Actor, fn: (m: Mutation) => Promise<T>): Promise<T> {

@@ -84,21 +84,28 @@ const TABLES = [
  * Run before every fresh pull: it costs what that pull costs anyway, O(entities).
  */
 export async function backfillChangeLog(db: Kysely<Database>, organizationId: string, now: string): Promise<void> {
+  const unlogged = (entity: string) => sql`t.organization_id = ${organizationId} AND NOT EXISTS (
+    SELECT 1 FROM changes c WHERE c.organization_id = t.organization_id AND c.entity = ${entity} AND c.entity_id = t.id)`;
+  // Read first: in the steady state nothing is missing and a fresh pull takes no write lock.
+  const missing: Array<(typeof TABLES)[number]> = [];
+  for (const source of TABLES) {
+    const found = await sql`SELECT 1 FROM ${sql.table(source.table)} t WHERE ${unlogged(source.entity)} LIMIT 1`.execute(db);
+    if (found.rows.length) missing.push(source);
+  }
+  if (!missing.length) return;
   await db.transaction().execute(async (trx) => {
-    for (const { entity, table, owners } of TABLES) {
-      const unlogged = sql`t.organization_id = ${organizationId} AND NOT EXISTS (
-        SELECT 1 FROM changes c WHERE c.organization_id = t.organization_id AND c.entity = ${entity} AND c.entity_id = t.id)`;
+    for (const { entity, table, owners } of missing) {
       if (!ORG_WIDE_ENTITIES.includes(entity)) {
         for (const column of owners) {
           await sql`INSERT INTO sync_audience (entity, entity_id, user_id, organization_id)
             SELECT ${entity}, t.id, t.${sql.ref(column)}, t.organization_id FROM ${sql.table(table)} t
-            WHERE t.${sql.ref(column)} IS NOT NULL AND ${unlogged}
+            WHERE t.${sql.ref(column)} IS NOT NULL AND ${unlogged(entity)}
             ON CONFLICT DO NOTHING`.execute(trx);
         }
       }
       await sql`INSERT INTO changes (organization_id, entity, entity_id, op, created_at)
         SELECT t.organization_id, ${entity}, t.id, 'upsert', ${now} FROM ${sql.table(table)} t
-        WHERE ${unlogged} ORDER BY t.created_at, t.id`.execute(trx);
+        WHERE ${unlogged(entity)} ORDER BY t.created_at, t.id`.execute(trx);
     }
   });
 }

@@ -23,23 +23,8 @@ import { withMutationHook, type MutationHook } from '../domain/mutation';
 import type { ServerContext } from '../domain/server-context';
 import { ApiError } from '../http/api-error';
 import { bindClient, mutationSeen, oneAtATime, recordOutcome, Superseded } from './clients';
+import { isTransient, permanentError } from './failures';
 import { applyMutator } from './mutators';
-
-/** SQLite conditions that pass by themselves; anything else unexpected is a server fault. */
-const TRANSIENT = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|NOMEM|PROTOCOL|INTERRUPT)/;
-
-const sqliteCode = (err: unknown) => {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && code.startsWith('SQLITE_') ? code : null;
-};
-
-/** The error a mutation is rejected with, or null if the failure is not the mutation's fault. */
-function permanentError(err: unknown): ApiError | null {
-  if (err instanceof ApiError) return err.statusCode < 500 ? err : null;
-  // e.g. a client id colliding with an existing record's primary key
-  if (sqliteCode(err)?.startsWith('SQLITE_CONSTRAINT')) return new ApiError('CONFLICT', 'the mutation conflicts with an existing record');
-  return null;
-}
 
 /** Stops the batch: what was applied stays applied, the rest is retried by the client. */
 export class PushInterrupted extends ApiError {
@@ -48,7 +33,7 @@ export class PushInterrupted extends ApiError {
     lastMutationSeq: number,
     results: PushResult[],
   ) {
-    const transient = TRANSIENT.test(sqliteCode(reason) ?? '') || (reason instanceof ApiError && reason.code === 'SERVICE_UNAVAILABLE');
+    const transient = isTransient(reason);
     super(
       transient ? 'SERVICE_UNAVAILABLE' : 'INTERNAL_ERROR',
       transient ? 'the server is busy: retry the remaining mutations later' : 'internal server error: retry the remaining mutations later',

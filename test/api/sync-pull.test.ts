@@ -228,7 +228,7 @@ describe('errors', () => {
     expect(errorOf(res).code).toBe('CURSOR_EXPIRED');
   });
 
-  it('answers 409 CURSOR_EXPIRED for a cursor older than the kept history, and a rebuild from 0 works', async () => {
+  it('answers 409 CURSOR_EXPIRED for a cursor older than the kept history (503 while busy pruning), and a rebuild from 0 works', async () => {
     // Other organization, so that no other test's cursor is affected by its horizon.
     const admin = await http.login('admin@other.test');
     const otherOrg = server.orgs.other;
@@ -241,7 +241,19 @@ describe('errors', () => {
       otherOrg,
       uuidv7(),
     );
-    db.close();
+
+    // Pruning it needs the write lock: while another writer holds it, the answer is "retry", not a 500.
+    db.prepare('BEGIN IMMEDIATE').run();
+    let busy;
+    try {
+      busy = await http.get(`/api/v1/organizations/${otherOrg}/sync/pull?client_id=${clientOf(admin)}&cursor=${cursor}`, admin);
+    } finally {
+      db.prepare('ROLLBACK').run();
+      db.close();
+    }
+    expect(busy.status).toBe(503);
+    expect(errorOf(busy).code).toBe('SERVICE_UNAVAILABLE');
+    expect(busy.headers.get('retry-after')).toBe('1');
 
     const res = await http.get(`/api/v1/organizations/${otherOrg}/sync/pull?client_id=${clientOf(admin)}&cursor=${cursor}`, admin);
     expect(res.status).toBe(409);

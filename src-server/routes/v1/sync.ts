@@ -4,6 +4,7 @@ import { PullQuery, PullResponse, PushRequest, PushResponse } from '../../../src
 import { requireUser } from '../../domain/actor';
 import type { ServerContext } from '../../domain/server-context';
 import { OrgParams, orgActor } from '../../http/params';
+import { busy, isTransient } from '../../sync/failures';
 import { PokeHub } from '../../sync/pokes';
 import { pull } from '../../sync/pull';
 import { push, PushInterrupted } from '../../sync/push';
@@ -49,7 +50,15 @@ export function v1SyncRoutes(ctx: ServerContext): FastifyPluginAsyncZod {
           response: { 200: PullResponse },
         },
       },
-      async (req) => pull(ctx, orgActor(req, req.params.org_id), req.query),
+      async (req, reply) => {
+        try {
+          return await pull(ctx, orgActor(req, req.params.org_id), req.query);
+        } catch (err) {
+          if (!isTransient(err)) throw err;
+          reply.header('Retry-After', '1');
+          throw busy();
+        }
+      },
     );
 
     app.get(

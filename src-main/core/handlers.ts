@@ -2,6 +2,7 @@
 import { DEFAULT_DISPOSITIONS } from '../../src-shared/domain/dispositions';
 import type { CoreHandlers } from '../../src-shared/ipc/contract';
 import type { UserRead } from '../../src-shared/schemas/users';
+import { phoneSettingsHandlers, type PhoneSettingsService } from './phone-settings';
 import type { AttentionService } from './services/attention';
 import type { CallService } from './services/calls';
 import type { PatientService } from './services/patients';
@@ -18,6 +19,7 @@ export interface Services {
   patients: PatientService;
   attention: AttentionService;
   engine: SyncEngine;
+  phoneSettings: PhoneSettingsService;
 }
 
 export function createHandlers(s: Services): CoreHandlers {
@@ -66,5 +68,7 @@ export function createHandlers(s: Services): CoreHandlers {
       s.attention.retry(mutation_id, args);
       return null;
     },
+
+    ...phoneSettingsHandlers(s.phoneSettings),
   };
 }

@@ -7,6 +7,7 @@ import type { DesktopCore, DesktopCoreOptions } from './api';
 import { CoreEvents } from './events';
 import { createHandlers } from './handlers';
 import { LocalWriter } from './local-writes';
+import { PhoneSettingsService } from './phone-settings';
 import { AttentionService } from './services/attention';
 import { CallService } from './services/calls';
 import { PatientService } from './services/patients';
@@ -68,6 +69,7 @@ export async function createDesktopCore(options: DesktopCoreOptions): Promise<De
     tasks: new TaskService(store, writer, () => session.user()),
     patients: new PatientService(store, writer),
     attention,
+    phoneSettings: new PhoneSettingsService(store, options.secrets, () => session.user()),
   });
 
   let closed = false;

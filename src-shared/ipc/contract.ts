@@ -14,6 +14,7 @@ import { CallCreate, CallRead, CallUpdate } from '../schemas/calls';
 import { Id, Timestamp } from '../schemas/common';
 import { ErrorBody } from '../schemas/errors';
 import { PatientCreate, PatientRead, PatientUpdate } from '../schemas/patients';
+import { PhoneSettingsPatch, PhoneSettingsRead } from '../schemas/phone-settings';
 import { SYNC_ENTITIES } from '../schemas/sync';
 import { TaskCreate, TaskRead, TaskUpdate } from '../schemas/tasks';
 import { UserRead } from '../schemas/users';
@@ -109,6 +110,10 @@ export const IPC_METHODS = {
   'sync.attention': method(Empty, z.array(AttentionItem)),
   'sync.discard': method(z.object({ mutation_id: Id }), z.null()),
   'sync.retry': method(z.object({ mutation_id: Id, args: z.record(z.string(), z.unknown()).optional() }), z.null()),
+
+  /** the signed-in agent's softphone account and audio devices (the password via the SecretStore) */
+  'phone.settings.get': method(Empty, PhoneSettingsRead),
+  'phone.settings.set': method(PhoneSettingsPatch, PhoneSettingsRead),
 } as const;
 
 export const IPC_EVENTS = {

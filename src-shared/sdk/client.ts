@@ -130,17 +130,19 @@ export class OnCallClient {
   };
 
   readonly sync = {
-    push: (body: PushRequest, opts: Call = {}) => this.http.json<PushResponse>('POST', '/sync/push', { body, ...opts }),
-    pull: (query: z.input<typeof PullQuery>, opts: Call = {}) =>
-      this.http.json<PullResponse>('GET', '/sync/pull', { query: query as Q, ...opts }),
+    push: async (body: PushRequest, opts: Call = {}) =>
+      this.http.json<PushResponse>('POST', await this.orgPath('/sync/push'), { body, ...opts }),
+    pull: async (query: z.input<typeof PullQuery>, opts: Call = {}) =>
+      this.http.json<PullResponse>('GET', await this.orgPath('/sync/pull'), { query: query as Q, ...opts }),
     /**
      * Opens the poke stream and yields each poke until the server closes it or `signal` aborts.
      * `onOpen` fires once connected: pull then, to catch what happened while disconnected.
      */
     events: (options: EventsOptions & { clientId?: string } = {}): AsyncGenerator<PokeEvent> => {
       const http = this.http;
+      const path = () => this.orgPath('/sync/events');
       return (async function* () {
-        const res = await http.send('GET', '/sync/events', {
+        const res = await http.send('GET', await path(), {
           query: { client_id: options.clientId },
           headers: { accept: 'text/event-stream' },
           signal: options.signal,

@@ -12,6 +12,11 @@ export interface EventsOptions {
   signal?: AbortSignal;
   /** called once the server has accepted the stream (the moment to pull what was missed) */
   onOpen?: () => void;
+  /**
+   * The server sends a heartbeat comment every 15 s: with nothing at all for this long the
+   * connection is dead (a silent network drop) and the stream fails. Default 45 s; 0 = never.
+   */
+  idleTimeoutMs?: number;
 }
 
 /** Yields each `poke` of an open event stream; other event types are ignored. */
@@ -30,9 +35,10 @@ export async function* readPokes(res: Response, options: EventsOptions): AsyncGe
     for (;;) {
       let chunk: Awaited<ReturnType<typeof reader.read>>;
       try {
-        chunk = await reader.read();
+        chunk = await readWithin(reader, options.idleTimeoutMs ?? 45_000);
       } catch (cause) {
         if (options.signal?.aborted) return;
+        if (cause instanceof OnCallNetworkError) throw cause;
         throw new OnCallNetworkError('the event stream broke', { cause });
       }
       if (chunk.done) return;
@@ -47,6 +53,15 @@ export async function* readPokes(res: Response, options: EventsOptions): AsyncGe
   } finally {
     reader.cancel().catch(() => undefined);
   }
+}
+
+function readWithin<T>(reader: ReadableStreamDefaultReader<T>, ms: number) {
+  if (!ms) return reader.read();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new OnCallNetworkError(`the event stream was silent for ${ms} ms`)), ms);
+  });
+  return Promise.race([reader.read(), timeout]).finally(() => clearTimeout(timer));
 }
 
 function parsePoke(data: string): PokeEvent | null {

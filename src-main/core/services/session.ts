@@ -3,6 +3,7 @@
  * SQLite), the server URL and user remembered in the store. Signing in as someone else is
  * refused while the previous account's changes are unsent, so two users' records never mix.
  */
+import { v7 as uuidv7 } from 'uuid';
 import type { LoginArgs, SessionInfo } from '../../../src-shared/ipc/contract';
 import type { SessionUser, TokenResponse } from '../../../src-shared/schemas/auth';
 import { OnCallClient, type FetchLike } from '../../../src-shared/sdk';
@@ -126,4 +127,5 @@ function wipeAccountData(store: LocalStore): void {
   store.entities.clearAll();
   for (const table of ['acked_fields', 'notices', 'rebuild_seen', 'dispositions']) store.db.prepare(`DELETE FROM ${table}`).run();
   store.state.set({ cursor: 0, rebuilding: false, lastPullAt: null, lastPushAt: null });
+  store.state.newClient(uuidv7());
 }

@@ -74,6 +74,11 @@ export class SyncStateStore {
     if (sets.length) this.db.prepare(`UPDATE sync_state SET ${sets.join(', ')} WHERE id = 1`).run(...values);
   }
 
+  /** A new client identity (the server binds a client id to one user): seqs start again at 1. */
+  newClient(clientId: string): void {
+    this.db.prepare('UPDATE sync_state SET client_id = ?, next_seq = 1, last_mutation_seq = 0 WHERE id = 1').run(clientId);
+  }
+
   /** Takes the next mutation seq (inside the caller's transaction). */
   takeSeq(): number {
     const { next_seq } = this.db.prepare('UPDATE sync_state SET next_seq = next_seq + 1 WHERE id = 1 RETURNING next_seq - 1 AS next_seq').get() as { next_seq: number };

@@ -46,6 +46,7 @@ export class SyncEngine {
   private readonly toRebase = new Map<string, { entity: SyncEntity; id: string }>();
   private lastStatus = '';
   private cycleAbort: AbortController | null = null;
+  private pollTimer: unknown = null;
 
   constructor(private readonly o: SyncEngineOptions) {}
 
@@ -198,6 +199,7 @@ export class SyncEngine {
       this.lastError = null;
       this.state = 'idle';
       this.emitStatus();
+      this.schedulePoll();
     } catch (err) {
       if (this.client !== client) return; // signed out meanwhile
       this.failed(err);
@@ -240,7 +242,17 @@ export class SyncEngine {
     this.o.onSignedOut(reason);
   }
 
+  private schedulePoll(): void {
+    if (this.pollTimer !== null) this.o.timing.clearTimeout(this.pollTimer);
+    this.pollTimer = this.o.timing.setTimeout(() => {
+      this.pollTimer = null;
+      this.trigger('retry');
+    }, this.o.timing.pollMs);
+  }
+
   private clearRetry(): void {
+    if (this.pollTimer !== null) this.o.timing.clearTimeout(this.pollTimer);
+    this.pollTimer = null;
     if (this.retryTimer !== null) this.o.timing.clearTimeout(this.retryTimer);
     this.retryTimer = null;
     this.nextRetryAt = null;

@@ -4,7 +4,7 @@
  * hold back the ones after them. SEQUENCE_GAP renumbers the pending mutations after the
  * server's last seen seq (same order, same ids, so nothing is applied twice).
  */
-import { SYNC_SCHEMA_VERSION, type PushResponse } from '../../../src-shared/schemas/sync';
+import { PushResponse, SYNC_SCHEMA_VERSION } from '../../../src-shared/schemas/sync';
 import { OnCallApiError, type OnCallClient } from '../../../src-shared/sdk';
 import { isCreate } from '../domain/mutators';
 import type { LocalStore } from '../store';
@@ -43,6 +43,9 @@ export async function pushOutbox(
         resequence(store, last);
         continue;
       }
+      // A 5xx mid-batch lists what was processed before the failure: settle those now.
+      const partial = err instanceof OnCallApiError ? PushResponse.safeParse(err.details) : null;
+      if (partial?.success) outcome.rejected.push(...settle(store, batch, partial.data, now()).rejected);
       throw err;
     }
     const settled = settle(store, batch, res, now());

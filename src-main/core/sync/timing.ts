@@ -14,6 +14,8 @@ export interface SyncTiming {
   pushBatchSize: number;
   /** changes per pull page */
   pullLimit: number;
+  /** a pull this long after the last cycle even without a poke (pokes are hints, not a log) */
+  pollMs: number;
   /** how often cached reference data (outcome codes, users) is refreshed */
   referenceRefreshMs: number;
 }
@@ -31,6 +33,7 @@ export const DEFAULT_TIMING: SyncTiming = {
   clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
   pushBatchSize: 100,
   pullLimit: 500,
+  pollMs: 5 * 60_000,
   referenceRefreshMs: 10 * 60_000,
 };
 

@@ -217,9 +217,40 @@ export async function createTask(ctx: ServerContext, actor: Actor, input: TaskCr
   return readTask(ctx, id);
 }
 
-export async function updateTask(ctx: ServerContext, actor: Actor, id: string, patch: TaskUpdate): Promise<TaskRead> {
+export interface TaskUpdateOptions {
+  /**
+   * Whether the actor once owned this task. The sync push passes it so that an agent's offline
+   * status change survives a supervisor's concurrent reassignment: status belongs to the person
+   * who did the work, the assignee to the supervisor, and both changes stand.
+   */
+  wasOwner?: () => Promise<boolean>;
+}
+
+/** The task as the actor may update it: visible now, or a status-only change by a former owner. */
+async function taskToUpdate(ctx: ServerContext, actor: Actor, id: string, patch: TaskUpdate, options: TaskUpdateOptions) {
+  try {
+    return await getTask(ctx, actor, id);
+  } catch (err) {
+    const statusOnly = Object.keys(patch).every((k) => k === 'status');
+    if (!(err instanceof ApiError) || !statusOnly || !options.wasOwner || !(await options.wasOwner())) throw err;
+    const row = await selectTasks(ctx.db)
+      .where('tasks.id', '=', id)
+      .where('tasks.organization_id', '=', actor.organizationId)
+      .executeTakeFirst();
+    if (!row) throw err;
+    return toTaskRead(row);
+  }
+}
+
+export async function updateTask(
+  ctx: ServerContext,
+  actor: Actor,
+  id: string,
+  patch: TaskUpdate,
+  options: TaskUpdateOptions = {},
+): Promise<TaskRead> {
   const org = actor.organizationId;
-  const current = await getTask(ctx, actor, id); // 404 unless visible
+  const current = await taskToUpdate(ctx, actor, id, patch, options); // 404 unless visible
   const reassigns = patch.assignee_id !== undefined && patch.assignee_id !== current.assignee_id;
   const reprioritises = patch.priority !== undefined && patch.priority !== current.priority;
   // Resending the current value is not a change: sync clients send whole rows.

@@ -7,7 +7,8 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../db/schema';
 import type { ChangeRecord } from '../domain/mutation';
-import type { CommittedChange } from '../domain/server-context';
+import type { Actor } from '../domain/actor';
+import type { CommittedChange, ServerContext } from '../domain/server-context';
 import { ORG_WIDE_ENTITIES, ownersOf } from './visibility';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -156,4 +157,18 @@ export async function pruneTombstones(db: Kysely<Database>, organizationId: stri
       .onConflict((oc) => oc.column('organization_id').doUpdateSet({ horizon_seq: horizon, updated_at: now }))
       .execute();
   });
+}
+
+/** Whether the user ever owned the entity (its sync audience only grows). */
+export async function wasInAudience(ctx: ServerContext, actor: Actor, entity: string, entityId: string): Promise<boolean> {
+  if (!actor.userId) return false;
+  const row = await ctx.db
+    .selectFrom('sync_audience')
+    .select('user_id')
+    .where('entity', '=', entity)
+    .where('entity_id', '=', entityId)
+    .where('user_id', '=', actor.userId)
+    .where('organization_id', '=', actor.organizationId)
+    .executeTakeFirst();
+  return row !== undefined;
 }

@@ -11,6 +11,7 @@ import { createPatient, updatePatient } from '../domain/patients';
 import type { ServerContext } from '../domain/server-context';
 import { createTask, updateTask } from '../domain/tasks';
 import { ApiError } from '../http/api-error';
+import { wasInAudience } from './change-log';
 
 /**
  * Times the client reports (when a call really started or ended) are stored as UTC text, which
@@ -30,7 +31,8 @@ const HANDLERS: Handlers = {
   'call.create': (ctx, actor, args) => createCall(ctx, actor, { ...args, started_at: toUtc('started_at', args.started_at) }),
   'call.update': (ctx, actor, { id, at, ...patch }) => updateCall(ctx, actor, id, { ...patch, at: toUtc('at', at) }),
   'task.create': (ctx, actor, args) => createTask(ctx, actor, args),
-  'task.update': (ctx, actor, { id, ...patch }) => updateTask(ctx, actor, id, patch),
+  'task.update': (ctx, actor, { id, ...patch }) =>
+    updateTask(ctx, actor, id, patch, { wasOwner: () => wasInAudience(ctx, actor, 'task', id) }),
   'patient.create': (ctx, actor, args) => createPatient(ctx, actor, args),
   'patient.update': (ctx, actor, { id, ...patch }) => updatePatient(ctx, actor, id, patch),
 };

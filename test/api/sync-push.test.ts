@@ -306,6 +306,29 @@ describe('merging with a concurrent reassignment', () => {
     const merged = await http.get(api(`/tasks/${task.body.id}`), supervisor);
     expect(merged.body).toMatchObject({ assignee_id: agent2.user.id, status: 'completed' });
   });
+
+  it('gives a former owner only the status: other fields, and agents who never owned it, are refused', async () => {
+    const task = await http.post(api('/tasks'), { title: 'Book transport', assignee_id: agent1.user.id }, supervisor);
+    await http.patch(api(`/tasks/${task.body.id}`), { assignee_id: agent2.user.id }, supervisor);
+
+    const client = uuidv7();
+    const res = await push(agent1, client, [
+      mutation(1, 'task.update', { id: task.body.id, title: 'Renamed offline' }),
+      mutation(2, 'task.update', { id: task.body.id, status: 'in_progress', due_date: minutesAgo(-60) }),
+    ]);
+    expect(res.body.results.map((r: { status: string }) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(res.body.results[0].error.code).toBe('NOT_FOUND');
+
+    const other = await http.post(api('/tasks'), { title: 'Not yours', assignee_id: agent2.user.id }, supervisor);
+    const stranger = await push(agent1, uuidv7(), [mutation(1, 'task.update', { id: other.body.id, status: 'completed' })]);
+    expect(stranger.body.results[0].status).toBe('rejected');
+    const untouched = await http.get(api(`/tasks/${other.body.id}`), supervisor);
+    expect(untouched.body.status).toBe('open');
+
+    // Over REST the rule does not apply: an online client sees the current owner.
+    const rest = await http.patch(api(`/tasks/${task.body.id}`), { status: 'completed' }, agent1);
+    expect(rest.status).toBe(404);
+  });
 });
 
 describe('transient failures', () => {

@@ -5,6 +5,8 @@ import { HelpDialog } from './components/HelpDialog';
 import { Nav } from './components/Nav';
 import { StatusBar } from './components/StatusBar';
 import { Toasts } from './components/Toasts';
+import { startPhone } from './phone/runtime';
+import { PhoneDock } from './phone/views/PhoneDock';
 import { useGlobalShortcuts } from './shortcuts';
 import { startLive } from './stores/live';
 import { useIsSupervisor, useSession } from './stores/session';
@@ -59,6 +61,7 @@ function CurrentDialog() {
 function Shell() {
   const userId = useSession((s) => s.session?.user.id);
   useEffect(() => (userId ? startLive() : undefined), [userId]);
+  useEffect(() => (userId ? startPhone() : undefined), [userId]);
   useGlobalShortcuts(true);
   return (
     <div className="shell">
@@ -68,6 +71,7 @@ function Shell() {
         <CurrentView />
       </main>
       <CurrentDialog />
+      <PhoneDock />
       <Toasts />
     </div>
   );

@@ -1,7 +1,7 @@
 /**
  * The one entry point for "call this number" (patient cards, task rows, the log dialog).
- * Today it logs an outbound call through the contract and opens it; the softphone work
- * extends this to dial the number with SIP.js and keep the call's status in step.
+ * With the softphone configured it dials with SIP.js, which logs the call from its real SIP
+ * events (src-renderer/phone); without it, it logs an outbound call for a desk phone and opens it.
  */
 import type { CallRead } from '../src-shared/schemas/calls';
 import { useCalls } from './stores/calls';
@@ -14,16 +14,21 @@ export interface CallContext {
   notes?: string;
 }
 
-export type PlaceCallHook = (number: string, context: CallContext, call: CallRead) => void | Promise<void>;
+/** Dials and resolves with the call record it logged (null when the number could not be logged). */
+export type PlaceCallHook = (number: string, context: CallContext) => Promise<CallRead | null>;
 
 let dialer: PlaceCallHook | null = null;
 
-/** The softphone registers how to dial; it is called after the call has been logged. */
+/** The softphone registers how to dial while it is configured. */
 export function setDialer(hook: PlaceCallHook | null): void {
   dialer = hook;
 }
 
-export async function placeCall(number: string, context: CallContext = {}): Promise<CallRead> {
+export async function placeCall(number: string, context: CallContext = {}): Promise<CallRead | null> {
+  if (dialer) {
+    useUi.getState().navigate('calls');
+    return dialer(number, context);
+  }
   const call = await useCalls.getState().start({
     direction: 'outbound',
     phone_number: number,
@@ -33,7 +38,6 @@ export async function placeCall(number: string, context: CallContext = {}): Prom
     ...(context.task_id ? { metadata: { task_id: context.task_id } } : {}),
   });
   useUi.getState().navigate('calls');
-  if (dialer) await dialer(number, context, call);
   return call;
 }
 

@@ -20,10 +20,13 @@ export interface LegStart {
   patientId: string | null;
   status: CallStatus;
   at: number;
+  notes?: string;
   metadata: Record<string, unknown>;
 }
 
 interface Leg {
+  /** the record as first created */
+  started: Promise<CallRead | null>;
   chain: Promise<CallRead | null>;
   metadata: Record<string, unknown>;
 }
@@ -48,6 +51,7 @@ export class CallLogger {
         status: leg.status as 'ringing',
         patient_id: patientId,
         started_at: new Date(leg.at).toISOString(),
+        ...(leg.notes ? { notes: leg.notes } : {}),
         metadata,
       });
       this.onRecord(legId, record);
@@ -56,11 +60,12 @@ export class CallLogger {
       this.onError(legId, err);
       return null;
     });
-    this.legs.set(legId, { chain, metadata });
+    this.legs.set(legId, { started: chain, chain, metadata });
   }
 
-  has(legId: string): boolean {
-    return this.legs.has(legId);
+  /** The leg's call record once created (null when it is not logged or the start failed). */
+  record(legId: string): Promise<CallRead | null> {
+    return this.legs.get(legId)?.started ?? Promise.resolve(null);
   }
 
   status(legId: string, status: CallStatus, at: number, metadata: Record<string, unknown> = {}): void {

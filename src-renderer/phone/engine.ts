@@ -161,6 +161,7 @@ export class PhoneEngine {
           patientId,
           status: 'ringing',
           at: clickedAt,
+          notes: context.notes,
           metadata: { sip_call_id: inviter.request.callId, ...(context.task_id ? { task_id: context.task_id } : {}), ...(role.consultFor ? { consult: true } : {}) },
         },
         patientId ? undefined : this.lookup(call, target.number),
@@ -230,6 +231,10 @@ export class PhoneEngine {
     const originalId = consult.snapshot.consultFor;
     await consult.hangup();
     if (originalId && this.calls.has(originalId)) await this.setHold(originalId, false);
+  }
+
+  recordOf(legId: string): Promise<CallRead | null> {
+    return this.logger.record(legId);
   }
 
   /** Flushes the call log (tests, sign-out). */

@@ -7,6 +7,7 @@
  */
 import type { z } from 'zod';
 import { IPC_METHODS, type BridgeError, type CoreHandlers, type IpcMethod } from '../../src-shared/ipc/contract';
+import { OnCallNetworkError } from '../../src-shared/sdk';
 
 export type BridgeResponse = { ok: true; result: unknown } | { ok: false; error: BridgeError };
 
@@ -30,6 +31,8 @@ const SYSTEM_CODE = /^(E[A-Z]+|ERR_[A-Z0-9_]+|SQLITE_[A-Z0-9_]+)$/;
 
 /** Errors the core throws on purpose carry an UPPER_SNAKE code (ApiError-like); anything else is a bug. */
 export function toBridgeError(err: unknown): BridgeError {
+  // Signing in (the one call that waits on the network) to a server that does not answer.
+  if (err instanceof OnCallNetworkError) return { code: 'SERVICE_UNAVAILABLE', message: `The central API could not be reached: ${err.message}` };
   if (err && typeof err === 'object') {
     const e = err as { code?: unknown; message?: unknown; details?: unknown };
     const deliberate = typeof e.code === 'string' && /^[A-Z][A-Z0-9_]*$/.test(e.code) && !SYSTEM_CODE.test(e.code) && !('syscall' in e);

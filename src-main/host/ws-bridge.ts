@@ -76,6 +76,9 @@ export function createWsBridge({ core, token, allowedOrigins }: BridgeOptions) {
       if (!sameToken(url.searchParams.get('token'), token)) return refuse(socket, 401, 'Unauthorized');
       wss.handleUpgrade(req, socket, head, (ws) => {
         ws.on('message', (raw) => void onMessage(ws, raw));
+        // ws reports protocol violations (an oversized frame, bad UTF-8) as 'error' and closes the
+        // socket itself; without a listener the error would take the whole host down.
+        ws.on('error', (err) => console.warn('[bridge] connection closed:', err.message));
       });
     },
     close(): void {

@@ -1,0 +1,99 @@
+/**
+ * The Electron main process: a thin shell around the desktop core (element-desktop style). It owns
+ * the app lifecycle, one hardened window, the IPC bridge, credentials in safeStorage, updates and
+ * tel:/sip: links; everything the agent does is the core's (src-main/core) and the renderer's.
+ */
+import { app, session, type BrowserWindow } from 'electron';
+import { join, resolve } from 'node:path';
+import { createDesktopCore } from '../core';
+import type { DesktopCore } from '../core/api';
+import { registerAppScheme, serveRenderer } from './app-protocol';
+import { DIAL_SCHEMES, findDialLink } from './dial-link';
+import { registerIpc, sendEvent } from './ipc';
+import { createSafeStorageSecretStore } from './secret-store';
+import { contentSecurityPolicy, type CspSources } from './security-policy';
+import { startAutoUpdates } from './updater';
+import { createMainWindow, guardAllWebContents, hardenSession } from './window';
+
+const apiUrl = process.env.API_URL ?? 'http://127.0.0.1:8080';
+// The SIP WebSocket server comes from settings later; until then an env var can name it.
+const csp: CspSources = { apiUrl, sipWebSocketUrls: process.env.SIP_WS_URL ? [process.env.SIP_WS_URL] : [] };
+
+let mainWindow: BrowserWindow | null = null;
+let core: DesktopCore | null = null;
+let pendingDial: string | null = findDialLink(process.argv);
+
+function dial(number: string | null): void {
+  if (!number) return;
+  if (!mainWindow || mainWindow.webContents.isLoading()) {
+    pendingDial = number;
+    return;
+  }
+  sendEvent(mainWindow, 'phone.dial', { number });
+  mainWindow.show();
+  mainWindow.focus();
+}
+
+function registerDialSchemes(): void {
+  // In development the OS must launch `electron <app path>`, not bare electron.
+  const args = process.defaultApp ? [resolve(process.argv[1] ?? '.')] : [];
+  for (const scheme of DIAL_SCHEMES) {
+    // Reviewed (electronegativity): links come from other programs, so only a number that
+    // dial-link.ts validated reaches the page, as a 'phone.dial' event; nothing dials by itself.
+    const ok = app.setAsDefaultProtocolClient(scheme, process.execPath, args); // eng-disable PROTOCOL_HANDLER_JS_CHECK
+    if (!ok) console.warn(`[links] could not register as the ${scheme}: handler`);
+  }
+}
+
+async function start(): Promise<void> {
+  const dataDir = app.getPath('userData');
+  const desktop = await createDesktopCore({
+    dataDir,
+    defaultApiUrl: apiUrl,
+    secrets: createSafeStorageSecretStore(join(dataDir, 'secrets.enc.json')),
+  });
+  core = desktop;
+  hardenSession(session.defaultSession, csp);
+  serveRenderer(join(app.getAppPath(), 'dist/renderer'), contentSecurityPolicy(csp));
+  registerIpc(desktop, () => mainWindow);
+  mainWindow = createMainWindow(join(app.getAppPath(), 'out/main/preload.cjs'));
+  mainWindow.webContents.on('did-finish-load', () => {
+    const number = pendingDial;
+    pendingDial = null;
+    dial(number);
+  });
+  mainWindow.on('closed', () => (mainWindow = null));
+  startAutoUpdates();
+}
+
+registerAppScheme();
+guardAllWebContents();
+
+if (!app.requestSingleInstanceLock()) {
+  // Another instance owns the store: hand it our argv (a tel: link) and leave.
+  app.quit();
+} else {
+  app.on('second-instance', (_event, argv) => {
+    if (mainWindow?.isMinimized()) mainWindow.restore();
+    mainWindow?.focus();
+    dial(findDialLink(argv));
+  });
+  // macOS delivers links as an event, possibly before the window exists.
+  app.on('open-url', (event, url) => {
+    event.preventDefault();
+    dial(findDialLink([url]));
+  });
+  app.on('window-all-closed', () => app.quit());
+  app.on('will-quit', (event) => {
+    if (!core) return;
+    event.preventDefault();
+    const closing = core;
+    core = null;
+    void closing.close().finally(() => app.quit());
+  });
+  registerDialSchemes();
+  app.whenReady().then(start).catch((err: unknown) => {
+    console.error('[main] failed to start', err);
+    app.exit(1);
+  });
+}

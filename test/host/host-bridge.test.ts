@@ -1,0 +1,243 @@
+/**
+ * The Node host end to end: the real API, a real host process (the same core as the Electron app)
+ * and Debian's Chromium loading a page the host serves. What the renderer relies on: `window.oncall`
+ * is there before the app's scripts run, invoke works and fails as data, events arrive, the socket
+ * comes back after a drop; and what keeps other pages and users out of an agent's desktop.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import NodeWebSocket from 'ws';
+import { PASSWORD, startApiServer, stopAndClean, type ApiServer } from '../support/api-server';
+import { launchChromium, type Browser } from '../support/browser';
+import { startHost, stopHost, type HostProcess } from '../support/host-process';
+
+let api: ApiServer;
+let host: HostProcess;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  api = await startApiServer();
+  [host, browser] = await Promise.all([startHost({ apiUrl: api.url }), launchChromium()]);
+  page = await browser.context.newPage();
+  await page.goto(host.url);
+  await page.waitForFunction(() => (globalThis as any).document.getElementById('status')?.textContent === 'ready');
+});
+afterAll(async () => {
+  await browser?.close();
+  await stopHost(host);
+  await stopAndClean(api);
+});
+
+/** Calls window.oncall.invoke in the page; a rejection comes back as {rejected: <what it threw>}. */
+function invoke(method: string, args?: unknown): Promise<any> {
+  return page.evaluate(
+    async ([m, a]) => {
+      try {
+        return { result: await (globalThis as any).oncall.invoke(m, a) };
+      } catch (err) {
+        return { rejected: err };
+      }
+    },
+    [method, args] as const,
+  );
+}
+
+const login = (email = 'agent1@demo.test') => invoke('session.login', { serverUrl: api.url, email, password: PASSWORD });
+
+describe('the page', () => {
+  it('has window.oncall before its own scripts run, under the same CSP as the app', async () => {
+    expect(await page.evaluate(() => (globalThis as any).bridgeAtStart)).toBe('object');
+    const res = await fetch(host.url);
+    const csp = res.headers.get('content-security-policy')!;
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe-eval');
+    expect(csp).toContain(new URL(api.url).origin);
+  });
+
+  it('cannot replace the bridge', async () => {
+    const replaced = await page.evaluate(() => {
+      try {
+        (globalThis as any).oncall = { invoke: () => 'fake' };
+      } catch {
+        // strict-mode pages throw; either way the bridge must stay
+      }
+      return typeof (globalThis as any).oncall.invoke('session.current', {}).then;
+    });
+    expect(replaced).toBe('function');
+  });
+});
+
+describe('invoke', () => {
+  it('signs in through the core and returns the session', async () => {
+    const { result, rejected } = await login();
+    expect(rejected).toBeUndefined();
+    expect(result).toMatchObject({ serverUrl: api.url, user: { email: 'agent1@demo.test', role: 'agent', organization_id: api.orgs.demo } });
+    expect((await invoke('session.current', {})).result).toEqual(result);
+  });
+
+  it('answers invalid arguments with a validation error object, per field, and keeps working', async () => {
+    const { rejected } = await invoke('session.login', { serverUrl: 'ftp://x', email: 'not-an-email' });
+    expect(rejected).toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect(Object.keys(rejected.details)).toEqual(expect.arrayContaining(['serverUrl', 'email', 'password']));
+    expect((await invoke('session.current', {})).result?.user.email).toBe('agent1@demo.test');
+  });
+
+  it('refuses a method outside the contract', async () => {
+    for (const method of ['fs.readFile', '__proto__', 'constructor']) {
+      expect((await invoke(method, {})).rejected, method).toMatchObject({ code: 'BAD_REQUEST' });
+    }
+  });
+
+  it('says the API is unreachable when signing in to a server that does not answer', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const { rejected } = await invoke('session.login', { serverUrl: `http://127.0.0.1:${port}`, email: 'agent1@demo.test', password: PASSWORD });
+    expect(rejected).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+  });
+
+  it("passes the core's own refusals through as data (wrong password)", async () => {
+    const { rejected } = await invoke('session.login', { serverUrl: api.url, email: 'agent2@demo.test', password: 'wrong-password' });
+    expect(rejected.code).toMatch(/^[A-Z_]+$/);
+    expect(rejected.code).not.toBe('INTERNAL_ERROR');
+    expect(typeof rejected.message).toBe('string');
+  });
+});
+
+describe('events', () => {
+  it('forwards sync.status events to the page', async () => {
+    const before = await page.evaluate(() => (globalThis as any).syncEvents.length);
+    await invoke('sync.now', {});
+    await page.waitForFunction((n) => (globalThis as any).syncEvents.length > n, before, { timeout: 10_000 });
+    const last = await page.evaluate(() => (globalThis as any).syncEvents.at(-1));
+    expect(last).toMatchObject({ state: expect.stringMatching(/^(idle|syncing|offline|error)$/), pending: expect.any(Number) });
+  });
+});
+
+describe('reconnect', () => {
+  it('fails the call in flight when the socket drops, then reconnects and answers again', async () => {
+    // A frame over the host's 4 MiB limit makes it close the socket: a real drop.
+    const { rejected } = await invoke('patients.search', { q: 'x'.repeat(5 * 1024 * 1024) });
+    expect(rejected).toMatchObject({ code: 'BRIDGE_DISCONNECTED' });
+    const again = await invoke('session.current', {});
+    expect(again.result?.user.email).toBe('agent1@demo.test');
+  });
+});
+
+describe('who may connect', () => {
+  const token = async () => /name="oncall-bridge-token" content="([^"]+)"/.exec(await (await fetch(host.url)).text())![1]!;
+  const bridgeUrl = (t?: string) => `ws://127.0.0.1:${host.port}/bridge${t === undefined ? '' : `?token=${encodeURIComponent(t)}`}`;
+
+  /** Resolves with 'open' or the HTTP status the upgrade was refused with. */
+  function connect(url: string, origin: string | undefined): Promise<'open' | number> {
+    return new Promise((resolve, reject) => {
+      const ws = new NodeWebSocket(url, { headers: origin ? { origin } : {} });
+      ws.once('open', () => {
+        ws.close();
+        resolve('open');
+      });
+      ws.once('unexpected-response', (_req, res) => resolve(res.statusCode!));
+      ws.once('error', reject);
+    });
+  }
+
+  it('accepts our own origin with the token', async () => {
+    expect(await connect(bridgeUrl(await token()), `http://127.0.0.1:${host.port}`)).toBe('open');
+  });
+
+  it('refuses a foreign origin even with the token', async () => {
+    const t = await token();
+    expect(await connect(bridgeUrl(t), 'http://evil.example')).toBe(403);
+    expect(await connect(bridgeUrl(t), `http://127.0.0.1:${host.port + 1}`)).toBe(403);
+    expect(await connect(bridgeUrl(t), undefined)).toBe(403);
+  });
+
+  it('refuses our origin without the right token', async () => {
+    const origin = `http://127.0.0.1:${host.port}`;
+    expect(await connect(bridgeUrl(), origin)).toBe(401);
+    expect(await connect(bridgeUrl('not-the-token'), origin)).toBe(401);
+  });
+
+  it('refuses a page from another origin in a real browser, even one that knows the token', async () => {
+    const t = await token();
+    // Another web server on this machine: same host name, another port, so another origin.
+    const foreign = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<p>elsewhere</p>'));
+    await new Promise<void>((resolve) => foreign.listen(0, '127.0.0.1', resolve));
+    const other = await browser.context.newPage();
+    await other.goto(`http://127.0.0.1:${(foreign.address() as AddressInfo).port}/`);
+    const outcome = await other.evaluate(
+      (url) =>
+        new Promise<string>((resolve) => {
+          const ws = new WebSocket(url);
+          ws.onopen = () => resolve('open');
+          ws.onerror = () => resolve('refused');
+        }),
+      bridgeUrl(t),
+    );
+    await other.close();
+    foreign.close();
+    expect(outcome).toBe('refused');
+  });
+
+  it('does not serve a page to another host name (DNS rebinding)', async () => {
+    const status = await new Promise<number>((resolve, reject) => {
+      request({ host: '127.0.0.1', port: host.port, path: '/', headers: { host: `evil.example:${host.port}` } }, (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      })
+        .once('error', reject)
+        .end();
+    });
+    expect(status).toBe(421);
+  });
+
+  it('listens on 127.0.0.1 only', async () => {
+    const portHex = host.port.toString(16).toUpperCase().padStart(4, '0');
+    const listening = (file: string) =>
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .slice(1)
+        .map((line) => line.trim().split(/\s+/))
+        .filter((cols) => cols[1]?.endsWith(`:${portHex}`) && cols[3] === '0A')
+        .map((cols) => cols[1]!.split(':')[0]);
+    expect(listening('/proc/net/tcp')).toEqual(['0100007F']);
+    expect(listening('/proc/net/tcp6')).toEqual([]);
+    // And from another address of this machine, if it has one, nothing answers.
+    const external = Object.values(networkInterfaces())
+      .flat()
+      .find((i) => i && i.family === 'IPv4' && !i.internal);
+    if (external) {
+      await expect(fetch(`http://${external.address}:${host.port}/`)).rejects.toThrow();
+    }
+  });
+});
+
+describe('credentials at rest', () => {
+  function filesUnder(dir: string): string[] {
+    return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]));
+  }
+
+  it('keeps the tokens in a 0600 file, and never in the SQLite store', async () => {
+    expect((await login()).result).toBeTruthy();
+    const secretsFile = join(host.dataDir, 'secrets.json');
+    expect(statSync(secretsFile).mode & 0o777).toBe(0o600);
+    const secrets = JSON.parse(readFileSync(secretsFile, 'utf8')) as Record<string, string>;
+    const tokens = Object.values(secrets).flatMap((value) => Object.values(JSON.parse(value) as Record<string, string>));
+    expect(tokens.length).toBeGreaterThanOrEqual(2);
+    expect(tokens.every((t) => typeof t === 'string' && t.length >= 20)).toBe(true);
+
+    const others = filesUnder(host.dataDir).filter((f) => f !== secretsFile);
+    expect(others.some((f) => /sqlite|\.db$/.test(f))).toBe(true);
+    for (const file of others) {
+      const bytes = readFileSync(file);
+      for (const secret of [...tokens, PASSWORD]) expect(bytes.includes(secret), `${secret.slice(0, 6)}… in ${file}`).toBe(false);
+    }
+  });
+});

@@ -1,0 +1,80 @@
+/**
+ * Pokes: a supervisor's reassignment reaches the agent's desktop through the event stream in
+ * well under a second, as a `tasks.assigned` notification; a task reassigned away leaves the
+ * agent's queue. After the API restarts the stream reconnects and pokes flow again.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApiServer, stopAndClean, type ApiServer } from '../support/api-server';
+import { eventually, openCore, type TestCore } from '../support/desktop-core';
+
+let server: ApiServer;
+let supervisor: TestCore;
+let agent: TestCore;
+let agentId: string;
+let otherAgentId: string;
+
+beforeAll(async () => {
+  server = await startApiServer();
+  supervisor = await openCore();
+  agent = await openCore();
+  await supervisor.signIn(server.url, 'supervisor@demo.test');
+  agentId = (await agent.signIn(server.url, 'agent1@demo.test')).user.id;
+  await Promise.all([supervisor.invoke('sync.now', {}), agent.invoke('sync.now', {})]);
+  otherAgentId = (await supervisor.invoke('users.list', {})).find((u) => u.email === 'agent2@demo.test')!.id;
+});
+afterAll(async () => {
+  await agent?.close();
+  await supervisor?.close();
+  await stopAndClean(server);
+});
+
+async function reassignAndTime(taskIds: string[], to: string) {
+  const t0 = performance.now();
+  const assigned = agent.next('tasks.assigned', (p) => p.tasks.some((t) => taskIds.includes(t.id)), 5_000);
+  await supervisor.invoke('tasks.reassign', { ids: taskIds, assignee_id: to });
+  const event = await assigned;
+  return { ms: event.at - t0, tasks: event.payload.tasks };
+}
+
+describe('reassignment', () => {
+  it("arrives on the agent's desktop in well under a second", async () => {
+    const latencies: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const task = await supervisor.invoke('tasks.create', { title: `Follow-up ${i}`, assignee_id: otherAgentId });
+      await supervisor.invoke('sync.now', {});
+      const { ms, tasks } = await reassignAndTime([task.id], agentId);
+      expect(tasks.map((t) => t.id)).toEqual([task.id]);
+      expect(tasks[0]).toMatchObject({ assignee_id: agentId, title: `Follow-up ${i}` });
+      latencies.push(ms);
+    }
+    console.log(`reassignment -> agent notified: ${latencies.map((ms) => ms.toFixed(0)).join(', ')} ms`);
+    expect(Math.max(...latencies)).toBeLessThan(1_000);
+    expect((await agent.invoke('tasks.mine', {})).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it("a task reassigned away leaves the agent's queue without a notification", async () => {
+    const [task] = await agent.invoke('tasks.mine', {});
+    const before = agent.events['tasks.assigned'].length;
+    await supervisor.invoke('tasks.reassign', { ids: [task!.id], assignee_id: otherAgentId });
+    await eventually(async () => (await agent.invoke('tasks.get', { id: task!.id })) === null, 5_000);
+    expect(agent.events['tasks.assigned'].length).toBe(before);
+  });
+
+  it('agents may not reassign: refused locally with a clear error, nothing queued', async () => {
+    const [task] = await agent.invoke('tasks.mine', {});
+    await expect(agent.invoke('tasks.reassign', { ids: [task!.id], assignee_id: otherAgentId })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+      message: expect.stringMatching(/supervisors/),
+    });
+    expect((await agent.invoke('sync.status', {})).pending).toBe(0);
+  });
+
+  it('news flows again after the API restarts (the stream reconnects, and pulls on reconnect)', async () => {
+    await server.restart();
+    const task = await supervisor.invoke('tasks.create', { title: 'After restart', assignee_id: otherAgentId });
+    await eventually(async () => (await supervisor.invoke('sync.now', {})).pending === 0, 10_000);
+    // Nothing else makes the agent's desktop pull: no local writes, and the slow poll is minutes away.
+    const { ms } = await reassignAndTime([task.id], agentId);
+    expect(ms).toBeLessThan(2_000);
+  });
+});

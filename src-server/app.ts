@@ -16,7 +16,7 @@ import type { Config } from './config';
 import type { Db } from './db/connection';
 import { ChangeNotifier, type ServerContext } from './domain/server-context';
 import { createRateLimiter, registerAuth } from './http/auth';
-import { registerErrorHandling } from './http/error-handler';
+import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './http/error-handler';
 import { registerRoutes } from './routes';
 
 export interface AppOptions {
@@ -46,7 +46,13 @@ export async function buildApp(options: AppOptions): Promise<App> {
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
     },
     routerOptions: { maxParamLength: 200 },
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
+
+  // Every body is JSON: a text/plain body would otherwise reach validation as a string and be
+  // answered 422 instead of 415.
+  app.removeContentTypeParser('text/plain');
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

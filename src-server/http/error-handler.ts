@@ -1,8 +1,12 @@
 /**
  * Every error leaves the API in seed 003's format. Input problems are 4xx by construction:
- * anything unrecognised is logged and answered 500 without internals.
+ * anything unrecognised is logged and answered 500 without internals. That includes the errors
+ * Fastify and Node answer before a route runs (bad URL encoding, oversized headers), which would
+ * otherwise reach the client in their own shapes.
  */
-import type { FastifyError, FastifyInstance } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { ErrorCode } from '../../src-shared/schemas/errors';
 import { ApiError } from './api-error';
@@ -13,6 +17,9 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'BAD_REQUEST',
   FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FST_ERR_BAD_URL: 'BAD_REQUEST',
+  // A path segment longer than any id we issue names nothing that exists.
+  FST_ERR_MAX_PARAM_LENGTH: 'NOT_FOUND',
 };
 
 const BY_STATUS: Record<number, ErrorCode> = {
@@ -41,7 +48,7 @@ function fieldDetails(issues: Issue[]): Record<string, string> {
 }
 
 /** Maps any thrown value to the API error it should be answered with. */
-export function toApiError(err: unknown): ApiError | null {
+export function toApiError(err: unknown, request?: FastifyRequest): ApiError | null {
   if (err instanceof ApiError) return err;
   const e = err as FastifyError & { validationContext?: string };
   if (hasZodFastifySchemaValidationErrors(e)) {
@@ -54,11 +61,17 @@ export function toApiError(err: unknown): ApiError | null {
       case 'headers':
         return new ApiError('BAD_REQUEST', 'invalid headers', details);
       default:
+        // No body at all (no content-type, nothing sent) is the same mistake as an empty JSON
+        // body, which Fastify answers INVALID_JSON: say so rather than "expected object".
+        if (request && request.body == null && !request.headers['content-type'] && !hasBodyBytes(request)) {
+          return new ApiError('INVALID_JSON', 'a JSON request body is required');
+        }
         return new ApiError('VALIDATION_FAILED', 'validation failed', details);
     }
   }
   if (e && typeof e === 'object' && typeof e.code === 'string' && FASTIFY_CODES[e.code]) {
-    return new ApiError(FASTIFY_CODES[e.code]!, e.message);
+    const code = FASTIFY_CODES[e.code]!;
+    return new ApiError(code, code === 'NOT_FOUND' ? 'resource not found' : e.message);
   }
   const status = (e as { statusCode?: number })?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
@@ -67,20 +80,102 @@ export function toApiError(err: unknown): ApiError | null {
   return null;
 }
 
-export function registerErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((err, request, reply) => {
-    const apiError = toApiError(err);
-    if (apiError) {
-      return reply.status(apiError.statusCode).send(apiError.toBody());
-    }
-    request.log.error({ err }, 'unhandled error');
-    return reply
-      .status(500)
-      .send(new ApiError('INTERNAL_ERROR', 'internal server error', { request_id: request.id }).toBody());
+function hasBodyBytes(request: FastifyRequest): boolean {
+  const length = request.headers['content-length'];
+  return (length !== undefined && length !== '0') || request.headers['transfer-encoding'] !== undefined;
+}
+
+function answer(request: FastifyRequest, reply: FastifyReply, err: unknown) {
+  const apiError = toApiError(err, request);
+  if (apiError) {
+    return reply.status(apiError.statusCode).send(apiError.toBody());
+  }
+  request.log.error({ err }, 'unhandled error');
+  return reply
+    .status(500)
+    .send(new ApiError('INTERNAL_ERROR', 'internal server error', { request_id: request.id }).toBody());
+}
+
+/** Fastify's `frameworkErrors` option: router failures (bad percent-encoding, overlong ids). */
+export function frameworkErrors(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  reply.header('X-Request-Id', request.id);
+  return answer(request, reply, err);
+}
+
+/**
+ * Fastify's `clientErrorHandler` option: Node refused the request before Fastify saw it
+ * (headers over Node's 16 KiB limit, malformed HTTP, a client too slow to send its request).
+ */
+export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code, message] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'HEADERS_TOO_LARGE', 'request headers are too large']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'REQUEST_TIMEOUT', 'the request was not received in time']
+        : [400, 'BAD_REQUEST', 'malformed HTTP request'];
+  const body = JSON.stringify({ error: { code, message } });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(err);
+}
+
+/** Fastify route URLs (`/a/:id/b`, `/files/*`) as a matcher for concrete request paths. */
+function routeMatcher(url: string): RegExp {
+  const segments = url.split('/').map((s) => {
+    if (s === '*') return '.*';
+    if (s.startsWith(':')) return '[^/]+';
+    return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   });
+  return new RegExp(`^${segments.join('/')}/?$`);
+}
+
+/**
+ * The methods each route path answers, so that a known path asked with another method is a
+ * 405 naming the allowed ones, not a 404 that suggests the path is wrong.
+ */
+class AllowedMethods {
+  private readonly byUrl = new Map<string, { matcher: RegExp; methods: Set<string> }>();
+
+  add(url: string, methods: string | string[]): void {
+    let entry = this.byUrl.get(url);
+    if (!entry) {
+      entry = { matcher: routeMatcher(url), methods: new Set() };
+      this.byUrl.set(url, entry);
+    }
+    for (const m of [methods].flat()) entry.methods.add(m.toUpperCase());
+    if (entry.methods.has('GET')) entry.methods.add('HEAD');
+  }
+
+  for(path: string): string[] {
+    const allowed = new Set<string>();
+    for (const { matcher, methods } of this.byUrl.values()) {
+      if (matcher.test(path)) for (const m of methods) allowed.add(m);
+    }
+    return [...allowed].sort();
+  }
+}
+
+/** Call before any route is registered: the 405 answer learns the routes as they are added. */
+export function registerErrorHandling(app: FastifyInstance): void {
+  const allowed = new AllowedMethods();
+  app.addHook('onRoute', (route) => allowed.add(route.url, route.method));
+
+  app.setErrorHandler((err, request, reply) => answer(request, reply, err));
 
   app.setNotFoundHandler((request, reply) => {
-    const err = new ApiError('NOT_FOUND', `route ${request.method} ${request.url.split('?')[0]} not found`);
+    const path = request.url.split('?')[0]!;
+    const methods = allowed.for(path);
+    if (methods.length > 0) {
+      reply.header('Allow', methods.join(', '));
+      const err = new ApiError('METHOD_NOT_ALLOWED', `${request.method} is not allowed on ${path}`, { allow: methods });
+      return reply.status(405).send(err.toBody());
+    }
+    const err = new ApiError('NOT_FOUND', `route ${request.method} ${path} not found`);
     return reply.status(404).send(err.toBody());
   });
 }

@@ -36,6 +36,14 @@ export const useTasks = create<TasksState>()((set, get) => {
     return sameIdsOr(get().ids, visibleTaskIds(byId, get().query, Date.now(), (t) => !me || t.assignee_id === me));
   };
 
+  /** Like an inbox: when the open task leaves the list (completed, cancelled, moved), open the next. */
+  const followSelection = (ids: string[]): Pick<TasksState, 'ids' | 'selectedId'> => {
+    const { ids: before, selectedId } = get();
+    if (!selectedId || ids.includes(selectedId) || !before.includes(selectedId)) return { ids, selectedId };
+    const at = Math.min(before.indexOf(selectedId), ids.length - 1);
+    return { ids, selectedId: at >= 0 ? ids[at]! : null };
+  };
+
   const countOpen = (byId: Record<string, TaskRead>) => {
     const me = currentUserId();
     let n = 0;
@@ -47,7 +55,7 @@ export const useTasks = create<TasksState>()((set, get) => {
     try {
       const list = await invoke('tasks.mine', { ...statusArgs(get().query), limit: 50_000 });
       const byId = mergeById(get().byId, list);
-      set({ byId, ids: recompute(byId), openCount: countOpen(byId), loaded: true, error: null });
+      set({ byId, ...followSelection(recompute(byId)), openCount: countOpen(byId), loaded: true, error: null });
     } catch (err) {
       set({ error: asBridgeError(err), loaded: true });
     }
@@ -103,7 +111,7 @@ export const useTasks = create<TasksState>()((set, get) => {
     cancel: (id) => act(id, () => invoke('tasks.cancel', { id })),
     put(task) {
       const byId = upsertOne(get().byId, task);
-      if (byId !== get().byId) set({ byId, ids: recompute(byId), openCount: countOpen(byId) });
+      if (byId !== get().byId) set({ byId, ...followSelection(recompute(byId)), openCount: countOpen(byId) });
     },
   };
 });

@@ -72,6 +72,18 @@ describe('my tasks', () => {
     expect(screen.getByTestId('task-count').textContent).toBe('0 shown');
   });
 
+  it('completing the open task opens the next one, like an inbox', async () => {
+    const { bridge, agent } = world();
+    bridge.putTask(makeTask({ title: 'first', priority: 'urgent', assignee_id: agent.id }));
+    bridge.putTask(makeTask({ title: 'second', priority: 'high', assignee_id: agent.id }));
+    await renderApp(bridge, agent);
+    await openTasks();
+    fireEvent.click(screen.getByRole('button', { name: 'first' }));
+    const detail = await screen.findByRole('article', { name: 'first' });
+    fireEvent.click(within(detail).getByRole('button', { name: 'Complete first' }));
+    expect(await screen.findByRole('article', { name: 'second' })).toBeTruthy();
+  });
+
   it('shows a refused change in the task row', async () => {
     const { bridge, agent } = world();
     bridge.putTask(makeTask({ title: 'Fax results', assignee_id: agent.id }));

@@ -97,7 +97,7 @@ export function TasksView() {
   }, [load]);
 
   return (
-    <section className="view split" aria-labelledby="tasks-title">
+    <section className="view split wide-list" aria-labelledby="tasks-title">
       <div className="pane list-pane">
         <header className="view-header">
           <h1 id="tasks-title">My tasks</h1>

@@ -6,7 +6,7 @@ function Counts({ c }: { c: QueueCounts | undefined }) {
   const open = (c?.open ?? 0) + (c?.in_progress ?? 0);
   return (
     <span className="queue-counts">
-      <span title="open and in progress">{open}</span>
+      <span>{open} open</span>
       {(c?.overdue ?? 0) > 0 && <span className="overdue-text" title="overdue">{c!.overdue} overdue</span>}
       {(c?.urgent ?? 0) > 0 && <span className="urgent-text" title="urgent">{c!.urgent} urgent</span>}
     </span>

@@ -102,7 +102,9 @@ export class SyncEngine {
       this.attempt = 0;
       this.pokes?.nudge();
       if (this.running) {
+        // A request may be hanging on a dead connection: start over rather than wait it out.
         this.again = true;
+        this.cycleAbort?.abort();
         await this.running;
       }
       if (!this.running && this.client) {
@@ -201,7 +203,8 @@ export class SyncEngine {
       this.emitStatus();
       this.schedulePoll();
     } catch (err) {
-      if (this.client !== client) return; // signed out meanwhile
+      // Signed out meanwhile, or superseded by "sync now": not a failure of the API.
+      if (this.client !== client || signal.aborted) return;
       this.failed(err);
     } finally {
       if (this.cycleAbort === abort) this.cycleAbort = null;

@@ -4,8 +4,9 @@
  * and it can read nothing outside the renderer directory.
  */
 import { net, protocol } from 'electron';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { extname, isAbsolute, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { PagePolicy } from '../core/page-policy';
 import { APP_HOST, APP_SCHEME } from './security-policy';
 
 /** Must run before `app` is ready. */
@@ -15,7 +16,7 @@ export function registerAppScheme(): void {
   ]);
 }
 
-export function serveRenderer(rendererDir: string, csp: string): void {
+export function serveRenderer(rendererDir: string, policy: PagePolicy): void {
   const root = resolve(rendererDir);
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
@@ -27,7 +28,8 @@ export function serveRenderer(rendererDir: string, csp: string): void {
     }
     const response = await net.fetch(pathToFileURL(file).toString());
     const headers = new Headers(response.headers);
-    headers.set('Content-Security-Policy', csp);
+    // The page's own policy may name the agent's SIP server; its assets get the base one.
+    headers.set('Content-Security-Policy', extname(file) === '.html' ? await policy.forDocument() : policy.base);
     headers.set('X-Content-Type-Options', 'nosniff');
     return new Response(response.body, { status: response.status, headers });
   });

@@ -6,6 +6,7 @@
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import type { DesktopCore } from '../core/api';
 import { dispatch, type BridgeResponse } from '../core/dispatch';
+import type { PagePolicy } from '../core/page-policy';
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '../../src-shared/ipc/channels';
 import { IPC_EVENTS, type IpcEvent, type IpcPayload } from '../../src-shared/ipc/contract';
 import { isAppUrl } from './security-policy';
@@ -19,12 +20,15 @@ function fromOurWindow(event: IpcMainInvokeEvent, window: BrowserWindow | null):
 }
 
 /** Registers the invoke handler and forwards core events to the window; returns the disposer. */
-export function registerIpc(core: DesktopCore, getWindow: () => BrowserWindow | null): () => void {
+export function registerIpc(core: DesktopCore, getWindow: () => BrowserWindow | null, policy: PagePolicy): () => void {
   ipcMain.handle(IPC_INVOKE_CHANNEL, async (event, method: unknown, args: unknown) => {
     if (!fromOurWindow(event, getWindow())) return FORBIDDEN;
-    return dispatch(core.handlers, method, args, {
+    const response = await dispatch(core.handlers, method, args, {
       onInternalError: (name, err) => console.error(`[ipc] ${name} failed`, err),
     });
+    // A newly configured SIP server is reachable only under a new CSP: reload once answered.
+    if (await policy.needsReload(method, response)) setTimeout(() => event.sender.reload(), 0);
+    return response;
   });
   const unsubscribe = (Object.keys(IPC_EVENTS) as IpcEvent[]).map((name) => core.on(name, (payload) => sendEvent(getWindow(), name, payload)));
   return () => {

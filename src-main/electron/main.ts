@@ -7,16 +7,17 @@ import { app, session, type BrowserWindow } from 'electron';
 import { join, resolve } from 'node:path';
 import { createDesktopCore } from '../core';
 import type { DesktopCore } from '../core/api';
+import { createPagePolicy } from '../core/page-policy';
 import { registerAppScheme, serveRenderer } from './app-protocol';
 import { DIAL_SCHEMES, findDialLink } from './dial-link';
 import { registerIpc, sendEvent } from './ipc';
 import { createSafeStorageSecretStore } from './secret-store';
-import { contentSecurityPolicy, type CspSources } from './security-policy';
+import type { CspSources } from './security-policy';
 import { startAutoUpdates } from './updater';
 import { createMainWindow, guardAllWebContents, hardenSession } from './window';
 
 const apiUrl = process.env.API_URL ?? 'http://127.0.0.1:8080';
-// The SIP WebSocket server comes from settings later; until then an env var can name it.
+// The agent's SIP server comes from the phone settings (page-policy.ts); SIP_WS_URL may add one.
 const csp: CspSources = { apiUrl, sipWebSocketUrls: process.env.SIP_WS_URL ? [process.env.SIP_WS_URL] : [] };
 
 let mainWindow: BrowserWindow | null = null;
@@ -53,9 +54,10 @@ async function start(): Promise<void> {
     secrets: createSafeStorageSecretStore(join(dataDir, 'secrets.enc.json')),
   });
   core = desktop;
-  hardenSession(session.defaultSession, csp);
-  serveRenderer(join(app.getAppPath(), 'dist/renderer'), contentSecurityPolicy(csp));
-  registerIpc(desktop, () => mainWindow);
+  const policy = createPagePolicy(desktop, csp);
+  hardenSession(session.defaultSession, policy.base);
+  serveRenderer(join(app.getAppPath(), 'dist/renderer'), policy);
+  registerIpc(desktop, () => mainWindow, policy);
   mainWindow = createMainWindow(join(app.getAppPath(), 'out/main/preload.cjs'));
   mainWindow.webContents.on('did-finish-load', () => {
     const number = pendingDial;

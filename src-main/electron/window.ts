@@ -4,14 +4,16 @@
  * <webview>, and a session that grants only microphone and notifications to our own origin.
  */
 import { app, BrowserWindow, shell, type Session } from 'electron';
-import { APP_ORIGIN, contentSecurityPolicy, isAppUrl, isPermissionGranted, isSafeExternalUrl, type CspSources } from './security-policy';
+import { APP_ORIGIN, isAppUrl, isPermissionGranted, isSafeExternalUrl } from './security-policy';
 
-export function hardenSession(session: Session, cspSources: CspSources): void {
-  const csp = contentSecurityPolicy(cspSources);
-  // Our pages get the CSP as a header too (the app:// handler sets it; this covers any other response of ours).
+export function hardenSession(session: Session, baseCsp: string): void {
+  // The app:// handler sets each response's CSP; any response of ours that arrives without one
+  // gets the base policy (never a second header: two policies would both apply).
   session.webRequest.onHeadersReceived((details, callback) => {
-    if (!isAppUrl(details.url)) return callback({});
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } });
+    const headers = details.responseHeaders ?? {};
+    const hasCsp = Object.keys(headers).some((name) => name.toLowerCase() === 'content-security-policy');
+    if (!isAppUrl(details.url) || hasCsp) return callback({});
+    callback({ responseHeaders: { ...headers, 'Content-Security-Policy': [baseCsp] } });
   });
   session.setPermissionRequestHandler((_contents, permission, callback, details) => {
     const mediaTypes = 'mediaTypes' in details ? details.mediaTypes : undefined;

@@ -4,6 +4,7 @@
  *   page -> host   {id, method, args}                       one contract method call
  *   host -> page   {id, ok: true, result} | {id, ok: false, error}   its answer
  *   host -> page   {event, payload}                         a core event (IPC_EVENTS)
+ *   host -> page   {control: 'reload'}                      reload: the page's CSP must widen (page-policy.ts)
  */
 import type { BridgeError } from '../../src-shared/ipc/contract';
 
@@ -24,4 +25,8 @@ export interface BridgeEventMessage {
   payload: unknown;
 }
 
-export type BridgeServerMessage = BridgeReply | BridgeEventMessage;
+export interface BridgeControlMessage {
+  control: 'reload';
+}
+
+export type BridgeServerMessage = BridgeReply | BridgeEventMessage | BridgeControlMessage;

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DesktopCore } from '../core/api';
-import { contentSecurityPolicy } from '../../src-shared/security/csp';
+import { createPagePolicy } from '../core/page-policy';
 import { buildBridgeClient } from './bridge-bundle';
 import { createStaticHandler } from './static-files';
 import { createWsBridge } from './ws-bridge';
@@ -41,19 +41,20 @@ export async function startHostServer(options: HostOptions): Promise<RunningHost
   const origins = hosts.map((host) => `http://${host}`);
   const knownHost = (req: IncomingMessage) => hosts.includes(req.headers.host ?? '');
 
+  const policy = createPagePolicy(options.core, {
+    apiUrl: options.apiUrl,
+    sipWebSocketUrls: options.sipWebSocketUrls,
+    extraConnect: hosts.map((host) => `ws://${host}`),
+  });
   const headers = {
-    'content-security-policy': contentSecurityPolicy({
-      apiUrl: options.apiUrl,
-      sipWebSocketUrls: options.sipWebSocketUrls,
-      extraConnect: hosts.map((host) => `ws://${host}`),
-    }),
+    'content-security-policy': policy.base,
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',
     'cross-origin-opener-policy': 'same-origin',
     'cross-origin-resource-policy': 'same-origin',
   };
-  const serveStatic = createStaticHandler({ rendererDir: options.rendererDir, token, bridgeScript, headers });
-  const bridge = createWsBridge({ core: options.core, token, allowedOrigins: origins });
+  const serveStatic = createStaticHandler({ rendererDir: options.rendererDir, token, bridgeScript, headers, documentCsp: policy.forDocument });
+  const bridge = createWsBridge({ core: options.core, token, allowedOrigins: origins, policy });
 
   server.on('request', (req, res) => {
     if (!knownHost(req)) {

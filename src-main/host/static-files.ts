@@ -28,8 +28,10 @@ export interface StaticOptions {
   rendererDir: string;
   token: string;
   bridgeScript: string;
-  /** headers every response carries (CSP and friends) */
+  /** headers every response carries (the base CSP and friends) */
   headers: Record<string, string>;
+  /** the page's own CSP, which may name the agent's SIP server */
+  documentCsp: () => Promise<string>;
 }
 
 export function injectBridge(html: string, token: string): string {
@@ -54,14 +56,15 @@ function resolveInside(root: string, urlPath: string): string | null {
 export function createStaticHandler(options: StaticOptions) {
   const root = resolve(options.rendererDir);
 
-  function send(res: ServerResponse, status: number, type: string, body: string | Buffer, head: boolean, cache = 'no-cache') {
-    res.writeHead(status, { ...options.headers, 'content-type': type, 'content-length': Buffer.byteLength(body), 'cache-control': cache });
+  function send(res: ServerResponse, status: number, type: string, body: string | Buffer, head: boolean, extra: Record<string, string> = {}) {
+    res.writeHead(status, { ...options.headers, 'cache-control': 'no-cache', ...extra, 'content-type': type, 'content-length': Buffer.byteLength(body) });
     res.end(head ? undefined : body);
   }
 
   async function sendIndex(res: ServerResponse, head: boolean) {
     const html = await readFile(resolve(root, 'index.html'), 'utf8');
-    send(res, 200, TYPES['.html']!, injectBridge(html, options.token), head, 'no-store');
+    const csp = await options.documentCsp();
+    send(res, 200, TYPES['.html']!, injectBridge(html, options.token), head, { 'cache-control': 'no-store', 'content-security-policy': csp });
   }
 
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -11,6 +11,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { z } from 'zod';
 import type { DesktopCore } from '../core/api';
 import { dispatch, fieldDetails } from '../core/dispatch';
+import type { PagePolicy } from '../core/page-policy';
 import { IPC_EVENTS, type IpcEvent } from '../../src-shared/ipc/contract';
 import { BRIDGE_PATH, type BridgeReply, type BridgeServerMessage } from './protocol';
 
@@ -22,6 +23,7 @@ export interface BridgeOptions {
   token: string;
   /** the origins our pages have (http://127.0.0.1:PORT and http://localhost:PORT) */
   allowedOrigins: readonly string[];
+  policy: PagePolicy;
 }
 
 function sameToken(given: string | null, expected: string): boolean {
@@ -35,7 +37,7 @@ function refuse(socket: Duplex, status: number, reason: string): void {
   socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
-export function createWsBridge({ core, token, allowedOrigins }: BridgeOptions) {
+export function createWsBridge({ core, token, allowedOrigins, policy }: BridgeOptions) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
 
   function send(ws: WebSocket, message: BridgeServerMessage): void {
@@ -59,6 +61,9 @@ export function createWsBridge({ core, token, allowedOrigins }: BridgeOptions) {
       onInternalError: (name, err) => console.error(`[bridge] ${name} failed`, err),
     });
     send(ws, { id, ...response } as BridgeReply);
+    if (await policy.needsReload(method, response)) {
+      for (const client of wss.clients) send(client, { control: 'reload' });
+    }
   }
 
   const unsubscribe = (Object.keys(IPC_EVENTS) as IpcEvent[]).map((event) =>

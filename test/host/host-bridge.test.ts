@@ -229,7 +229,14 @@ describe('credentials at rest', () => {
     const secretsFile = join(host.dataDir, 'secrets.json');
     expect(statSync(secretsFile).mode & 0o777).toBe(0o600);
     const secrets = JSON.parse(readFileSync(secretsFile, 'utf8')) as Record<string, string>;
-    const tokens = Object.values(secrets).flatMap((value) => Object.values(JSON.parse(value) as Record<string, string>));
+    // Values are the core's own: a JSON token pair, or a plain string (the SIP password).
+    const tokens = Object.values(secrets).flatMap((value) => {
+      try {
+        return Object.values(JSON.parse(value) as Record<string, string>);
+      } catch {
+        return [value];
+      }
+    });
     expect(tokens.length).toBeGreaterThanOrEqual(2);
     expect(tokens.every((t) => typeof t === 'string' && t.length >= 20)).toBe(true);
 
@@ -239,5 +246,30 @@ describe('credentials at rest', () => {
       const bytes = readFileSync(file);
       for (const secret of [...tokens, PASSWORD]) expect(bytes.includes(secret), `${secret.slice(0, 6)}… in ${file}`).toBe(false);
     }
+  });
+});
+
+describe("the page's CSP follows the agent's SIP server", () => {
+  it('reloads the page under a policy that allows a newly configured SIP server, and only then', async () => {
+    expect((await login()).result).toBeTruthy();
+    const sipServer = 'wss://sip.demo.test:7443';
+    const before = await fetch(host.url);
+    expect(before.headers.get('content-security-policy')).not.toContain(sipServer);
+
+    // Fire and forget: the page goes away under the call when it reloads.
+    const reloaded = page.waitForResponse((res) => res.url() === host.url, { timeout: 10_000 });
+    await page.evaluate(
+      (url) => void (globalThis as any).oncall.invoke('phone.settings.set', { ws_url: `${url}/ws`, sip_uri: 'sip:1001@sip.demo.test' }),
+      sipServer,
+    );
+    const csp = (await reloaded).headers()['content-security-policy'];
+    expect(csp).toMatch(new RegExp(`connect-src [^;]*${sipServer.replace(/[.]/g, '\\.')}`));
+    await page.waitForFunction(() => (globalThis as any).document.getElementById('status')?.textContent === 'ready');
+
+    // A change that allows nothing new (the speaker) leaves the page alone.
+    await page.evaluate(() => ((globalThis as any).stillHere = true));
+    expect((await invoke('phone.settings.set', { speaker_device_id: 'headset-1' })).result).toMatchObject({ ws_url: `${sipServer}/ws` });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await page.evaluate(() => (globalThis as any).stillHere)).toBe(true);
   });
 });

@@ -43,6 +43,10 @@ function connect(): void {
     } catch {
       return;
     }
+    if ('control' in data) {
+      if (data.control === 'reload') location.reload();
+      return;
+    }
     if ('event' in data) {
       for (const listener of listeners.get(data.event) ?? []) listener(data.payload);
       return;

@@ -226,7 +226,7 @@ describe('query and path errors', () => {
     const paged = ops.filter((o) => o.queryParams.some((p) => p.name === 'limit'));
     expect(paged.length).toBeGreaterThan(5);
     for (const op of paged) {
-      const bad = op.queryParams.some((p) => p.name === 'page') ? { limit: '0', page: '-1' } : { limit: '0' };
+      const bad: Record<string, string> = op.queryParams.some((p) => p.name === 'page') ? { limit: '0', page: '-1' } : { limit: '0' };
       const query = new URLSearchParams({ ...sampleQuery(op, rng, 0), ...bad });
       const err = expectError(await http.get(`${urlOf(op)}?${query}`, admin), 400, 'BAD_REQUEST');
       expect(Object.keys(err.details ?? {}).sort(), describeOp(op)).toEqual(Object.keys(bad).sort());

@@ -14,6 +14,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createDesktopCore } from '../core';
 import { createFileSecretStore } from '../core/file-secret-store';
+import { buildBridgeClient } from './bridge-bundle';
 import { startHostServer } from './server';
 
 const READY_PREFIX = 'OnCall Desk host ready at ';
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
     throw new Error(`no index.html in ${rendererDir}: run \`npm run build:renderer\` or set RENDERER_DIR`);
   }
 
+  const bridgeScript = buildBridgeClient(); // meanwhile the core opens its store
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const core = await createDesktopCore({ dataDir, defaultApiUrl: apiUrl, secrets: createFileSecretStore(join(dataDir, 'secrets.json')) });
   const host = await startHostServer({
@@ -36,6 +38,7 @@ async function main(): Promise<void> {
     port,
     apiUrl,
     sipWebSocketUrls: process.env.SIP_WS_URL ? [process.env.SIP_WS_URL] : [],
+    bridgeScript,
   });
 
   let stopping = false;

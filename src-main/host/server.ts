@@ -8,7 +8,6 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DesktopCore } from '../core/api';
 import { createPagePolicy } from '../core/page-policy';
-import { buildBridgeClient } from './bridge-bundle';
 import { createStaticHandler } from './static-files';
 import { createWsBridge } from './ws-bridge';
 
@@ -20,6 +19,8 @@ export interface HostOptions {
   port: number;
   apiUrl?: string;
   sipWebSocketUrls?: readonly string[];
+  /** the page-side bridge script (bridge-bundle.ts), started early: bundling takes a moment */
+  bridgeScript: Promise<string>;
 }
 
 export interface RunningHost {
@@ -30,7 +31,7 @@ export interface RunningHost {
 
 export async function startHostServer(options: HostOptions): Promise<RunningHost> {
   const token = randomBytes(32).toString('base64url');
-  const bridgeScript = await buildBridgeClient();
+  const bridgeScript = await options.bridgeScript;
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -16,7 +16,7 @@ const FORBIDDEN: BridgeResponse = { ok: false, error: { code: 'FORBIDDEN', messa
 function fromOurWindow(event: IpcMainInvokeEvent, window: BrowserWindow | null): boolean {
   // A frame that navigated elsewhere, a subframe or another webContents must never reach the core.
   const frame = event.senderFrame;
-  return !!window && !window.isDestroyed() && event.sender === window.webContents && !!frame && frame === event.sender.mainFrame && isAppUrl(frame.url);
+  return !!window && !window.isDestroyed() && event.sender === window.webContents && !!frame && frame.parent === null && isAppUrl(frame.url);
 }
 
 /** Registers the invoke handler and forwards core events to the window; returns the disposer. */

@@ -5,25 +5,15 @@
  * as data ({ok:false, error}) in the seed's error shape instead of an exception crossing the
  * process boundary (Electron would flatten it to a message; a WebSocket would lose it).
  */
-import type { z } from 'zod';
 import { IPC_METHODS, type BridgeError, type CoreHandlers, type IpcMethod } from '../../src-shared/ipc/contract';
 import { OnCallNetworkError } from '../../src-shared/sdk';
+import { validationError } from './errors';
 
 export type BridgeResponse = { ok: true; result: unknown } | { ok: false; error: BridgeError };
 
 export function isIpcMethod(name: unknown): name is IpcMethod {
   // hasOwn, not `in`: '__proto__' or 'toString' must not reach the handler table.
   return typeof name === 'string' && Object.hasOwn(IPC_METHODS, name);
-}
-
-/** Per-field messages keyed by the dotted path, like the API's 422 details. */
-export function fieldDetails(issues: z.ZodError['issues']): Record<string, string> {
-  const details: Record<string, string> = {};
-  for (const issue of issues) {
-    const path = issue.path.map(String).join('.') || '_';
-    details[path] ??= issue.message;
-  }
-  return details;
 }
 
 /** Node's and SQLite's own error codes: their messages name files and SQL, so they stay internal. */
@@ -57,7 +47,7 @@ export async function dispatch(handlers: CoreHandlers, method: unknown, args: un
   // Methods without arguments may be invoked as invoke('sync.now') from plain JS.
   const parsed = IPC_METHODS[method].args.safeParse(args === undefined ? {} : args);
   if (!parsed.success) {
-    return { ok: false, error: { code: 'VALIDATION_FAILED', message: `invalid arguments for ${method}`, details: fieldDetails(parsed.error.issues) } };
+    return { ok: false, error: { code: 'VALIDATION_FAILED', message: `invalid arguments for ${method}`, details: validationError(parsed.error).details } };
   }
   try {
     const handler = handlers[method] as (a: unknown) => Promise<unknown>;

@@ -10,7 +10,8 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { z } from 'zod';
 import type { DesktopCore } from '../core/api';
-import { dispatch, fieldDetails } from '../core/dispatch';
+import { dispatch } from '../core/dispatch';
+import { validationError } from '../core/errors';
 import type { PagePolicy } from '../core/page-policy';
 import { IPC_EVENTS, type IpcEvent } from '../../src-shared/ipc/contract';
 import { BRIDGE_PATH, type BridgeReply, type BridgeServerMessage } from './protocol';
@@ -54,7 +55,7 @@ export function createWsBridge({ core, token, allowedOrigins, policy }: BridgeOp
     const request = Request.safeParse(json);
     if (!request.success) {
       const id = typeof (json as { id?: unknown })?.id === 'number' ? (json as { id: number }).id : null;
-      return send(ws, { id, ok: false, error: { code: 'BAD_REQUEST', message: 'not a bridge request', details: fieldDetails(request.error.issues) } });
+      return send(ws, { id, ok: false, error: { code: 'BAD_REQUEST', message: 'not a bridge request', details: validationError(request.error).details } });
     }
     const { id, method, args } = request.data;
     const response = await dispatch(core.handlers, method, args, {

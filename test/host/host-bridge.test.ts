@@ -165,6 +165,25 @@ describe('who may connect', () => {
     expect(await connect(bridgeUrl('not-the-token'), origin)).toBe(401);
   });
 
+  it('answers malformed frames with error objects and keeps the socket open', async () => {
+    const ws = new NodeWebSocket(bridgeUrl(await token()), { headers: { origin: `http://127.0.0.1:${host.port}` } });
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    const replies: any[] = [];
+    ws.on('message', (data) => replies.push(JSON.parse(String(data))));
+    const next = async (n: number) => {
+      for (let i = 0; i < 100 && replies.filter((r) => 'ok' in r).length < n; i++) await new Promise((r) => setTimeout(r, 50));
+      return replies.filter((r) => 'ok' in r);
+    };
+    ws.send('not json');
+    ws.send(JSON.stringify({ id: 'one', method: 42 }));
+    ws.send(JSON.stringify({ id: 3, method: 'session.current', args: {} }));
+    const [bad, envelope, good] = await next(3);
+    ws.close();
+    expect(bad).toMatchObject({ id: null, ok: false, error: { code: 'INVALID_JSON' } });
+    expect(envelope).toMatchObject({ id: null, ok: false, error: { code: 'BAD_REQUEST', details: { id: expect.any(String), method: expect.any(String) } } });
+    expect(good).toMatchObject({ id: 3, ok: true });
+  });
+
   it('refuses a page from another origin in a real browser, even one that knows the token', async () => {
     const t = await token();
     // Another web server on this machine: same host name, another port, so another origin.

@@ -151,6 +151,8 @@ export class PhoneEngine {
     if (!role.consultFor) await this.holdOthers(null);
     const inviter = new Inviter(ua, uri);
     const call = this.track(inviter, { direction: 'outbound', number: target.number, name: null, ...role });
+    // The screen shows who we are calling even when the caller already knows the patient id.
+    const lookedUp = this.lookup(call, target.number);
     if (loggableNumber(target.number)) {
       const patientId = context.patient_id ?? null;
       this.logger.start(
@@ -164,7 +166,7 @@ export class PhoneEngine {
           notes: context.notes,
           metadata: { sip_call_id: inviter.request.callId, ...(context.task_id ? { task_id: context.task_id } : {}), ...(role.consultFor ? { consult: true } : {}) },
         },
-        patientId ? undefined : this.lookup(call, target.number),
+        patientId ? undefined : lookedUp,
       );
     }
     try {
@@ -280,7 +282,7 @@ export class PhoneEngine {
         status: (c, status, at, metadata) => this.onCallStatus(c, status, at, metadata),
         refer: (c, referral) => this.onRefer(c, referral),
       },
-      { speakerId: this.devices.speaker, micId: this.devices.mic, dtmfMode: this.settings.dtmf_mode },
+      { speakerId: this.devices.speaker, micId: this.devices.mic, dtmfMode: () => this.settings.dtmf_mode },
     );
     this.calls.set(call.id, call);
     this.emit();
@@ -329,6 +331,16 @@ export class PhoneEngine {
   }
 
   private onRefer(call: PhoneCall, referral: Referral): void {
+    try {
+      this.handleRefer(call, referral);
+    } catch (err) {
+      // An exception here would escape into SIP.js's transport handler and leave the REFER unanswered.
+      void referral.reject({ statusCode: 500 }).catch(() => undefined);
+      call.update({ error: `Could not handle a transfer request: ${String(err)}` });
+    }
+  }
+
+  private handleRefer(call: PhoneCall, referral: Referral): void {
     const target = referral.referTo.uri;
     const ownUri = this.settings.sip_uri ? UserAgent.makeURI(this.settings.sip_uri) : undefined;
     const decision = decideRefer({
@@ -345,14 +357,15 @@ export class PhoneEngine {
       call.update({ error: `Refused a transfer request: ${decision.reason}` });
       return;
     }
-    // The Refer-To display name carries the new party's number when the target is a contact.
-    const shown = /^\+?[0-9]{3,}$/.test(referral.referTo.displayName) ? referral.referTo.displayName : target.user;
-    const number = callerNumber(shown, this.settings.default_region);
+    // With Replaces the target is the other agent's contact (a random user); SIP.js puts the
+    // consulted party's address of record in the display name ("sip:+44...@domain").
+    const named = /^(?:sips?:)?(\+?[0-9]{3,})(?:@|$)/.exec((referral.referTo.displayName ?? '').trim())?.[1];
+    const number = callerNumber(named ?? target.user, this.settings.default_region);
     void referral.accept().then(async () => {
       call.expectEnd('transferred');
       this.logger.patch(call.id, {}, Date.now(), { transferred_to: number, transfer: 'followed_refer' });
       const inviter = referral.makeInviter();
-      const leg = this.track(inviter, { direction: 'outbound', number, name: referral.referTo.displayName || null });
+      const leg = this.track(inviter, { direction: 'outbound', number, name: null });
       if (loggableNumber(number)) {
         this.logger.start(
           leg.id,

@@ -77,7 +77,8 @@ export class PhoneCall {
     readonly session: Session,
     init: CallInit,
     private readonly hooks: CallHooks,
-    private readonly media: { speakerId: DeviceId; micId: DeviceId; dtmfMode: DtmfMode },
+    /** dtmfMode is read when tones are sent: a settings change applies to calls in progress */
+    private readonly media: { speakerId: DeviceId; micId: DeviceId; dtmfMode: () => DtmfMode },
   ) {
     this.id = `call-${Date.now().toString(36)}-${(counter++).toString(36)}`;
     this.snap = {
@@ -229,7 +230,7 @@ export class PhoneCall {
 
   async sendDtmf(tones: string): Promise<void> {
     if (!this.connected || !/^[0-9A-D*#]+$/i.test(tones)) return;
-    if (this.media.dtmfMode === 'info') {
+    if (this.media.dtmfMode() === 'info') {
       for (const tone of tones.toUpperCase()) {
         await this.session.info({
           requestOptions: { body: { contentDisposition: 'render', contentType: 'application/dtmf-relay', content: `Signal=${tone}\r\nDuration=160\r\n` } },
@@ -238,12 +239,15 @@ export class PhoneCall {
       }
       return;
     }
-    // RFC 4733: telephone-event packets in the RTP stream; each tone is reported played
-    // by the DTMF sender's tonechange event (see watchMedia).
-    const sdh = this.session.sessionDescriptionHandler as Web.SessionDescriptionHandler | undefined;
-    if (!sdh?.sendDtmf(tones.toUpperCase(), { duration: 100, interToneGap: 70 })) {
+    // RFC 4733: telephone-event packets in the RTP stream; each tone is reported played by the
+    // DTMF sender's tonechange event (see watchDtmfSender). insertDTMF replaces what is still
+    // queued, so keys pressed faster than tones play are appended to the queue, not dropped.
+    const dtmf = this.pc?.getSenders().find((s) => s.dtmf)?.dtmf;
+    if (!dtmf?.canInsertDTMF) {
       this.update({ error: 'The other side did not accept RFC 4733 tones; switch DTMF to SIP INFO in the phone settings.' });
+      return;
     }
+    dtmf.insertDTMF(dtmf.toneBuffer + tones.toUpperCase(), 100, 70);
   }
 
   setSpeaker(id: DeviceId): void {

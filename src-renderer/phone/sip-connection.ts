@@ -169,6 +169,13 @@ export class SipConnection {
     this.registerer
       .register({
         requestDelegate: {
+          // The Registerer's own state stays "Registered" across a reconnect (no event), so the
+          // 200 OK to this REGISTER is what says we are registered again.
+          onAccept: () => {
+            if (this.stopped) return;
+            this.backoff.reset();
+            this.setStatus({ state: 'registered', detail: null, retryAt: null, registeredAt: Date.now() });
+          },
           onReject: (response) => {
             const code = response.message.statusCode ?? 0;
             const detail = `registration refused: ${code} ${response.message.reasonPhrase ?? ''}`.trim();

@@ -45,8 +45,15 @@ afterAll(async () => {
 vi.setConfig({ testTimeout: 90_000 });
 
 describe('agent desktop end to end', () => {
-  it('signs in, and says so plainly when the password is wrong', async () => {
+  it('signs in, and says so plainly when the server is unreachable or the password is wrong', async () => {
     const page = alex.page;
+    await page.getByLabel('Server').fill('http://127.0.0.1:9');
+    await page.getByLabel('Email').fill('agent1@demo.test');
+    await page.getByLabel('Password').fill('demo-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent(), { timeout: 15_000 }).toContain("Can't reach the server at http://127.0.0.1:9");
+    expect(await page.getByLabel('Password').inputValue()).toBe('demo-password');
+
     await page.getByLabel('Server').fill(api.url);
     await page.getByLabel('Email').fill('agent1@demo.test');
     await page.getByLabel('Password').fill('wrong-password');
@@ -180,5 +187,43 @@ describe('agent desktop end to end', () => {
     expect(offline[0]).toMatchObject({ notes: 'Offline note: caller will ring back.', status: 'completed', outcome: 'information_given' });
     const tasks = (await http.get('/api/v1/users/me/tasks?limit=200', alexApi)).body.items;
     expect(tasks.find((t: any) => t.title === seeded)).toMatchObject({ status: 'completed' });
+  });
+
+  it('a change the server refuses needs attention: the agent sees why and discards it', async () => {
+    const page = alex.page;
+    const title = 'Call back Peter Okafor about test results';
+    const queue = page.getByRole('list', { name: 'My task queue' });
+    await shortcut(page, 'g t');
+    await queue.getByRole('button', { name: title, exact: true }).waitFor();
+
+    // The agent completes the task while cut off; meanwhile a supervisor cancels it on the server.
+    await api.stop();
+    await queue.getByRole('button', { name: `Complete ${title}` }).click();
+    await expect.poll(() => pendingText(page)).toMatch(/^\d+ pending$/);
+    alex.host.process.kill('SIGSTOP');
+    try {
+      await api.restart();
+      const sup = await http.login('supervisor@demo.test');
+      const task = (await http.get('/api/v1/users/me/tasks?limit=200', alexApi)).body.items.find((t: any) => t.title === title);
+      const cancelled = await http.patch(`${orgPath()}/tasks/${task.id}`, { status: 'cancelled' }, sup);
+      expect(cancelled.status).toBe(200);
+    } finally {
+      alex.host.process.kill('SIGCONT');
+    }
+
+    const attention = page.getByRole('button', { name: /needs? attention$/ });
+    await attention.waitFor({ timeout: 30_000 });
+    await attention.click();
+    const dialog = page.getByRole('dialog', { name: 'Changes that need attention' });
+    const item = dialog.getByRole('listitem').filter({ hasText: 'Task change' });
+    await item.getByText('INVALID_STATUS_TRANSITION').waitFor();
+    await screenshot(page, 'needs-attention');
+    await item.getByRole('button', { name: 'Discard Task change' }).click();
+    await dialog.getByText('Nothing needs attention.').waitFor();
+    await page.keyboard.press('Escape');
+    await attention.waitFor({ state: 'detached' });
+    await waitSynced(page);
+    // The server's word stands, and the agent's queue shows it.
+    await queue.getByRole('button', { name: title, exact: true }).waitFor({ state: 'detached' });
   });
 });

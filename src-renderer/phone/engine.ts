@@ -8,10 +8,11 @@ import type { CallStatus } from '../../src-shared/domain/call-status';
 import type { CallRead } from '../../src-shared/schemas/calls';
 import { DEFAULT_PHONE_SETTINGS, type PhoneSettingsRead } from '../../src-shared/schemas/phone-settings';
 import { CallLogger, type CallLogPort } from './call-log';
+import { START_STATUS } from './call-status-map';
 import { openMicrophone, type DeviceId } from './media';
 import { callerNumber, dialTarget, domainOf, loggableNumber } from './numbers';
 import { PhoneCall, type CallInit, type CallSnapshot } from './phone-call';
-import { decideRefer } from './refer-policy';
+import { decideRefer, referFacts, referTargetNumber } from './refer-policy';
 import { Ringer, type RingKind } from './ringer';
 import { SipConnection, type RegistrationStatus } from './sip-connection';
 import { completeAttendedTransfer, startBlindTransfer } from './transfers';
@@ -153,22 +154,10 @@ export class PhoneEngine {
     const call = this.track(inviter, { direction: 'outbound', number: target.number, name: null, ...role });
     // The screen shows who we are calling even when the caller already knows the patient id.
     const lookedUp = this.lookup(call, target.number);
-    if (loggableNumber(target.number)) {
-      const patientId = context.patient_id ?? null;
-      this.logger.start(
-        call.id,
-        {
-          direction: 'outbound',
-          phoneNumber: target.number,
-          patientId,
-          status: 'ringing',
-          at: clickedAt,
-          notes: context.notes,
-          metadata: { sip_call_id: inviter.request.callId, ...(context.task_id ? { task_id: context.task_id } : {}), ...(role.consultFor ? { consult: true } : {}) },
-        },
-        patientId ? undefined : lookedUp,
-      );
-    }
+    this.logStart(call, inviter.request.callId, clickedAt, context.patient_id ?? lookedUp, {
+      ...(context.task_id ? { task_id: context.task_id } : {}),
+      ...(role.consultFor ? { consult: true } : {}),
+    }, context.notes);
     try {
       await call.invite();
     } catch (err) {
@@ -305,20 +294,7 @@ export class PhoneEngine {
     const number = callerNumber(identity.uri.user, this.settings.default_region);
     const waiting = [...this.calls.values()].some((c) => c.connected);
     const call = this.track(invitation, { direction: 'inbound', number, name: identity.displayName || null, waiting: waiting && !replacee });
-    if (loggableNumber(number)) {
-      this.logger.start(
-        call.id,
-        {
-          direction: 'inbound',
-          phoneNumber: number,
-          patientId: null,
-          status: 'ringing',
-          at: call.snapshot.createdAt,
-          metadata: { sip_call_id: invitation.request.callId, ...(replacee ? { replaces: replacee.snapshot.recordId } : {}) },
-        },
-        this.lookup(call, number),
-      );
-    }
+    this.logStart(call, invitation.request.callId, call.snapshot.createdAt, this.lookup(call, number), replacee ? { replaces: replacee.snapshot.recordId } : {});
     if (replacee) {
       // Attended transfer: this INVITE takes over a call we already have (RFC 3891), so it is
       // answered without ringing; SIP.js ends the replaced leg once it is accepted.
@@ -341,48 +317,46 @@ export class PhoneEngine {
   }
 
   private handleRefer(call: PhoneCall, referral: Referral): void {
-    const target = referral.referTo.uri;
-    const ownUri = this.settings.sip_uri ? UserAgent.makeURI(this.settings.sip_uri) : undefined;
-    const decision = decideRefer({
-      connected: call.connected,
-      scheme: target.scheme,
-      host: target.host,
-      user: target.user,
-      hasReplaces: Boolean(referral.replaces),
-      ownDomain: domainOf(this.settings.sip_uri ?? ''),
-      ownUser: ownUri?.user,
-    });
+    const decision = decideRefer(referFacts(referral, call.connected, this.settings.sip_uri ?? ''));
     if (!decision.accept) {
       void referral.reject({ statusCode: decision.statusCode, reasonPhrase: decision.reason });
       call.update({ error: `Refused a transfer request: ${decision.reason}` });
       return;
     }
-    // With Replaces the target is the other agent's contact (a random user); SIP.js puts the
-    // consulted party's address of record in the display name ("sip:+44...@domain").
-    const named = /^(?:sips?:)?(\+?[0-9]{3,})(?:@|$)/.exec((referral.referTo.displayName ?? '').trim())?.[1];
-    const number = callerNumber(named ?? target.user, this.settings.default_region);
-    void referral.accept().then(async () => {
-      call.expectEnd('transferred');
-      this.logger.patch(call.id, {}, Date.now(), { transferred_to: number, transfer: 'followed_refer' });
-      const inviter = referral.makeInviter();
-      const leg = this.track(inviter, { direction: 'outbound', number, name: null });
-      if (loggableNumber(number)) {
-        this.logger.start(
-          leg.id,
-          {
-            direction: 'outbound',
-            phoneNumber: number,
-            patientId: null,
-            status: 'ringing',
-            at: Date.now(),
-            metadata: { sip_call_id: inviter.request.callId, transferred_from: call.snapshot.recordId, referred_by: call.snapshot.number },
-          },
-          this.lookup(leg, number),
-        );
-      }
-      this.referralLegs.set(leg.id, call);
-      await leg.invite();
-    }).catch((err: unknown) => call.update({ error: `Transfer failed: ${String(err)}` }));
+    const number = referTargetNumber(referral, this.settings.default_region);
+    void referral
+      .accept()
+      .then(async () => {
+        call.expectEnd('transferred');
+        this.logger.patch(call.id, {}, Date.now(), { transferred_to: number, transfer: 'followed_refer' });
+        const inviter = referral.makeInviter();
+        const leg = this.track(inviter, { direction: 'outbound', number, name: null });
+        this.logStart(leg, inviter.request.callId, Date.now(), this.lookup(leg, number), {
+          transferred_from: call.snapshot.recordId,
+          referred_by: call.snapshot.number,
+        });
+        this.referralLegs.set(leg.id, call);
+        await leg.invite();
+      })
+      .catch((err: unknown) => call.update({ error: `Transfer failed: ${String(err)}` }));
+  }
+
+  /** Logs a new leg as ringing ('calls.start'), if its number is one the call log takes. */
+  private logStart(
+    leg: PhoneCall,
+    sipCallId: string,
+    at: number,
+    patient: string | null | Promise<string | null>,
+    metadata: Record<string, unknown> = {},
+    notes?: string,
+  ): void {
+    const { direction, number } = leg.snapshot;
+    if (!loggableNumber(number)) return;
+    this.logger.start(
+      leg.id,
+      { direction, phoneNumber: number, patientId: typeof patient === 'string' ? patient : null, status: START_STATUS, at, notes, metadata: { sip_call_id: sipCallId, ...metadata } },
+      typeof patient === 'string' || patient === null ? undefined : patient,
+    );
   }
 
   private onCallChanged(call: PhoneCall): void {

@@ -1,0 +1,206 @@
+/**
+ * `npm run bench:phone`: call setup speed of the softphone over loopback (not a test).
+ * Same rig as test/phone/softphone.test.ts (API, Kamailio, two agent desktops in Chromium, inside
+ * a loopback-only network namespace). Over CALLS calls from A's dialpad to B, which answers as
+ * soon as its incoming-call card renders:
+ *   click -> INVITE sent      (the Call click to the INVITE leaving on the SIP WebSocket)
+ *   INVITE -> established     (INVITE sent to the ACK for its 200 OK leaving)
+ * Times come from the page itself (a wrapper on WebSocket.send records when each SIP request
+ * leaves), so no Playwright round trip is counted. Baseline, measured in the same run: a bare SIP
+ * OPTIONS round trip from the page to Kamailio over its own WebSocket.
+ * Prints p50/p95 in ms and as ratios to the baseline's p50, and a section for docs/BENCHMARKS.md.
+ */
+import { rmSync } from 'node:fs';
+import { cpus } from 'node:os';
+import type { Page } from 'playwright-core';
+import { startApiServer, stopAndClean } from '../support/api-server';
+import { startKamailio } from '../support/kamailio';
+import { inLoopbackNetns, runInLoopbackNetns } from '../support/netns';
+import { buildRenderer, launchBrowser, openAgent, setUpPhone, waitFor, type Agent } from './agents';
+
+const CALLS = 20;
+const BASELINE_ROUNDS = 40;
+const DOMAIN = 'oncall.test';
+const A = { number: '+442079460101', password: 'bench-a' };
+const B = { number: '+442079460102', password: 'bench-b' };
+
+// Records when each SIP request leaves on any WebSocket of the page: method, Call-ID, time.
+const RECORD_SIP_SENDS = `(() => {
+  const sent = [];
+  Object.defineProperty(window, '__sipSends', { value: sent });
+  const original = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (data) {
+    if (typeof data === 'string') {
+      const method = /^([A-Z]+) sip:/.exec(data);
+      const callId = /\\r\\nCall-ID:\\s*([^\\r\\n]+)/i.exec(data);
+      if (method && callId) sent.push({ method: method[1], callId: callId[1].trim(), at: performance.now() });
+    }
+    return original.call(this, data);
+  };
+})();`;
+
+// B answers the moment the incoming-call card is on screen.
+const AUTO_ANSWER = `(() => {
+  new MutationObserver(() => {
+    const button = [...document.querySelectorAll('[role="alertdialog"] button')].find((b) => b.textContent === 'Answer');
+    if (button && !button.dataset.benchClicked) { button.dataset.benchClicked = '1'; button.click(); }
+  }).observe(document.body, { childList: true, subtree: true });
+})();`;
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i]!;
+}
+
+async function optionsRoundTrips(page: Page, wsUrl: string, rounds: number): Promise<number[]> {
+  return page.evaluate(
+    async ({ wsUrl, rounds, domain }) => {
+      const ws = new (globalThis as any).WebSocket(wsUrl, 'sip');
+      await new Promise((resolve, reject) => {
+        ws.onopen = resolve;
+        ws.onerror = reject;
+      });
+      const times: number[] = [];
+      for (let i = 0; i < rounds; i++) {
+        const branch = `z9hG4bKbench${i}${Math.random().toString(36).slice(2)}`;
+        const msg = [
+          `OPTIONS sip:${domain} SIP/2.0`,
+          `Via: SIP/2.0/WSS bench.invalid;branch=${branch}`,
+          'Max-Forwards: 70',
+          `To: <sip:${domain}>`,
+          `From: <sip:bench@${domain}>;tag=bench${i}`,
+          `Call-ID: bench-${i}-${branch}`,
+          `CSeq: ${i + 1} OPTIONS`,
+          'Content-Length: 0',
+          '',
+          '',
+        ].join('\r\n');
+        const t0 = performance.now();
+        const answered = new Promise<void>((resolve) => {
+          ws.onmessage = (e: { data: unknown }) => {
+            if (String(e.data).startsWith('SIP/2.0 200') && String(e.data).includes(branch)) resolve();
+          };
+        });
+        ws.send(msg);
+        await answered;
+        times.push(performance.now() - t0);
+      }
+      ws.close();
+      return times;
+    },
+    { wsUrl, rounds, domain: DOMAIN },
+  );
+}
+
+async function oneCall(a: Agent, b: Agent): Promise<{ clickToInvite: number; inviteToEstablished: number }> {
+  await a.page.getByLabel('Number to call').fill(B.number);
+  const callButton = a.page.getByRole('button', { name: 'Call', exact: true });
+  await callButton.waitFor();
+  const clickedAt = await a.page.evaluate(() => {
+    const page = globalThis as any;
+    const sendsBefore = page.__sipSends.length;
+    const button = page.document.querySelector('.phone-dialpad button[type="submit"]');
+    const at = performance.now();
+    button.click();
+    return { at, sendsBefore };
+  });
+  let timing: { invite: number; ack: number } | null = null;
+  await waitFor(
+    async () => {
+      timing = await a.page.evaluate((from) => {
+        const sends = ((globalThis as any).__sipSends as { method: string; callId: string; at: number }[]).slice(from);
+        const invite = sends.find((s) => s.method === 'INVITE');
+        const ack = invite && sends.find((s) => s.method === 'ACK' && s.callId === invite.callId);
+        return invite && ack ? { invite: invite.at, ack: ack.at } : null;
+      }, clickedAt.sendsBefore);
+      return timing !== null;
+    },
+    10_000,
+    'the call to be established',
+  );
+  await a.page.getByRole('region', { name: /^Call with / }).getByRole('button', { name: 'Hang up' }).click();
+  await waitFor(async () => (await a.page.locator('[data-call-id]').count()) === 0 && (await b.page.locator('[data-call-id]').count()) === 0, 10_000, 'both phones idle');
+  const t = timing as unknown as { invite: number; ack: number };
+  return { clickToInvite: t.invite - clickedAt.at, inviteToEstablished: t.ack - t.invite };
+}
+
+async function main(): Promise<void> {
+  const api = await startApiServer();
+  const rendererDir = await buildRenderer();
+  const kamailio = await startKamailio({ domain: DOMAIN, users: { [A.number]: A.password, [B.number]: B.password } });
+  const browser = await launchBrowser();
+  const agents: Agent[] = [];
+  try {
+    const a = await openAgent(browser, { name: 'Alex', email: 'agent1@demo.test', number: A.number, apiUrl: api.url, rendererDir, sipWsUrl: kamailio.wsUrl });
+    const b = await openAgent(browser, { name: 'Blair', email: 'agent2@demo.test', number: B.number, apiUrl: api.url, rendererDir, sipWsUrl: kamailio.wsUrl });
+    agents.push(a, b);
+    await a.page.evaluate(RECORD_SIP_SENDS);
+    await b.page.evaluate(AUTO_ANSWER);
+    // The wrapper patches WebSocket.prototype, so the phone's socket (opened below) goes through it.
+    await setUpPhone(a, { wsUrl: kamailio.wsUrl, domain: DOMAIN, password: A.password });
+    await setUpPhone(b, { wsUrl: kamailio.wsUrl, domain: DOMAIN, password: B.password });
+    await a.status.click();
+
+    const baseline = await optionsRoundTrips(a.page, kamailio.wsUrl, BASELINE_ROUNDS);
+    // One warm-up call (first getUserMedia, first peer connection), not counted.
+    await oneCall(a, b);
+    const clickToInvite: number[] = [];
+    const inviteToEstablished: number[] = [];
+    for (let i = 0; i < CALLS; i++) {
+      const r = await oneCall(a, b);
+      clickToInvite.push(r.clickToInvite);
+      inviteToEstablished.push(r.inviteToEstablished);
+    }
+
+    const base = percentile(baseline, 50);
+    const row = (name: string, values: number[]) => {
+      const p50 = percentile(values, 50);
+      const p95 = percentile(values, 95);
+      return `| ${name} | ${p50.toFixed(1)} ms | ${p95.toFixed(1)} ms | ${(p50 / base).toFixed(1)}× | ${(p95 / base).toFixed(1)}× |`;
+    };
+    const lines = [
+      '## Softphone call setup (`npm run bench:phone`)',
+      '',
+      `${CALLS} calls (after one warm-up) from agent A's dialpad to agent B over Kamailio on loopback, both desktops in headless`,
+      `Chromium inside a loopback-only network namespace, B answering as soon as its incoming-call card renders.`,
+      `Baseline (same run): a bare SIP OPTIONS round trip from the page to Kamailio over WebSocket, p50 ${base.toFixed(2)} ms`,
+      `(p95 ${percentile(baseline, 95).toFixed(2)} ms, ${BASELINE_ROUNDS} rounds). Machine: ${cpus().length} cores, ${new Date().toISOString().slice(0, 10)}.`,
+      '',
+      '| interval | p50 | p95 | p50 / baseline | p95 / baseline |',
+      '| --- | --- | --- | --- | --- |',
+      row('click -> INVITE sent', clickToInvite),
+      row('INVITE sent -> established (ACK sent)', inviteToEstablished),
+      '',
+      'Click to INVITE is local work: the microphone stream, the SDP offer and ICE gathering (host candidates',
+      'only here; the 500 ms gathering cap never fires on loopback). INVITE to established includes B: its',
+      'screen-pop lookup, rendering the incoming card, the answer SDP and ICE, and two trips through Kamailio.',
+    ];
+    console.log(`\n${lines.join('\n')}\n`);
+  } finally {
+    for (const a of agents) await a.close();
+    await browser.close();
+    await kamailio.close();
+    await stopAndClean(api);
+    rmSync(rendererDir, { recursive: true, force: true });
+  }
+}
+
+if (inLoopbackNetns()) {
+  main().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+} else {
+  // WebRTC may only use loopback: run the whole bench inside a private network namespace.
+  runInLoopbackNetns([process.execPath, '--import', 'tsx', import.meta.filename], { timeoutMs: 300_000, echo: (c) => process.stdout.write(c) }).then(
+    (run) => process.exit(run.timedOut ? 124 : (run.code ?? 1)),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}

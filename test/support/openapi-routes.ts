@@ -214,12 +214,17 @@ function typeOf(schema: JsonSchema): string | undefined {
   return undefined;
 }
 
+/** Supplies a value for a field by its name (a real record's id, say), or undefined to generate one. */
+export type SampleHint = (name: string, schema: JsonSchema) => unknown;
+
 /**
  * A value that satisfies `schema` as far as a JSON schema can say (formats, enums, bounds,
  * required keys); optional keys are included at random. `name` is the field's name, used as a hint.
  */
-export function sampleValue(schema: JsonSchema | undefined, rng: Rng, name = '', depth = 0): unknown {
+export function sampleValue(schema: JsonSchema | undefined, rng: Rng, name = '', hint?: SampleHint, depth = 0): unknown {
   if (!schema || depth > 6) return null;
+  const hinted = name && hint ? hint(name, schema) : undefined;
+  if (hinted !== undefined) return hinted;
   if (schema.const !== undefined) return schema.const;
   if (schema.enum?.length) return rng.pick(schema.enum);
   // Defaults are the common case (page 1, 50 a page), so lists answer with items, not past the end.
@@ -227,10 +232,10 @@ export function sampleValue(schema: JsonSchema | undefined, rng: Rng, name = '',
   const alternatives = schema.anyOf ?? schema.oneOf;
   if (alternatives?.length) {
     const nonNull = alternatives.filter((s) => s.type !== 'null');
-    return sampleValue(rng.pick(nonNull.length ? nonNull : alternatives), rng, name, depth + 1);
+    return sampleValue(rng.pick(nonNull.length ? nonNull : alternatives), rng, name, hint, depth + 1);
   }
   if (schema.allOf?.length) {
-    const parts = schema.allOf.map((s) => sampleValue(s, rng, name, depth + 1));
+    const parts = schema.allOf.map((s) => sampleValue(s, rng, name, hint, depth + 1));
     return Object.assign({}, ...parts.filter((p) => p && typeof p === 'object' && !Array.isArray(p)));
   }
   switch (typeOf(schema)) {
@@ -244,13 +249,13 @@ export function sampleValue(schema: JsonSchema | undefined, rng: Rng, name = '',
       return rng.chance(0.5);
     case 'array': {
       const count = Math.min(schema.maxItems ?? 3, Math.max(schema.minItems ?? 0, rng.between(1, 3)));
-      return Array.from({ length: count }, () => sampleValue(schema.items, rng, name, depth + 1));
+      return Array.from({ length: count }, () => sampleValue(schema.items, rng, name, hint, depth + 1));
     }
     case 'object': {
       const out: Record<string, unknown> = {};
       const required = new Set(schema.required ?? []);
       for (const [key, prop] of Object.entries(schema.properties ?? {})) {
-        if (required.has(key) || rng.chance(0.5)) out[key] = sampleValue(prop, rng, key, depth + 1);
+        if (required.has(key) || rng.chance(0.5)) out[key] = sampleValue(prop, rng, key, hint, depth + 1);
       }
       if (!schema.properties && schema.additionalProperties !== false && rng.chance(0.5)) {
         out.source = 'fuzz';
@@ -263,11 +268,11 @@ export function sampleValue(schema: JsonSchema | undefined, rng: Rng, name = '',
 }
 
 /** Query values for the operation's parameters, as the strings a client would send. */
-export function sampleQuery(op: RouteOp, rng: Rng, includeOptional = 0.3): Record<string, string> {
+export function sampleQuery(op: RouteOp, rng: Rng, includeOptional = 0.3, hint?: SampleHint): Record<string, string> {
   const query: Record<string, string> = {};
   for (const p of op.queryParams) {
     if (!p.required && !rng.chance(includeOptional)) continue;
-    const v = sampleValue(p.schema, rng, p.name);
+    const v = sampleValue(p.schema, rng, p.name, hint);
     if (v !== null && v !== undefined) query[p.name] = String(v);
   }
   return query;

@@ -9,19 +9,22 @@ import { openCore, type TestCore } from '../support/desktop-core';
 
 let server: ApiServer;
 let agent: TestCore;
-/** when set, every request hangs until aborted: a network that swallows packets */
+/** when set, every request hangs: a network that swallows packets */
 let blackHole = false;
+/** the hung requests, failed as "connection reset" when the network comes back */
+const hung: ((err: Error) => void)[] = [];
 
 const switchableFetch = (input: string, init?: RequestInit): Promise<Response> => {
   if (!blackHole) return fetch(input, init);
   return new Promise((_, reject) => {
+    hung.push(reject);
     init?.signal?.addEventListener('abort', () => reject(init.signal!.reason), { once: true });
   });
 };
 
 beforeAll(async () => {
   server = await startApiServer();
-  agent = await openCore({ fetch: switchableFetch });
+  agent = await openCore({ fetch: switchableFetch, sync: { staleCycleMs: 300 } });
   await agent.signIn(server.url, 'agent1@demo.test');
   await agent.invoke('sync.now', {});
 });
@@ -90,8 +93,20 @@ describe('with a network that never answers', () => {
     expect((await agent.invoke('dispositions.list', {})).length).toBeGreaterThanOrEqual(8);
   });
 
+  it('"sync now" abandons a cycle stuck on a dead connection and starts over', async () => {
+    await agent.invoke('calls.start', { direction: 'inbound', phone_number: '+447700900620' });
+    await new Promise((r) => setTimeout(r, 400)); // the cycle's push now hangs for longer than staleCycleMs
+    blackHole = false;
+    const t0 = performance.now();
+    const status = await agent.invoke('sync.now', {});
+    expect(performance.now() - t0).toBeLessThan(5_000);
+    expect(status).toMatchObject({ pending: 0, state: 'idle' });
+    blackHole = true;
+  });
+
   it('sends it all once the network answers again', async () => {
     blackHole = false;
+    for (const reject of hung.splice(0)) reject(new TypeError('fetch failed: connection reset'));
     const status = await agent.invoke('sync.now', {});
     expect(status).toMatchObject({ pending: 0, attention: 0, state: 'idle' });
   });

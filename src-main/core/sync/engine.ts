@@ -7,6 +7,7 @@
 import type { IpcEvent, IpcPayload, SyncStatus } from '../../../src-shared/ipc/contract';
 import type { SessionUser } from '../../../src-shared/schemas/auth';
 import type { SyncEntity } from '../../../src-shared/schemas/sync';
+import type { TaskRead } from '../../../src-shared/schemas/tasks';
 import { OnCallApiError, OnCallNetworkError, type OnCallClient } from '../../../src-shared/sdk';
 import type { LocalWriter } from '../local-writes';
 import type { LocalStore } from '../store';
@@ -47,6 +48,8 @@ export class SyncEngine {
   private lastStatus = '';
   private cycleAbort: AbortController | null = null;
   private pollTimer: unknown = null;
+  private seqChecked = false;
+  private cycleStartedAt = 0;
 
   constructor(private readonly o: SyncEngineOptions) {}
 
@@ -58,6 +61,7 @@ export class SyncEngine {
     this.lastError = null;
     this.attempt = 0;
     this.referenceAt = -Infinity;
+    this.seqChecked = false;
     this.pokes = new PokeStream({
       client,
       clientId: this.o.store.state.get().clientId,
@@ -102,9 +106,10 @@ export class SyncEngine {
       this.attempt = 0;
       this.pokes?.nudge();
       if (this.running) {
-        // A request may be hanging on a dead connection: start over rather than wait it out.
+        // A cycle this old is hanging on a dead connection: start over rather than wait it out.
+        // A younger one is left alone (aborting healthy requests only makes work for the API).
         this.again = true;
-        this.cycleAbort?.abort();
+        if (this.o.now() - this.cycleStartedAt > this.o.timing.staleCycleMs) this.cycleAbort?.abort();
         await this.running;
       }
       if (!this.running && this.client) {
@@ -171,27 +176,38 @@ export class SyncEngine {
     this.emitStatus();
     const abort = new AbortController();
     this.cycleAbort = abort;
+    this.cycleStartedAt = this.o.now();
     const { signal } = abort;
     try {
       const { store, writer, timing } = this.o;
+      const pull = () =>
+        pullAll({
+          client,
+          store,
+          writer,
+          user,
+          limit: timing.pullLimit,
+          now: this.iso,
+          signal,
+          onPage: (entities) => this.o.emit('data.changed', { entities }),
+        });
+      const assigned: TaskRead[] = [];
+      if (!this.seqChecked) {
+        // First cycle of a session: learn how far the server has processed our seqs before
+        // pushing (pullAll resequences), so a store restored from an older copy cannot reuse
+        // seqs the server would answer "duplicate" without applying.
+        assigned.push(...(await pull()).assigned);
+        this.seqChecked = true;
+      }
       const pushed = await pushOutbox(client, store, timing.pushBatchSize, this.iso, signal);
       pushed.rejected.forEach((r) => this.rebaseLater(r.entity, r.id));
       this.online = true;
       this.emitStatus();
-      const pulled = await pullAll({
-        client,
-        store,
-        writer,
-        user,
-        limit: timing.pullLimit,
-        now: this.iso,
-        signal,
-        onPage: (entities) => this.o.emit('data.changed', { entities }),
-      });
+      assigned.push(...(await pull()).assigned);
       // Rejected changes leave the view only now, on top of fully pulled server state.
       const rolledBack = this.rebasePending(user);
       if (rolledBack.length) this.o.emit('data.changed', { entities: rolledBack });
-      if (pulled.assigned.length) this.o.emit('tasks.assigned', { tasks: pulled.assigned });
+      if (assigned.length) this.o.emit('tasks.assigned', { tasks: assigned });
       if (this.o.now() - this.referenceAt >= timing.referenceRefreshMs) {
         await refreshReference(client, store, signal);
         this.referenceAt = this.o.now();

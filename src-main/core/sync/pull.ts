@@ -12,6 +12,7 @@ import type { LocalWriter } from '../local-writes';
 import type { LocalStore } from '../store';
 import { ENTITY_TABLES } from '../store/entities';
 import { applyPullPage } from './pull-applier';
+import { resequence } from './push';
 
 export interface PullOptions {
   client: OnCallClient;
@@ -58,6 +59,11 @@ export async function pullAll(o: PullOptions): Promise<PullOutcome> {
     }
   }
   if (store.state.get().rebuilding) finishRebuild(store).forEach((e) => outcome.entities.add(e));
+  // The server has processed seqs we have not issued yet (this store was restored from an older
+  // copy): seqs at or below its mark would be answered "duplicate" unseen, so move past it.
+  const { lastMutationSeq, nextSeq } = store.state.get();
+  const first = store.outbox.pending(1)[0];
+  if (nextSeq <= lastMutationSeq || (first && first.seq <= lastMutationSeq)) resequence(store, lastMutationSeq);
   return outcome;
 }
 

@@ -57,7 +57,8 @@ export async function pushOutbox(
   }
 }
 
-function resequence(store: LocalStore, lastSeenByServer: number): void {
+/** Renumbers pending mutations after the server's last processed seq (ids unchanged: no double apply). */
+export function resequence(store: LocalStore, lastSeenByServer: number): void {
   store.tx(() => {
     const next = store.outbox.renumberPending(lastSeenByServer + 1);
     store.state.set({ nextSeq: Math.max(next, store.state.get().nextSeq), lastMutationSeq: lastSeenByServer });

@@ -14,6 +14,8 @@ export interface SyncTiming {
   pushBatchSize: number;
   /** changes per pull page */
   pullLimit: number;
+  /** "sync now" abandons a cycle running longer than this (a request stuck on a dead connection) */
+  staleCycleMs: number;
   /** a pull this long after the last cycle even without a poke (pokes are hints, not a log) */
   pollMs: number;
   /** how often cached reference data (outcome codes, users) is refreshed */
@@ -33,6 +35,7 @@ export const DEFAULT_TIMING: SyncTiming = {
   clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
   pushBatchSize: 100,
   pullLimit: 500,
+  staleCycleMs: 15_000,
   pollMs: 5 * 60_000,
   referenceRefreshMs: 10 * 60_000,
 };

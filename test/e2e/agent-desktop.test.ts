@@ -142,6 +142,8 @@ describe('agent desktop end to end', () => {
     const elapsed = Date.now() - started;
     console.log(`reassignment visible on the other agent's desktop after ${elapsed} ms`);
     expect(elapsed).toBeLessThan(1_000);
+    // tasks.assigned: the agent is told, not just shown.
+    await blair.page.getByText('New task assigned to you: Call back Margaret Hughes').waitFor();
 
     // And it left the first agent's queue.
     await alex.page.getByRole('list', { name: 'My task queue' }).getByRole('button', { name: 'Call back Margaret Hughes', exact: true }).waitFor({ state: 'detached', timeout: 5_000 });

@@ -16,6 +16,13 @@ async function stop(signal: string) {
   if (stopping) return;
   stopping = true;
   app.log.info({ signal }, 'shutting down');
+  // In-flight requests get a grace period; a connection that outlives it (a client that went
+  // silent mid-request, a stream opened during shutdown) must not keep the process alive.
+  const force = setTimeout(() => {
+    app.log.warn('shutdown grace period over: closing the remaining connections');
+    app.server.closeAllConnections();
+  }, config.SHUTDOWN_GRACE_MS);
+  force.unref();
   await dispatcher.stop();
   await app.close();
   await db.destroy();

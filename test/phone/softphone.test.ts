@@ -9,7 +9,7 @@
  * is +442079460103. The cases run in order and share the rig; every call they make is checked
  * against the API at the end.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { startApiServer, stopAndClean, type ApiServer } from '../support/api-server';
 import { Http, type Session } from '../support/http';
@@ -23,6 +23,7 @@ const T = {
   call: 'A calls B from a patient card: B sees the screen pop, answers, and audio flows both ways',
   hold: 'hold stops the audio both ways and resume restarts it',
   dtmf: 'the keypad sends DTMF: RFC 4733 tones in the audio, SIP INFO when set',
+  waiting: 'B picks separate mic, speaker and ringer; a second call during a call is offered as call waiting',
   blind: 'blind transfer: B hands A over to C',
   attended: 'attended transfer: B consults C, then connects A to C (REFER with Replaces)',
   decline: 'declined: missed for B, failed for A, logged while the API is down',
@@ -81,6 +82,17 @@ loopbackSuite(import.meta.filename, 'softphone end to end', Object.values(T), 42
     await stopAndClean(api);
     if (rendererDir) rmSync(rendererDir, { recursive: true, force: true });
   }, 60_000);
+
+  // A failed case must not leave calls up for the next one: hang up and decline whatever is left.
+  // (Only then: the call made in one case is held and keyed in the next ones.)
+  beforeEach(({ onTestFailed }) => {
+    onTestFailed(async () => {
+      for (const a of Object.values(agents)) {
+        for (const button of await a.page.getByRole('button', { name: /^(Hang up|Decline)$/ }).all()) await button.click({ timeout: 1000 }).catch(() => undefined);
+        await expect.poll(() => a.page.locator('[data-call-id]').count(), { timeout: 5000 }).toBe(0).catch(() => undefined);
+      }
+    });
+  });
 
   it(T.register, async () => {
     const cast: [Who, string, string][] = [
@@ -169,6 +181,77 @@ loopbackSuite(import.meta.filename, 'softphone end to end', Object.values(T), 42
     expect2('A', 'outbound', 'B', 'wrap_up', callStart, Date.now());
     expect2('B', 'inbound', 'A', 'wrap_up', callStart, Date.now());
   }, 30_000);
+
+  it(T.waiting, async () => {
+    const { A, B, C } = agents;
+    // B's headset: microphone, call audio and ringer each on their own device, remembered by the core.
+    await B.status.click();
+    await B.page.getByRole('tab', { name: 'Settings' }).click();
+    const devices = B.page.getByRole('group', { name: 'Audio devices' });
+    for (const [label, device] of [
+      [/^Microphone/, 'Fake Audio Input 2'],
+      [/^Speaker/, 'Fake Audio Output 1'],
+      [/^Ringer/, 'Fake Audio Output 2'],
+    ] as const) {
+      await devices.getByRole('combobox', { name: label }).selectOption({ label: device });
+    }
+    const ids = await B.page.evaluate(async () => {
+      const list = await (globalThis as any).navigator.mediaDevices.enumerateDevices();
+      const id = (label: string) => list.find((d: any) => d.label === label).deviceId;
+      return { mic: id('Fake Audio Input 2'), speaker: id('Fake Audio Output 1'), ringer: id('Fake Audio Output 2') };
+    });
+    await expect
+      .poll(() => B.page.evaluate(() => (globalThis as any).oncall.invoke('phone.settings.get', {})))
+      .toMatchObject({ mic_device_id: ids.mic, speaker_device_id: ids.speaker, ringer_device_id: ids.ringer });
+    await B.page.getByRole('button', { name: 'Close phone' }).click();
+
+    const sinks = () =>
+      B.page.evaluate(() => {
+        const doc = (globalThis as any).document;
+        return {
+          ringer: doc.querySelector('audio[data-phone-ringer]')?.srcObject ? doc.querySelector('audio[data-phone-ringer]').sinkId : null,
+          calls: [...doc.querySelectorAll('audio[data-phone-call]')].filter((el: any) => el.srcObject).map((el: any) => el.sinkId),
+        };
+      });
+    const start = Date.now();
+    await dialFromPad(A, NUMBERS.B);
+    await incoming(B).waitFor();
+    await expect.poll(async () => (await sinks()).ringer, { message: 'the ring tone plays on the ringer device' }).toBe(ids.ringer);
+    await incoming(B).getByRole('button', { name: 'Answer' }).click();
+    await expect.poll(() => callCard(B, 'Grace Hopper').getByTestId('call-state').textContent()).toBe('Connected');
+    await expect.poll(async () => (await sinks()).calls, { message: 'call audio plays on the speaker device' }).toEqual([ids.speaker]);
+    const micLabel = await B.page.evaluate(() => {
+      const pcs = (globalThis as any).__testPeerConnections as any[];
+      return pcs[pcs.length - 1].getSenders().find((s: any) => s.track?.kind === 'audio')?.track.label;
+    });
+    expect(micLabel).toBe('Fake Audio Input 2');
+
+    const waitingStart = Date.now();
+    await dialFromPad(C, NUMBERS.B);
+    const waiting = incoming(B);
+    await expect.poll(() => waiting.getAttribute('aria-label')).toBe('Call waiting');
+    await expect.poll(() => waiting.getByTestId('screen-pop').textContent()).toContain(NUMBERS.C);
+    // The waiting tone goes to the headset (speaker device), not the desk ringer.
+    await expect.poll(async () => (await sinks()).ringer).toBe(ids.speaker);
+    await waiting.getByRole('button', { name: 'Hold and answer' }).click();
+    // C is not a patient: B's phone shows C's caller-ID name.
+    await expect.poll(() => callCard(B, 'Sam').getByTestId('call-state').textContent()).toBe('Connected');
+    await expect.poll(() => callCard(B, 'Grace Hopper').getByTestId('call-state').textContent()).toBe('On hold');
+    await expect.poll(() => callCard(A, 'Bea Brown').getByTestId('call-state').textContent()).toBe('Held by the other party');
+
+    await callCard(C, 'Bea Brown').getByRole('button', { name: 'Hang up' }).click();
+    await expect.poll(() => callCard(B, 'Sam').count()).toBe(0);
+    const waitingEnd = Date.now();
+    await callCard(B, 'Grace Hopper').getByRole('button', { name: 'Resume' }).click();
+    await expect.poll(() => callCard(A, 'Bea Brown').getByTestId('call-state').textContent()).toBe('Connected');
+    await callCard(A, 'Bea Brown').getByRole('button', { name: 'Hang up' }).click();
+    await expect.poll(() => B.page.locator('[data-call-id]').count()).toBe(0);
+    const end = Date.now();
+    expect2('A', 'outbound', 'B', 'wrap_up', start, end);
+    expect2('B', 'inbound', 'A', 'wrap_up', start, end);
+    expect2('C', 'outbound', 'B', 'wrap_up', waitingStart, waitingEnd);
+    expect2('B', 'inbound', 'C', 'wrap_up', waitingStart, waitingEnd);
+  }, 40_000);
 
   it(T.blind, async () => {
     const { A, B, C } = agents;

@@ -1,5 +1,5 @@
 /** Microphone, speaker and ringer, each chosen separately and remembered by the core. */
-import type { ChangeEvent } from 'react';
+import { useEffect, type ChangeEvent } from 'react';
 import { applySettings, refreshDevices } from '../runtime';
 import { usePhone } from '../store';
 
@@ -10,6 +10,10 @@ export function AudioDeviceSettings() {
   const settings = usePhone((s) => s.settings);
   const engine = usePhone((s) => s.engine);
   const saveSettings = usePhone((s) => s.saveSettings);
+  // Labels appear once the microphone was used: list again whenever the settings are opened.
+  useEffect(() => {
+    if (engine) void refreshDevices(engine);
+  }, [engine]);
   if (!engine || !settings) return null;
   const inputs = devices.filter((d) => d.kind === 'audioinput');
   const outputs = devices.filter((d) => d.kind === 'audiooutput');

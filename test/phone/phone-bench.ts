@@ -11,7 +11,7 @@
  * Prints p50/p95 in ms and as ratios to the baseline's p50, and a section for docs/BENCHMARKS.md.
  */
 import { rmSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import type { Page } from 'playwright-core';
 import { startApiServer, stopAndClean } from '../support/api-server';
 import { startKamailio } from '../support/kamailio';
@@ -165,7 +165,8 @@ async function main(): Promise<void> {
       `${CALLS} calls (after one warm-up) from agent A's dialpad to agent B over Kamailio on loopback, both desktops in headless`,
       `Chromium inside a loopback-only network namespace, B answering as soon as its incoming-call card renders.`,
       `Baseline (same run): a bare SIP OPTIONS round trip from the page to Kamailio over WebSocket, p50 ${base.toFixed(2)} ms`,
-      `(p95 ${percentile(baseline, 95).toFixed(2)} ms, ${BASELINE_ROUNDS} rounds). Machine: ${cpus().length} cores, ${new Date().toISOString().slice(0, 10)}.`,
+      `(p95 ${percentile(baseline, 95).toFixed(2)} ms, ${BASELINE_ROUNDS} rounds). Machine: ${cpus().length} cores shared with other work (load average`,
+      `${loadavg().map((l) => l.toFixed(1)).join(' / ')} at the end of the run), ${new Date().toISOString().slice(0, 10)}.`,
       '',
       '| interval | p50 | p95 | p50 / baseline | p95 / baseline |',
       '| --- | --- | --- | --- | --- |',

@@ -54,7 +54,7 @@ export async function startHostServer(options: HostOptions): Promise<RunningHost
     'cross-origin-opener-policy': 'same-origin',
     'cross-origin-resource-policy': 'same-origin',
   };
-  const serveStatic = createStaticHandler({ rendererDir: options.rendererDir, token, bridgeScript, headers, documentCsp: policy.forDocument });
+  const serveStatic = createStaticHandler({ rendererDir: options.rendererDir, token, defaultServer: options.apiUrl ?? '', bridgeScript, headers, documentCsp: policy.forDocument });
   const bridge = createWsBridge({ core: options.core, token, allowedOrigins: origins, policy });
 
   server.on('request', (req, res) => {

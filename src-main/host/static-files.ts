@@ -27,6 +27,8 @@ const TYPES: Record<string, string> = {
 export interface StaticOptions {
   rendererDir: string;
   token: string;
+  /** the central API the sign-in form offers until the user has chosen one (API_URL) */
+  defaultServer: string;
   bridgeScript: string;
   /** headers every response carries (the base CSP and friends) */
   headers: Record<string, string>;
@@ -34,8 +36,13 @@ export interface StaticOptions {
   documentCsp: () => Promise<string>;
 }
 
-export function injectBridge(html: string, token: string): string {
-  const tags = `<meta name="${TOKEN_META_NAME}" content="${token}"><script src="${BRIDGE_SCRIPT_PATH}"></script>`;
+const attr = (text: string) => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+
+export function injectBridge(html: string, token: string, defaultServer: string): string {
+  const tags =
+    `<meta name="${TOKEN_META_NAME}" content="${attr(token)}">` +
+    (defaultServer ? `<meta name="oncall-default-server" content="${attr(defaultServer)}">` : '') +
+    `<script src="${BRIDGE_SCRIPT_PATH}"></script>`;
   const head = /<head[^>]*>/i.exec(html);
   return head ? html.slice(0, head.index + head[0].length) + tags + html.slice(head.index + head[0].length) : tags + html;
 }
@@ -64,7 +71,7 @@ export function createStaticHandler(options: StaticOptions) {
   async function sendIndex(res: ServerResponse, head: boolean) {
     const html = await readFile(resolve(root, 'index.html'), 'utf8');
     const csp = await options.documentCsp();
-    send(res, 200, TYPES['.html']!, injectBridge(html, options.token), head, { 'cache-control': 'no-store', 'content-security-policy': csp });
+    send(res, 200, TYPES['.html']!, injectBridge(html, options.token, options.defaultServer), head, { 'cache-control': 'no-store', 'content-security-policy': csp });
   }
 
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

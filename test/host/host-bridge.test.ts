@@ -51,6 +51,11 @@ function invoke(method: string, args?: unknown): Promise<any> {
 const login = (email = 'agent1@demo.test') => invoke('session.login', { serverUrl: api.url, email, password: PASSWORD });
 
 describe('the page', () => {
+  it("offers the host's API_URL as the sign-in form's server", async () => {
+    const html = await (await fetch(host.url)).text();
+    expect(html).toContain(`<meta name="oncall-default-server" content="${api.url}">`);
+  });
+
   it('has window.oncall before its own scripts run, under the same CSP as the app', async () => {
     expect(await page.evaluate(() => (globalThis as any).bridgeAtStart)).toBe('object');
     const res = await fetch(host.url);

@@ -45,6 +45,8 @@ interface Expected {
   /** test clock around the call: the record's duration must fall inside */
   from: number;
   to: number;
+  /** the patient the record is linked to (card it was dialled from, or the screen pop) */
+  patient?: string;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -57,8 +59,8 @@ loopbackSuite(import.meta.filename, 'softphone end to end', Object.values(T), 42
   let supervisor: Session;
   const agents = {} as Record<Who, Agent>;
   const expected: Expected[] = [];
-  const expect2 = (who: Who, direction: Expected['direction'], other: Who, status: string, from: number, to: number) =>
-    expected.push({ who, direction, number: NUMBERS[other], status, from, to });
+  const expect2 = (who: Who, direction: Expected['direction'], other: Who, status: string, from: number, to: number, patient?: string) =>
+    expected.push({ who, direction, number: NUMBERS[other], status, from, to, patient });
 
   beforeAll(async () => {
     [api, rendererDir] = await Promise.all([startApiServer(), buildRenderer()]);
@@ -134,6 +136,8 @@ loopbackSuite(import.meta.filename, 'softphone end to end', Object.values(T), 42
 
     await expect.poll(() => callCard(A, 'Bea Brown').getByTestId('call-state').textContent()).toBe('Connected');
     await expect.poll(() => callCard(B, 'Grace Hopper').getByTestId('call-state').textContent()).toBe('Connected');
+    // Answering opens the caller's patient card.
+    await B.page.getByRole('heading', { name: 'Grace Hopper' }).waitFor();
     const [toA, toB] = await audioFlow([A.page, B.page], 1500);
     expect(toA, 'audio bytes A received').toBeGreaterThan(2000);
     expect(toB, 'audio bytes B received').toBeGreaterThan(2000);
@@ -178,8 +182,8 @@ loopbackSuite(import.meta.filename, 'softphone end to end', Object.values(T), 42
     await cardB.getByRole('button', { name: 'Hang up' }).click();
     await expect.poll(() => cardA.count()).toBe(0);
     await expect.poll(() => cardB.count()).toBe(0);
-    expect2('A', 'outbound', 'B', 'wrap_up', callStart, Date.now());
-    expect2('B', 'inbound', 'A', 'wrap_up', callStart, Date.now());
+    expect2('A', 'outbound', 'B', 'wrap_up', callStart, Date.now(), 'Bea Brown');
+    expect2('B', 'inbound', 'A', 'wrap_up', callStart, Date.now(), 'Grace Hopper');
   }, 30_000);
 
   it(T.waiting, async () => {
@@ -420,6 +424,7 @@ loopbackSuite(import.meta.filename, 'softphone end to end', Object.values(T), 42
       expect(ended).toBeLessThanOrEqual(e.to + 1000);
       expect(call.duration_seconds).toBe(Math.round((ended - started) / 1000));
       expect(call.duration_seconds).toBeLessThanOrEqual(Math.ceil((e.to - e.from) / 1000) + 1);
+      if (e.patient) expect(call.patient_name).toBe(e.patient);
     }
   }, 60_000);
 });

@@ -3,11 +3,32 @@ import { z } from 'zod';
 
 export const Id = z.uuid();
 export const Timestamp = z.iso.datetime({ offset: true });
+
+/** Free-form objects are stored as JSON text; a deep enough one overflows the stack serialising it. */
+export const MAX_METADATA_DEPTH = 32;
+
+/** Depth of nested objects/arrays, counted without recursion (the input itself may be hostile). */
+export function nestingDepth(root: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[root, 1]];
+  while (stack.length) {
+    const [value, depth] = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > MAX_METADATA_DEPTH) return deepest;
+    for (const child of Object.values(value)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
 /**
  * A free-form object as sent in a PATCH. No default here: zod applies defaults even under
  * `.partial()`, which would let an empty PATCH `{}` pass the "at least one field" check.
  */
-export const MetadataPatch = z.record(z.string().max(64), z.unknown());
+export const MetadataPatch = z
+  .record(z.string().max(64), z.unknown())
+  .refine((value) => nestingDepth(value) <= MAX_METADATA_DEPTH, {
+    message: `nested deeper than ${MAX_METADATA_DEPTH} levels`,
+  });
 export const Metadata = MetadataPatch.default({});
 export type Metadata = z.infer<typeof Metadata>;
 

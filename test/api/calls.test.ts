@@ -169,3 +169,15 @@ describe('PATCH /calls/{id} with nothing to change', () => {
     expect(errorOf(res).code).toBe('VALIDATION_FAILED');
   });
 });
+
+describe('hostile metadata', () => {
+  it('refuses metadata nested deeper than 32 levels with 422 instead of crashing', async () => {
+    let deep: Record<string, unknown> = { leaf: 1 };
+    for (let i = 0; i < 6000; i++) deep = { a: deep };
+    const res = await http.post(calls(), { direction: 'inbound', phone_number: '+447700900562', metadata: deep }, agent1);
+    expect(res.status).toBe(422);
+    expect(errorOf(res).details).toHaveProperty('metadata');
+    const ok = await http.post(calls(), { direction: 'inbound', phone_number: '+447700900562', metadata: { a: { b: { c: 1 } } } }, agent1);
+    expect(ok.status).toBe(201);
+  });
+});

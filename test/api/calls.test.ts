@@ -172,9 +172,12 @@ describe('PATCH /calls/{id} with nothing to change', () => {
 
 describe('hostile metadata', () => {
   it('refuses metadata nested deeper than 32 levels with 422 instead of crashing', async () => {
-    let deep: Record<string, unknown> = { leaf: 1 };
-    for (let i = 0; i < 6000; i++) deep = { a: deep };
-    const res = await http.post(calls(), { direction: 'inbound', phone_number: '+447700900562', metadata: deep }, agent1);
+    const deep = '{"a":'.repeat(6000) + '1' + '}'.repeat(6000);
+    const res = await http.request('POST', calls(), {
+      rawBody: `{"direction":"inbound","phone_number":"+447700900562","metadata":${deep}}`,
+      headers: { 'content-type': 'application/json' },
+      as: agent1,
+    });
     expect(res.status).toBe(422);
     expect(errorOf(res).details).toHaveProperty('metadata');
     const ok = await http.post(calls(), { direction: 'inbound', phone_number: '+447700900562', metadata: { a: { b: { c: 1 } } } }, agent1);

@@ -85,10 +85,18 @@ function hasBodyBytes(request: FastifyRequest): boolean {
   return (length !== undefined && length !== '0') || request.headers['transfer-encoding'] !== undefined;
 }
 
+/** Another writer holding SQLite's lock is a passing condition, not a server fault. */
+const isDatabaseBusy = (err: unknown) => /^SQLITE_(BUSY|LOCKED)/.test(String((err as { code?: unknown } | null)?.code ?? ''));
+
 function answer(request: FastifyRequest, reply: FastifyReply, err: unknown) {
   const apiError = toApiError(err, request);
   if (apiError) {
     return reply.status(apiError.statusCode).send(apiError.toBody());
+  }
+  if (isDatabaseBusy(err)) {
+    request.log.warn({ err }, 'database busy');
+    reply.header('Retry-After', 1);
+    return reply.status(503).send(new ApiError('SERVICE_UNAVAILABLE', 'the server is busy: retry shortly').toBody());
   }
   request.log.error({ err }, 'unhandled error');
   return reply

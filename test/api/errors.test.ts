@@ -4,6 +4,7 @@
  * is valid OpenAPI 3 listing both facades and both credentials.
  */
 import SwaggerParser from '@apidevtools/swagger-parser';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorBody } from '../../src-shared/schemas/errors';
 import { startApiServer, stopAndClean, type ApiServer } from '../support/api-server';
@@ -314,5 +315,26 @@ describe('X-Request-Id', () => {
     const a = await http.get('/api/v1/users/me', admin);
     const b = await http.get('/api/v1/users/me', admin);
     expect(a.headers.get('x-request-id')).not.toBe(b.headers.get('x-request-id'));
+  });
+});
+
+describe('a busy database', () => {
+  it('answers 503 with Retry-After in the error format, not a 500, and the write goes through on retry', async () => {
+    const calls = `/api/v1/organizations/${server.orgs.demo}/calls`;
+    const body = { direction: 'inbound', phone_number: '+447700900563' };
+    // Another writer (a backup, a migration) holds the write lock longer than the server waits.
+    const blocker = new Database(server.dbPath);
+    blocker.prepare('BEGIN IMMEDIATE').run();
+    let res: Res;
+    try {
+      res = await http.post(calls, body, admin);
+    } finally {
+      blocker.prepare('ROLLBACK').run();
+      blocker.close();
+    }
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('1');
+    expect(ErrorBody.parse(res.body).error.code).toBe('SERVICE_UNAVAILABLE');
+    expect((await http.post(calls, body, admin)).status).toBe(201);
   });
 });

@@ -32,7 +32,19 @@ export class PhoneSettingsService {
     return { ...settings, password: await this.secrets.get(passwordKey(userId)) };
   }
 
-  async set(patch: PhoneSettingsPatch): Promise<PhoneSettingsRead> {
+  /**
+   * Partial updates are read-merge-write across an await (the SecretStore): run them one at a
+   * time, or two quick changes (say, microphone then speaker) lose one of them.
+   */
+  set(patch: PhoneSettingsPatch): Promise<PhoneSettingsRead> {
+    const run = this.queue.then(() => this.apply(patch));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private async apply(patch: PhoneSettingsPatch): Promise<PhoneSettingsRead> {
     const userId = this.userId();
     const { password, ...fields } = patch;
     const current = await this.get();

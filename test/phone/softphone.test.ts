@@ -26,7 +26,7 @@ const T = {
   waiting: 'B picks separate mic, speaker and ringer; a second call during a call is offered as call waiting',
   blind: 'blind transfer: B hands A over to C',
   attended: 'attended transfer: B consults C, then connects A to C (REFER with Replaces)',
-  decline: 'declined: missed for B, failed for A, logged while the API is down',
+  decline: 'declined with the API down: screen pop from the local directory, missed for B, failed for A, logged locally',
   missed: 'unanswered: missed when the caller gives up and when it rings out',
   restart: 'Kamailio killed and restarted: every agent is registered again within 10 s',
   server: 'afterwards the API holds every call with the right status and duration',
@@ -338,6 +338,8 @@ loopbackSuite(import.meta.filename, 'softphone end to end', Object.values(T), 42
     await api.stop();
     const start = Date.now();
     await dialFromPad(A, NUMBERS.B);
+    // The screen pop reads the local patient directory: it works with the API down.
+    await expect.poll(() => incoming(B).getByTestId('screen-pop').textContent()).toContain('Grace Hopper');
     await incoming(B).getByRole('button', { name: 'Decline' }).click();
     await expect.poll(() => incoming(B).count()).toBe(0);
     await expect.poll(() => A.page.locator('[data-call-id]').count()).toBe(0);

@@ -150,7 +150,12 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
     while (Date.now() < until && (await portAnswers(port))) await new Promise((r) => setTimeout(r, 50));
   }
 
-  await start();
+  try {
+    await start();
+  } catch (err) {
+    rmSync(runDir, { recursive: true, force: true });
+    throw err;
+  }
   return {
     wsUrl: `ws://127.0.0.1:${port}`,
     port,

@@ -102,9 +102,19 @@ export async function recordOutcome(
     .execute();
 }
 
-export async function mutationSeen(db: Kysely<Database>, mutationId: string): Promise<boolean> {
-  const row = await db.selectFrom('sync_mutations').select('seq').where('mutation_id', '=', mutationId).executeTakeFirst();
-  return row !== undefined;
+/**
+ * How a mutation id was answered the first time, if it was processed before. A replay must get
+ * the same answer: were a rejection replayed as a plain "duplicate", a client whose first answer
+ * got lost would drop the refused change as if it had been applied.
+ */
+export async function recordedOutcome(
+  db: Kysely<Database>,
+  mutationId: string,
+): Promise<{ status: 'applied' | 'rejected'; error?: ErrorObject } | undefined> {
+  const row = await db.selectFrom('sync_mutations').select(['status', 'error']).where('mutation_id', '=', mutationId).executeTakeFirst();
+  if (!row) return undefined;
+  if (row.status !== 'rejected') return { status: 'applied' };
+  return { status: 'rejected', ...(row.error ? { error: JSON.parse(row.error) as ErrorObject } : {}) };
 }
 
 const queues = new Map<string, Promise<unknown>>();

@@ -4,7 +4,8 @@
  * Exactly once: a mutation's "processed" record (sync_mutations + the client's last_mutation_seq)
  * is written by a hook inside the very transaction of the service's mutate(), so the effect and
  * its record commit or roll back together; a retry after a crash or a lost response finds the
- * seq already consumed and answers "duplicate". A mutation that changes nothing, or is rejected,
+ * seq already consumed and answers "duplicate" (or "rejected" again, with the same error, for a
+ * mutation that was refused: a lost answer must not turn a refusal into a silent drop). A mutation that changes nothing, or is rejected,
  * has no effect to protect and is recorded in its own transaction.
  *
  * Never deadlocks: a mutation that can never apply (validation, permission, missing record,
@@ -22,7 +23,7 @@ import type { Actor } from '../domain/actor';
 import { withMutationHook, type MutationHook } from '../domain/mutation';
 import type { ServerContext } from '../domain/server-context';
 import { ApiError } from '../http/api-error';
-import { bindClient, mutationSeen, oneAtATime, recordOutcome, Superseded } from './clients';
+import { bindClient, oneAtATime, recordedOutcome, recordOutcome, Superseded } from './clients';
 import { isTransient, permanentError } from './failures';
 import { applyMutator } from './mutators';
 
@@ -51,12 +52,12 @@ async function recordAlone(ctx: ServerContext, clientId: string, m: PushMutation
 
 async function processMutation(ctx: ServerContext, actor: Actor, clientId: string, m: PushMutation): Promise<PushResult> {
   const applied: PushResult = { seq: m.seq, status: 'applied' };
-  const duplicate: PushResult = { seq: m.seq, status: 'duplicate' };
   try {
     // The same mutation id under a new seq (a client that renumbered its outbox): consume the seq.
-    if (await mutationSeen(ctx.db, m.id)) {
+    const earlier = await recordedOutcome(ctx.db, m.id);
+    if (earlier) {
       await recordAlone(ctx, clientId, m, { status: 'duplicate' });
-      return duplicate;
+      return replayed(m.seq, earlier);
     }
     const hook: MutationHook = {
       committed: false,
@@ -77,9 +78,15 @@ async function processMutation(ctx: ServerContext, actor: Actor, clientId: strin
     if (!hook.committed) await recordAlone(ctx, clientId, m, { status: 'applied' });
     return applied;
   } catch (err) {
-    if (err instanceof Superseded) return duplicate;
+    if (err instanceof Superseded) return replayed(m.seq, await recordedOutcome(ctx.db, m.id));
     throw err;
   }
+}
+
+/** A replay is answered "duplicate", except that a rejection is answered again as such, with its error. */
+function replayed(seq: number, earlier: Awaited<ReturnType<typeof recordedOutcome>>): PushResult {
+  if (earlier?.status === 'rejected') return { seq, status: 'rejected', ...(earlier.error ? { error: earlier.error } : {}) };
+  return { seq, status: 'duplicate' };
 }
 
 function assertConsecutive(mutations: PushMutation[]) {
@@ -112,7 +119,7 @@ export async function push(ctx: ServerContext, actor: Actor, body: PushRequest):
       }
       for (const m of body.mutations) {
         if (m.seq <= last) {
-          results.push({ seq: m.seq, status: 'duplicate' });
+          results.push(replayed(m.seq, await recordedOutcome(ctx.db, m.id)));
           continue;
         }
         results.push(await processMutation(ctx, actor, client.client_id, m));

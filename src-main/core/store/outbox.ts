@@ -99,6 +99,12 @@ export class Outbox {
     }));
   }
 
+  /** The records of rejected mutations (whose refused change must leave the local view). */
+  rejectedRecords(): { entity: SyncEntity; id: string }[] {
+    const rows = this.db.prepare("SELECT DISTINCT entity, entity_id FROM outbox WHERE status = 'rejected'").all() as { entity: SyncEntity; entity_id: string }[];
+    return rows.map((r) => ({ entity: r.entity, id: r.entity_id }));
+  }
+
   /**
    * Renumbers the pending mutations from `firstSeq` on, keeping their order (the server said
    * our numbering and its own disagree: SEQUENCE_GAP). Returns the next free seq.

@@ -62,6 +62,9 @@ export class SyncEngine {
     this.attempt = 0;
     this.referenceAt = -Infinity;
     this.seqChecked = false;
+    // A refused change leaves the view at the end of the cycle that learnt of it; that to-do list
+    // lives in memory, so a crash in between would leave the refused row on screen for good.
+    for (const r of this.o.store.outbox.rejectedRecords()) this.rebaseLater(r.entity, r.id);
     this.pokes = new PokeStream({
       client,
       clientId: this.o.store.state.get().clientId,
@@ -199,8 +202,9 @@ export class SyncEngine {
         assigned.push(...(await pull()).assigned);
         this.seqChecked = true;
       }
-      const pushed = await pushOutbox(client, store, timing.pushBatchSize, this.iso, signal);
+      const pushed = await pushOutbox(client, store, timing.pushBatchSize, this.iso, signal, (entity, id) => writer.rebase(entity, id, user));
       pushed.rejected.forEach((r) => this.rebaseLater(r.entity, r.id));
+      if (pushed.rebased.size) this.o.emit('data.changed', { entities: [...pushed.rebased] });
       this.online = true;
       this.emitStatus();
       assigned.push(...(await pull()).assigned);

@@ -13,7 +13,12 @@ import type { OutboxEntry } from '../store/outbox';
 export interface PushOutcome {
   pushed: number;
   rejected: { entity: OutboxEntry['entity']; id: string }[];
+  /** entities of rows rebased at once because the pulled server state already showed the change */
+  rebased: Set<OutboxEntry['entity']>;
 }
+
+/** Recomputes a row as server state + pending mutations (LocalWriter.rebase, inside a transaction). */
+export type Rebase = (entity: OutboxEntry['entity'], id: string) => void;
 
 /** Fields that are not a user's value: the record id, the event time, partial metadata. */
 const UNTRACKED = new Set(['id', 'at', 'metadata']);
@@ -24,8 +29,9 @@ export async function pushOutbox(
   batchSize: number,
   now: () => string,
   signal?: AbortSignal,
+  rebase?: Rebase,
 ): Promise<PushOutcome> {
-  const outcome: PushOutcome = { pushed: 0, rejected: [] };
+  const outcome: PushOutcome = { pushed: 0, rejected: [], rebased: new Set() };
   let gapRetries = 0;
   for (;;) {
     const batch = store.outbox.pending(batchSize);
@@ -45,10 +51,10 @@ export async function pushOutbox(
       }
       // A 5xx mid-batch lists what was processed before the failure: settle those now.
       const partial = err instanceof OnCallApiError ? PushResponse.safeParse(err.details) : null;
-      if (partial?.success) outcome.rejected.push(...settle(store, batch, partial.data, now()).rejected);
+      if (partial?.success) outcome.rejected.push(...settle(store, batch, partial.data, now(), rebase, outcome.rebased).rejected);
       throw err;
     }
-    const settled = settle(store, batch, res, now());
+    const settled = settle(store, batch, res, now(), rebase, outcome.rebased);
     outcome.pushed += settled.count;
     outcome.rejected.push(...settled.rejected);
     if (settled.count === 0) {
@@ -65,7 +71,20 @@ export function resequence(store: LocalStore, lastSeenByServer: number): void {
   });
 }
 
-function settle(store: LocalStore, batch: OutboxEntry[], res: PushResponse, at: string) {
+/**
+ * Whether the last pulled server state already shows this acknowledged mutation: it was pulled
+ * before the answer arrived (a crash or a lost answer, then the first cycle's pull-before-push).
+ * Then no later pull brings the record again, and its row must drop the mutation now, or it
+ * would keep showing it applied twice (e.g. a local `updated_at` and `version` that never were).
+ */
+function serverShows(store: LocalStore, e: OutboxEntry): boolean {
+  const server = store.entities.get(e.entity, e.entity_id)?.server;
+  if (!server) return false;
+  if (isCreate(e.name)) return true;
+  return Object.entries(e.args).every(([k, v]) => UNTRACKED.has(k) || JSON.stringify(server[k] ?? null) === JSON.stringify(v ?? null));
+}
+
+function settle(store: LocalStore, batch: OutboxEntry[], res: PushResponse, at: string, rebase?: Rebase, rebased?: Set<OutboxEntry['entity']>) {
   const bySeq = new Map(batch.map((e) => [e.seq, e]));
   const rejected: PushOutcome['rejected'] = [];
   let count = 0;
@@ -80,6 +99,10 @@ function settle(store: LocalStore, batch: OutboxEntry[], res: PushResponse, at: 
         continue;
       }
       store.outbox.remove(e.id);
+      if (rebase && serverShows(store, e)) {
+        rebase(e.entity, e.entity_id);
+        rebased?.add(e.entity);
+      }
       if (!isCreate(e.name)) {
         const fields = Object.fromEntries(Object.entries(e.args).filter(([k]) => !UNTRACKED.has(k)));
         store.notices.remember(e.entity, e.entity_id, e.id, e.name, fields);

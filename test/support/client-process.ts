@@ -58,6 +58,8 @@ export async function startClientProcess(options: ClientProcessOptions = {}): Pr
     env: { ...process.env, DATA_DIR: dataDir, CLIENT_TIMING: JSON.stringify({ ...CHAOS_TIMING, ...options.timing }) },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
+  // Sending to a process that was just killed fails with EPIPE: the caller's promise says so.
+  child.on('error', (err) => logs.push(`process error: ${err.message}`));
   child.stdout!.on('data', (d: Buffer) => logs.push(d.toString()));
   child.stderr!.on('data', (d: Buffer) => logs.push(d.toString()));
 
@@ -103,7 +105,11 @@ export async function startClientProcess(options: ClientProcessOptions = {}): Pr
       }
       const id = nextId++;
       pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      child.send({ id, method, args });
+      child.send({ id, method, args }, (err) => {
+        if (!err) return;
+        pending.delete(id);
+        reject(err);
+      });
     });
 
   return {
@@ -134,7 +140,7 @@ export async function startClientProcess(options: ClientProcessOptions = {}): Pr
     },
     async close() {
       if (child.exitCode === null && child.signalCode === null && child.connected) {
-        child.send({ id: 0, close: true });
+        child.send({ id: 0, close: true }, () => undefined);
         const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
         await exited;
         clearTimeout(timer);

@@ -5,6 +5,7 @@ import { HelpDialog } from './components/HelpDialog';
 import { Nav } from './components/Nav';
 import { StatusBar } from './components/StatusBar';
 import { Toasts } from './components/Toasts';
+import { listenForDialLinks } from './phone/dial-links';
 import { startPhone } from './phone/runtime';
 import { PhoneDock } from './phone/views/PhoneDock';
 import { useGlobalShortcuts } from './shortcuts';
@@ -83,6 +84,8 @@ export function App({ defaultServer }: { defaultServer?: string }) {
   useEffect(() => {
     void restore();
   }, [restore]);
+  // From the start, signed in or not: the tel: link that launched the app arrives early.
+  useEffect(() => listenForDialLinks(), []);
 
   if (phase === 'starting') return <p className="empty boot">Starting…</p>;
   if (phase === 'signed_out') return <SignIn defaultServer={defaultServer} />;

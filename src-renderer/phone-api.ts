@@ -1,9 +1,11 @@
 /**
- * The one entry point for "call this number" (patient cards, task rows, the log dialog).
+ * The one entry point for "call this number" (patient cards, tasks, the call log, numbers in
+ * notes, tel: links).
  * With the softphone configured it dials with SIP.js, which logs the call from its real SIP
  * events (src-renderer/phone); without it, it logs an outbound call for a desk phone and opens it.
  */
 import type { CallRead } from '../src-shared/schemas/calls';
+import { asBridgeError } from './bridge';
 import { useCalls } from './stores/calls';
 import { useUi } from './stores/ui';
 
@@ -24,6 +26,11 @@ export function setDialer(hook: PlaceCallHook | null): void {
   dialer = hook;
 }
 
+/** Whether "call this number" dials with the softphone (else it logs a desk-phone call). */
+export function hasDialer(): boolean {
+  return dialer !== null;
+}
+
 export async function placeCall(number: string, context: CallContext = {}): Promise<CallRead | null> {
   if (dialer) {
     useUi.getState().navigate('calls');
@@ -39,6 +46,17 @@ export async function placeCall(number: string, context: CallContext = {}): Prom
   });
   useUi.getState().navigate('calls');
   return call;
+}
+
+/**
+ * For call buttons: never throws. The softphone shows its own failures in the phone panel; a
+ * desk-phone call that could not be logged becomes an error notice.
+ */
+export function callFromButton(number: string, context: CallContext = {}): void {
+  const viaPhone = dialer !== null;
+  placeCall(number, context).catch((err: unknown) => {
+    if (!viaPhone) useUi.getState().toast(`Could not log the call to ${number}: ${asBridgeError(err).message}`, 'error');
+  });
 }
 
 /** React-friendly alias so components read `const call = usePlaceCall()`. */

@@ -46,6 +46,8 @@ export interface CallSnapshot {
   dtmfReceived: string;
   /** the call log record (core) this leg writes to */
   recordId: string | null;
+  /** the dialog's SIP Call-ID, also in the record's metadata.sip_call_id */
+  sipCallId: string;
   error: string | null;
 }
 
@@ -104,6 +106,7 @@ export class PhoneCall {
       dtmfSent: '',
       dtmfReceived: '',
       recordId: null,
+      sipCallId: session instanceof Inviter || session instanceof Invitation ? session.request.callId : '',
       error: null,
     };
     this.audio = new CallAudio(this.id, media.speakerId);

@@ -1,14 +1,13 @@
 /**
  * Starts the softphone for the signed-in agent and wires it to the rest of the app: settings
  * from the core, calls logged through the core (and shown in the call log at once), the screen
- * pop from the local patient directory, desktop notifications, device changes, tel:/sip: links
- * the shell hands over, and the "call this number" entry point (phone-api.ts).
+ * pop from the local patient directory, desktop notifications, device changes, and the "call this
+ * number" entry point (phone-api.ts). tel:/sip: links the shell hands over: dial-links.ts.
  */
 import type { PhoneSettingsRead } from '../../src-shared/schemas/phone-settings';
-import { invoke, on } from '../bridge';
+import { invoke } from '../bridge';
 import { setDialer } from '../phone-api';
 import { useCalls } from '../stores/calls';
-import { useUi } from '../stores/ui';
 import { effectiveDevices, listAudioDevices, watchDeviceChanges } from './audio-devices';
 import { PhoneEngine } from './engine';
 import type { CallSnapshot } from './phone-call';
@@ -75,10 +74,6 @@ export function startPhone(): () => void {
   const offs = [
     engine.subscribe((phone) => usePhone.setState({ phone })),
     watchDeviceChanges(() => void refreshDevices(engine)),
-    on('phone.dial', ({ number }) => {
-      usePhone.getState().offerDial(number);
-      useUi.getState().toast(`Ready to call ${number}: press Call in the phone panel.`);
-    }),
   ];
   let stopped = false;
   void invoke('phone.settings.get', {})

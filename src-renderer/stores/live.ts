@@ -7,6 +7,7 @@ import type { IpcPayload } from '../../src-shared/ipc/contract';
 import { on } from '../bridge';
 import { notifyAssigned } from '../notifications';
 import { useCalls } from './calls';
+import { usePatientLookup } from './patient-lookup';
 import { usePatients } from './patients';
 import { useReference } from './reference';
 import { useSession } from './session';
@@ -25,6 +26,7 @@ export function refreshFor(entities: IpcPayload<'data.changed'>['entities']): vo
     if (supervisor && useTeam.getState().loaded) void useTeam.getState().load();
   }
   if (set.has('patient') && usePatients.getState().searched) void usePatients.getState().search();
+  if (set.has('patient')) void usePatientLookup.getState().refresh();
   if ((set.has('call') || set.has('task') || set.has('patient')) && usePatients.getState().selectedId) {
     void usePatients.getState().loadCard();
   }

@@ -22,6 +22,7 @@ import {
 } from '../../src-shared/ipc/contract';
 import type { CallRead } from '../../src-shared/schemas/calls';
 import type { PatientRead } from '../../src-shared/schemas/patients';
+import { DEFAULT_PHONE_SETTINGS, type PhoneSettingsRead } from '../../src-shared/schemas/phone-settings';
 import type { TaskRead } from '../../src-shared/schemas/tasks';
 import type { UserRead } from '../../src-shared/schemas/users';
 
@@ -100,6 +101,8 @@ export class FakeBridge implements RendererBridge {
   tasks = new Map<string, TaskRead>();
   attention: AttentionItem[] = [];
   session: SessionInfo | null = null;
+  /** the agent's softphone settings (not configured unless a test sets ws_url and sip_uri) */
+  phoneSettings: PhoneSettingsRead = { ...DEFAULT_PHONE_SETTINGS, password: null };
   password = 'demo-password';
   reachable = true;
   status: SyncStatus = {
@@ -348,6 +351,11 @@ export class FakeBridge implements RendererBridge {
       this.attention = this.attention.filter((x) => x.mutation_id !== a.mutation_id);
       this.status = { ...this.status, attention: this.attention.length };
       return null;
+    },
+    'phone.settings.get': () => this.phoneSettings,
+    'phone.settings.set': (a: IpcArgs<'phone.settings.set'>) => {
+      this.phoneSettings = { ...this.phoneSettings, ...a } as PhoneSettingsRead;
+      return this.phoneSettings;
     },
     'sync.retry': (a: { mutation_id: string }) => {
       this.attention = this.attention.filter((x) => x.mutation_id !== a.mutation_id);

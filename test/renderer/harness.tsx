@@ -6,7 +6,9 @@ import { act, cleanup, render, screen } from '@testing-library/react';
 import { afterEach } from 'vitest';
 import { installBridge } from '../../src-renderer/bridge';
 import { App } from '../../src-renderer/App';
+import { usePhone } from '../../src-renderer/phone/store';
 import { useCalls } from '../../src-renderer/stores/calls';
+import { usePatientLookup } from '../../src-renderer/stores/patient-lookup';
 import { usePatients } from '../../src-renderer/stores/patients';
 import { useReference } from '../../src-renderer/stores/reference';
 import { useSession } from '../../src-renderer/stores/session';
@@ -16,7 +18,7 @@ import { useTeam } from '../../src-renderer/stores/team';
 import { useUi } from '../../src-renderer/stores/ui';
 import { FakeBridge, makeUser } from './fake-bridge';
 
-const stores = [useCalls, usePatients, useReference, useSession, useSync, useTasks, useTeam, useUi] as const;
+const stores = [useCalls, usePatients, useReference, useSession, useSync, useTasks, useTeam, useUi, usePhone, usePatientLookup] as const;
 const initial = stores.map((s) => s.getState());
 
 // jsdom has no layout: give scroll containers a height so TanStack Virtual renders a window.

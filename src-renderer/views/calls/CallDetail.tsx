@@ -1,10 +1,16 @@
-/** One call: who, when, status actions, the wrap-up timer, the outcome, notes and follow-ups. */
+/**
+ * One call: who, when, status actions, calling back, the wrap-up timer, the outcome, notes and
+ * follow-ups. While the softphone is handling the call, its status follows the SIP events, so the
+ * manual status actions give way to a note saying where the call is controlled.
+ */
 import { useEffect, useState } from 'react';
 import { type CallStatus, canTransitionCall } from '../../../src-shared/domain/call-status';
 import type { PatientRead } from '../../../src-shared/schemas/patients';
 import { type InvokeError, asBridgeError, invoke } from '../../bridge';
 import { ErrorNote } from '../../components/ErrorNote';
 import { formatDuration, formatWhen } from '../../lib/time';
+import { callFromButton } from '../../phone-api';
+import { liveLegText, useLiveLeg } from '../../phone/live-call';
 import { useCalls } from '../../stores/calls';
 import { usePatients } from '../../stores/patients';
 import { useUi } from '../../stores/ui';
@@ -51,6 +57,7 @@ export function CallDetail({ id }: { id: string }) {
   const navigate = useUi((s) => s.navigate);
   const selectPatient = usePatients((s) => s.select);
   const [error, setError] = useState<InvokeError | null>(null);
+  const leg = useLiveLeg(call ?? { id, metadata: {} });
 
   if (!call) return <p className="empty">Loading call…</p>;
 
@@ -87,12 +94,23 @@ export function CallDetail({ id }: { id: string }) {
         </span>
       </header>
 
+      {leg && (
+        <p className="phone-owned" role="note" aria-label="Controlled by the phone">
+          {liveLegText(leg)} Its status follows the call, so it cannot be changed here; notes and the outcome can.
+        </p>
+      )}
       <div className="button-row">
-        {actions.map((a) => (
-          <button key={a.label} type="button" className={a.to === 'wrap_up' ? 'primary-button' : 'ghost-button'} onClick={() => void move(a.to)}>
-            {a.label}
+        {!leg &&
+          actions.map((a) => (
+            <button key={a.label} type="button" className={a.to === 'wrap_up' ? 'primary-button' : 'ghost-button'} onClick={() => void move(a.to)}>
+              {a.label}
+            </button>
+          ))}
+        {!leg && (
+          <button type="button" className="ghost-button" aria-label={`Call back ${call.phone_number}`} onClick={() => callFromButton(call.phone_number, { patient_id: call.patient_id })}>
+            Call back
           </button>
-        ))}
+        )}
         {call.patient_id ? (
           <button type="button" className="ghost-button" onClick={openPatient}>
             Open patient

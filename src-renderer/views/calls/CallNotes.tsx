@@ -9,6 +9,7 @@ import { type InvokeError, asBridgeError } from '../../bridge';
 import { ErrorNote } from '../../components/ErrorNote';
 import { isSaveChord } from '../../shortcuts';
 import { useCalls } from '../../stores/calls';
+import { NoteNumbers } from './NoteNumbers';
 
 export const NOTES_DEBOUNCE_MS = 400;
 
@@ -94,6 +95,7 @@ export function CallNotes({ call }: { call: CallRead }) {
           }
         }}
       />
+      <NoteNumbers text={draft} patientId={call.patient_id} />
       <ErrorNote error={error} />
       {state === 'error' && (
         <button type="button" className="ghost-button" onClick={() => void save()}>

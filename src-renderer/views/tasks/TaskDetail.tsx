@@ -7,7 +7,7 @@ import { ErrorNote } from '../../components/ErrorNote';
 import { useNow } from '../../lib/hooks';
 import { isOverdue } from '../../lib/task-order';
 import { formatWhen, fromLocalInput, toLocalInput } from '../../lib/time';
-import { placeCall } from '../../phone-api';
+import { callFromButton } from '../../phone-api';
 import { useCalls } from '../../stores/calls';
 import { usePatients } from '../../stores/patients';
 import { useTasks } from '../../stores/tasks';
@@ -98,7 +98,7 @@ export function TaskDetail({ id }: { id: string }) {
           </h3>
           <div className="button-row">
             {[patient.phone_number, patient.alt_phone_number].filter((n): n is string => !!n).map((n) => (
-              <button key={n} type="button" className="primary-button small" aria-label={`Call ${n}`} onClick={() => void placeCall(n, { patient_id: patient.id, task_id: task.id })}>
+              <button key={n} type="button" className="primary-button small" aria-label={`Call ${n}`} onClick={() => callFromButton(n, { patient_id: patient.id, task_id: task.id })}>
                 Call {n}
               </button>
             ))}

@@ -7,6 +7,7 @@ import { useFocusOn, useNow } from '../../lib/hooks';
 import { useTasks } from '../../stores/tasks';
 import { useUi } from '../../stores/ui';
 import { TaskActions } from './TaskActions';
+import { TaskCallButton } from './TaskCallButton';
 import { TaskDetail } from './TaskDetail';
 import { TaskRowView } from './TaskRow';
 import type { TaskQuery } from '../../lib/task-order';
@@ -32,6 +33,7 @@ const MyTaskRow = memo(function MyTaskRow({ id, now }: { id: string; now: number
               {error.message}
             </span>
           )}
+          <TaskCallButton task={task} />
           <TaskActions task={task} />
         </>
       }

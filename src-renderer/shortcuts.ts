@@ -4,6 +4,7 @@
  * focus is in a text field; chords ("g c") wait up to a second for their second key.
  */
 import { useEffect } from 'react';
+import { callCurrent } from './call-current';
 import { useCalls } from './stores/calls';
 import { usePatients } from './stores/patients';
 import { useSession } from './stores/session';
@@ -45,6 +46,7 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: 'g b', label: 'Go to Team board (supervisors)', run: () => isSupervisor() && useUi.getState().navigate('team') },
   { keys: 'n', label: 'Log a new call', run: () => useUi.getState().openDialog('logCall') },
   { keys: 't', label: 'New task', run: () => useUi.getState().openDialog('newTask') },
+  { keys: 'c', label: "Call: the selected call back, the selected task's patient, the open patient", run: callCurrent },
   { keys: '/', label: 'Search or filter the current view', run: () => useUi.getState().focusSearch() },
   { keys: 'j', label: 'Next row', run: () => moveSelection(1) },
   { keys: 'k', label: 'Previous row', run: () => moveSelection(-1) },

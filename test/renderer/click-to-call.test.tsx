@@ -112,4 +112,24 @@ describe('click-to-call', () => {
     fireEvent.change(screen.getByLabelText('Call notes'), { target: { value: '' } });
     await waitFor(() => expect(screen.queryByRole('list', { name: 'Numbers in the notes' })).toBeNull());
   });
+
+  it('c calls from the keyboard: the selected call back, then the selected task\'s patient', async () => {
+    const { bridge, agent } = world();
+    const grace = makePatient('Grace', 'Hopper', '+447700900123');
+    bridge.patients = [grace];
+    const task = bridge.putTask(makeTask({ title: 'Results for Grace', patient_id: grace.id, assignee_id: agent.id }));
+    await renderApp(bridge, agent);
+    await logCall('020 7946 0999');
+    fireEvent.keyDown(window, { key: 'c' });
+    await waitFor(() => expect(bridge.calledWith('calls.start')).toHaveLength(2));
+    expect(bridge.calledWith('calls.start')[1]).toMatchObject({ direction: 'outbound', phone_number: '020 7946 0999' });
+
+    fireEvent.keyDown(window, { key: 'g' });
+    fireEvent.keyDown(window, { key: 't' });
+    fireEvent.click(await screen.findByRole('button', { name: 'Results for Grace' }));
+    await screen.findByRole('article', { name: 'Results for Grace' });
+    fireEvent.keyDown(window, { key: 'c' });
+    await waitFor(() => expect(bridge.calledWith('calls.start')).toHaveLength(3));
+    expect(bridge.calledWith('calls.start')[2]).toMatchObject({ phone_number: '+447700900123', patient_id: grace.id, metadata: { task_id: task.id } });
+  });
 });

@@ -83,8 +83,10 @@ export interface FaultProxy {
    * every open connection; up: it listens again on the same port.
    */
   setDown(down: boolean): Promise<void>;
-  /** destroys every open connection (both sides), e.g. to drop the event streams */
+  /** destroys every open connection (both sides): a network blip */
   cutAll(): void;
+  /** cuts the event streams being relayed now (their clients reconnect through the plan) */
+  cutStreams(): void;
   close(): Promise<void>;
 }
 
@@ -166,6 +168,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const sockets = new Set<Socket>();
   const upstreams = new Set<http.ClientRequest>();
   const log: ProxyLogEntry[] = [];
+  const streams = new Set<() => void>();
   let count = 0;
   let down = false;
 
@@ -262,7 +265,11 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         up.destroy();
         kill();
       };
-      res.once('close', () => up.destroy());
+      streams.add(cut);
+      res.once('close', () => {
+        streams.delete(cut);
+        up.destroy();
+      });
       up.once('error', kill);
       if (fault.kind === 'cut-stream') setTimeout(cut, fault.afterMs).unref();
       return;
@@ -316,6 +323,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       }
     },
     cutAll,
+    cutStreams: () => [...streams].forEach((cut) => cut()),
     async close() {
       cutAll();
       agent.destroy();

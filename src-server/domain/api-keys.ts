@@ -17,6 +17,7 @@ import { randomToken, sha256 } from '../http/secrets';
 import { requireRole, requireUser, type Actor } from './actor';
 import { mutate } from './mutation';
 import type { ServerContext } from './server-context';
+import { fetchPage } from './paging';
 
 export const API_KEY_PREFIX = 'ock';
 
@@ -82,17 +83,15 @@ export async function createApiKey(ctx: ServerContext, actor: Actor, input: ApiK
 export async function listApiKeys(ctx: ServerContext, actor: Actor, query: PageQuery): Promise<Page<ApiKeyRead>> {
   requireRole(actor, 'admin');
   const base = ctx.db.selectFrom('api_keys').where('organization_id', '=', actor.organizationId);
-  const [rows, count] = await Promise.all([
+  return fetchPage(
     base
       .selectAll()
       .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(query.limit)
-      .offset((query.page - 1) * query.limit)
-      .execute(),
-    base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
-  ]);
-  return { items: rows.map(toApiKeyRead), page: query.page, limit: query.limit, total: Number(count.total) };
+      .orderBy('id', 'desc'),
+    base.select((eb) => eb.fn.countAll<number>().as('total')),
+    query,
+    toApiKeyRead,
+  );
 }
 
 /** Revoking twice answers the same record: the key stays revoked from the first time. */

@@ -10,6 +10,7 @@ import type { AuditRow, Database } from '../db/schema';
 import { requireRole, type Actor } from './actor';
 import { parseJsonObject } from './json';
 import type { ServerContext } from './server-context';
+import { fetchPage } from './paging';
 
 export function toAuditEntry(row: AuditRow): AuditEntry {
   return {
@@ -46,20 +47,17 @@ export async function listAudit(ctx: ServerContext, actor: Actor, query: AuditLi
     return eb.and(c);
   };
 
-  const [rows, count] = await Promise.all([
+  return fetchPage(
     ctx.db
       .selectFrom('audit_log')
       .selectAll()
       .where(conditions)
-      .orderBy('id', 'desc')
-      .limit(query.limit)
-      .offset((query.page - 1) * query.limit)
-      .execute(),
+      .orderBy('id', 'desc'),
     ctx.db
       .selectFrom('audit_log')
       .select((eb) => eb.fn.countAll<number>().as('total'))
-      .where(conditions)
-      .executeTakeFirstOrThrow(),
-  ]);
-  return { items: rows.map(toAuditEntry), page: query.page, limit: query.limit, total: Number(count.total) };
+      .where(conditions),
+    query,
+    toAuditEntry,
+  );
 }

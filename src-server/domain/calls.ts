@@ -22,6 +22,7 @@ import { parseJsonObject } from './json';
 import { mutate, type WebhookEmit } from './mutation';
 import { assertDisposition, normalisePhone } from './organizations';
 import type { ServerContext } from './server-context';
+import { fetchPage } from './paging';
 
 type CallWithNames = CallRow & { patient_name: string | null; agent_name: string | null };
 
@@ -145,26 +146,18 @@ export async function listCalls(
     return eb.and(c);
   };
 
-  const [rows, count] = await Promise.all([
+  return fetchPage(
     selectCalls(ctx.db)
       .where((eb) => conditions(eb as unknown as ExpressionBuilder<Database, 'calls'>))
       .orderBy('calls.started_at', 'desc')
-      .orderBy('calls.id', 'desc')
-      .limit(query.limit)
-      .offset((query.page - 1) * query.limit)
-      .execute(),
+      .orderBy('calls.id', 'desc'),
     ctx.db
       .selectFrom('calls')
       .select((eb) => eb.fn.countAll<number>().as('total'))
-      .where(conditions)
-      .executeTakeFirstOrThrow(),
-  ]);
-  return {
-    items: rows.map((r) => toCallRead(withNames(r))),
-    page: query.page,
-    limit: query.limit,
-    total: Number(count.total),
-  };
+      .where(conditions),
+    query,
+    (r) => toCallRead(withNames(r)),
+  );
 }
 
 export interface CallCreateInput extends CallCreate {

@@ -13,6 +13,7 @@ import { requireRole, type Actor } from './actor';
 import { parseJsonObject } from './json';
 import { mutate, type WebhookEmit } from './mutation';
 import type { ServerContext } from './server-context';
+import { fetchPage } from './paging';
 
 const CHECKED: readonly ComplianceStatus[] = ['compliant', 'non_compliant'];
 
@@ -81,23 +82,20 @@ export async function listCompliance(ctx: ServerContext, actor: Actor, query: Co
     if (query.checkType) c.push(eb('check_type', '=', query.checkType));
     return eb.and(c);
   };
-  const [rows, count] = await Promise.all([
+  return fetchPage(
     ctx.db
       .selectFrom('compliance_records')
       .selectAll()
       .where(conditions)
       .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(query.limit)
-      .offset((query.page - 1) * query.limit)
-      .execute(),
+      .orderBy('id', 'desc'),
     ctx.db
       .selectFrom('compliance_records')
       .select((eb) => eb.fn.countAll<number>().as('total'))
-      .where(conditions)
-      .executeTakeFirstOrThrow(),
-  ]);
-  return { items: rows.map(toCompliance), page: query.page, limit: query.limit, total: Number(count.total) };
+      .where(conditions),
+    query,
+    toCompliance,
+  );
 }
 
 export async function createCompliance(ctx: ServerContext, actor: Actor, input: ComplianceCreate): Promise<Compliance> {

@@ -14,6 +14,7 @@ import type { Actor } from './actor';
 import { mutate } from './mutation';
 import { defaultCountry, normalisePhone } from './organizations';
 import type { ServerContext } from './server-context';
+import { fetchPage } from './paging';
 
 export function toPatientRead(row: PatientRow): PatientRead {
   return {
@@ -96,24 +97,21 @@ export async function listPatients(ctx: ServerContext, actor: Actor, query: Pati
     return eb.and(c);
   };
 
-  const [rows, count] = await Promise.all([
+  return fetchPage(
     ctx.db
       .selectFrom('patients')
       .selectAll()
       .where(conditions)
       .orderBy('last_name')
       .orderBy('first_name')
-      .orderBy('id')
-      .limit(query.limit)
-      .offset((query.page - 1) * query.limit)
-      .execute(),
+      .orderBy('id'),
     ctx.db
       .selectFrom('patients')
       .select((eb) => eb.fn.countAll<number>().as('total'))
-      .where(conditions)
-      .executeTakeFirstOrThrow(),
-  ]);
-  return { items: rows.map(toPatientRead), page: query.page, limit: query.limit, total: Number(count.total) };
+      .where(conditions),
+    query,
+    toPatientRead,
+  );
 }
 
 export interface PatientCreateInput extends PatientCreate {

@@ -15,6 +15,7 @@ import { getCall } from './calls';
 import { parseJsonObject } from './json';
 import { mutate, type WebhookEmit } from './mutation';
 import type { ServerContext } from './server-context';
+import { fetchPage } from './paging';
 
 /** A stored or failed recording is settled: re-processing means registering a new one. */
 const FINAL_STATUSES: readonly RecordingStatus[] = ['completed', 'failed'];
@@ -76,19 +77,16 @@ export async function listRecordings(ctx: ServerContext, actor: Actor, query: Re
     if (query.maxDuration !== undefined) qb = qb.where('recordings.duration', '<=', query.maxDuration);
     return qb;
   };
-  const [rows, count] = await Promise.all([
+  return fetchPage(
     filtered()
       .selectAll('recordings')
       .orderBy('recordings.created_at', 'desc')
-      .orderBy('recordings.id', 'desc')
-      .limit(query.limit)
-      .offset((query.page - 1) * query.limit)
-      .execute(),
+      .orderBy('recordings.id', 'desc'),
     filtered()
-      .select((eb) => eb.fn.countAll<number>().as('total'))
-      .executeTakeFirstOrThrow(),
-  ]);
-  return { items: rows.map(toRecording), page: query.page, limit: query.limit, total: Number(count.total) };
+      .select((eb) => eb.fn.countAll<number>().as('total')),
+    query,
+    toRecording,
+  );
 }
 
 export async function createRecording(ctx: ServerContext, actor: Actor, input: RecordingCreate): Promise<Recording> {

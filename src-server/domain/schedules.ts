@@ -14,6 +14,7 @@ import { isSupervisor, requireRole, type Actor } from './actor';
 import { parseJsonObject } from './json';
 import { mutate, type WebhookEmit } from './mutation';
 import type { ServerContext } from './server-context';
+import { fetchPage } from './paging';
 
 /** A finished or called-off shift is history: its status no longer moves. */
 const FINAL_STATUSES: readonly ScheduleStatus[] = ['completed', 'cancelled'];
@@ -90,19 +91,17 @@ export async function listSchedules(ctx: ServerContext, actor: Actor, query: Sch
     if (query.endDate) c.push(eb('schedules.start_time', '<', iso(query.endDate)));
     return eb.and(c);
   };
-  const [rows, count] = await Promise.all([
+  return fetchPage(
     ctx.db
       .selectFrom('schedules')
       .selectAll()
       .where(conditions)
       .orderBy('start_time', 'desc')
-      .orderBy('id', 'desc')
-      .limit(query.limit)
-      .offset((query.page - 1) * query.limit)
-      .execute(),
-    ctx.db.selectFrom('schedules').select((eb) => eb.fn.countAll<number>().as('total')).where(conditions).executeTakeFirstOrThrow(),
-  ]);
-  return { items: rows.map(toSchedule), page: query.page, limit: query.limit, total: Number(count.total) };
+      .orderBy('id', 'desc'),
+    ctx.db.selectFrom('schedules').select((eb) => eb.fn.countAll<number>().as('total')).where(conditions),
+    query,
+    toSchedule,
+  );
 }
 
 export async function createSchedule(ctx: ServerContext, actor: Actor, input: ScheduleCreate): Promise<Schedule> {

@@ -16,6 +16,7 @@ import { ApiError, forbidden, notFound } from '../http/api-error';
 import { isSupervisor, requireUser, type Actor } from './actor';
 import { mutate } from './mutation';
 import type { ServerContext } from './server-context';
+import { fetchPage } from './paging';
 import { assertAssignableUser } from './users';
 
 type TaskWithName = TaskRow & { assignee_name: string | null };
@@ -119,23 +120,20 @@ export async function listTasks(
     return eb.and(c);
   };
 
-  const [rows, count] = await Promise.all([
+  return fetchPage(
     selectTasks(ctx.db)
       .where(conditions)
       .orderBy(PRIORITY_RANK)
       .orderBy(UNDATED_LAST)
       .orderBy('tasks.due_date')
-      .orderBy('tasks.id')
-      .limit(query.limit)
-      .offset((query.page - 1) * query.limit)
-      .execute(),
+      .orderBy('tasks.id'),
     ctx.db
       .selectFrom('tasks')
       .select((eb) => eb.fn.countAll<number>().as('total'))
-      .where(conditions)
-      .executeTakeFirstOrThrow(),
-  ]);
-  return { items: rows.map(toTaskRead), page: query.page, limit: query.limit, total: Number(count.total) };
+      .where(conditions),
+    query,
+    toTaskRead,
+  );
 }
 
 /** `GET /users/me/tasks`: the tasks assigned to the signed-in user (API keys have no "me"). */

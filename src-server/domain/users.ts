@@ -10,6 +10,7 @@ import type { UserRow } from '../db/schema';
 import { ApiError, notFound } from '../http/api-error';
 import { requireUser, type Actor } from './actor';
 import type { ServerContext } from './server-context';
+import { fetchPage } from './paging';
 
 const USER_COLUMNS = ['id', 'organization_id', 'email', 'name', 'role', 'active', 'created_at', 'updated_at'] as const;
 
@@ -42,17 +43,15 @@ export async function getMe(ctx: ServerContext, actor: Actor): Promise<UserRead>
 export async function listUsers(ctx: ServerContext, actor: Actor, query: UserListQuery): Promise<Page<UserRead>> {
   let base = ctx.db.selectFrom('users').where('organization_id', '=', actor.organizationId);
   if (query.role) base = base.where('role', '=', query.role);
-  const [rows, count] = await Promise.all([
+  return fetchPage(
     base
       .select(USER_COLUMNS)
       .orderBy('name')
-      .orderBy('id')
-      .limit(query.limit)
-      .offset((query.page - 1) * query.limit)
-      .execute(),
-    base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
-  ]);
-  return { items: rows.map(toUserRead), page: query.page, limit: query.limit, total: Number(count.total) };
+      .orderBy('id'),
+    base.select((eb) => eb.fn.countAll<number>().as('total')),
+    query,
+    toUserRead,
+  );
 }
 
 /** Answers 422 naming `field` unless `userId` is an active user of the organization. */

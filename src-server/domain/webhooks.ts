@@ -23,6 +23,7 @@ import { randomToken } from '../http/secrets';
 import { requireRole, type Actor } from './actor';
 import { mutate } from './mutation';
 import type { ServerContext } from './server-context';
+import { fetchPage } from './paging';
 
 export const WEBHOOK_DELETED_ERROR = 'webhook deleted';
 
@@ -102,17 +103,15 @@ async function findWebhook(db: Kysely<Database>, actor: Actor, id: string): Prom
 export async function listWebhooks(ctx: ServerContext, actor: Actor, query: PageQuery): Promise<Page<WebhookRead>> {
   requireRole(actor, 'admin');
   const base = ctx.db.selectFrom('webhooks').where('organization_id', '=', actor.organizationId);
-  const [rows, count] = await Promise.all([
+  return fetchPage(
     base
       .selectAll()
       .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(query.limit)
-      .offset((query.page - 1) * query.limit)
-      .execute(),
-    base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
-  ]);
-  return { items: rows.map(toWebhookRead), page: query.page, limit: query.limit, total: Number(count.total) };
+      .orderBy('id', 'desc'),
+    base.select((eb) => eb.fn.countAll<number>().as('total')),
+    query,
+    toWebhookRead,
+  );
 }
 
 /**
@@ -149,15 +148,13 @@ export async function listDeliveries(
   await findWebhook(ctx.db, actor, webhookId);
   let base = ctx.db.selectFrom('webhook_deliveries').where('webhook_id', '=', webhookId);
   if (query.status) base = base.where('status', '=', query.status);
-  const [rows, count] = await Promise.all([
+  return fetchPage(
     base
       .selectAll()
       .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(query.limit)
-      .offset((query.page - 1) * query.limit)
-      .execute(),
-    base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
-  ]);
-  return { items: rows.map(toWebhookDelivery), page: query.page, limit: query.limit, total: Number(count.total) };
+      .orderBy('id', 'desc'),
+    base.select((eb) => eb.fn.countAll<number>().as('total')),
+    query,
+    toWebhookDelivery,
+  );
 }

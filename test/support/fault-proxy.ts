@@ -9,7 +9,10 @@
  * - `duplicate`: the same request is sent upstream twice (one after the other, or both at once),
  *   and one of the answers is relayed;
  * - `delay-request` / `delay-response`: a wait before forwarding / before relaying;
- * - `cut-stream`: an event stream is relayed, then cut after `afterMs`.
+ * - `cut-stream`: an event stream is relayed, then cut after `afterMs`;
+ * - `stall`: the headers and half the body go upstream and the rest never follows (a client that
+ *   vanished mid-upload without closing its connection); the client's own connection is reset.
+ *   The upstream connection stays open until the proxy is closed or `cutAll()`.
  *
  * Tests aim crashes with the hooks: `onRequest` runs before forwarding (the request is held while
  * it runs), `onResponse` after the upstream answer is in and before it is relayed. When the
@@ -25,7 +28,8 @@ export type Fault =
   | { kind: 'duplicate'; concurrent: boolean }
   | { kind: 'delay-request'; ms: number }
   | { kind: 'delay-response'; ms: number }
-  | { kind: 'cut-stream'; afterMs: number };
+  | { kind: 'cut-stream'; afterMs: number }
+  | { kind: 'stall' };
 
 export type FaultKind = Fault['kind'];
 
@@ -203,6 +207,22 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       up.end(req.body);
     });
 
+  /** Sends the headers (with the full length) and half the body, and never the rest. */
+  function stall(req: ProxiedRequest, headers: http.IncomingHttpHeaders): void {
+    const up = http.request({
+      host: target.hostname,
+      port: target.port,
+      method: req.method,
+      path: req.url,
+      headers: { ...forwardable(headers), host: target.host, 'content-length': String(req.body.length) },
+      agent: false,
+    });
+    upstreams.add(up);
+    up.on('close', () => upstreams.delete(up));
+    up.on('error', () => undefined);
+    up.write(req.body.subarray(0, Math.floor(req.body.length / 2)));
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
@@ -228,6 +248,10 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     if (fault.kind === 'reset' || clientGone()) return kill();
     if (fault.kind === 'delay-request') await sleep(fault.ms);
     if (clientGone()) return;
+    if (fault.kind === 'stall') {
+      stall(request, req.headers);
+      return kill();
+    }
 
     let streamUpstream: IncomingMessage | null = null;
     const onHead = (up: IncomingMessage) => {
@@ -304,7 +328,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     port,
     log,
     counts() {
-      const counts = { pass: 0, reset: 0, 'drop-response': 0, duplicate: 0, 'delay-request': 0, 'delay-response': 0, 'cut-stream': 0 };
+      const counts = { pass: 0, reset: 0, 'drop-response': 0, duplicate: 0, 'delay-request': 0, 'delay-response': 0, 'cut-stream': 0, stall: 0 };
       for (const e of log) counts[e.fault]++;
       return counts;
     },

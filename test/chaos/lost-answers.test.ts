@@ -11,6 +11,10 @@
  * 3. A change already visible in the pulled server state when its acknowledgement finally came
  *    stayed applied twice in the row (local `updated_at`/`version` the server never had): no
  *    later pull brings that record again. Such rows are rebased on acknowledgement.
+ * 4. A poke stream whose answer never came (a connection accepted, then silence; or closed at
+ *    once, which Node 20's fetch may never report) waited forever: the 45 s silence rule only
+ *    started once the stream was open, so pokes stopped until the slow poll. Opening a stream
+ *    now has a time limit too.
  */
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +23,7 @@ import { openCore, type TestCore } from '../support/desktop-core';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
 import { Http, type Session } from '../support/http';
 import { expectMirrorsEqual, localView, serverView, until } from './invariants';
+import { eventually } from '../support/desktop-core';
 
 let server: ApiServer;
 let proxy: FaultProxy;
@@ -122,5 +127,25 @@ describe('a desktop that restarts after losing a push answer', () => {
     expect(await core.invoke('calls.get', { id: ghost.id })).toBeNull();
     expect((await core.invoke('sync.attention', {})).map((i) => i.args.id)).toContain(ghost.id);
     expectMirrorsEqual(localView(core.dataDir), await serverView(http, agent, org), 'agent2');
+  });
+});
+
+describe('a poke stream whose answer never comes', () => {
+  it('is given up and reopened, so that news keeps arriving without waiting for the slow poll', async () => {
+    let streams = 0;
+    const silent = await startFaultProxy({ target: server.url, plan: (req) => (req.kind === 'events' && ++streams === 1 ? { kind: 'blackhole' } : { kind: 'pass' }) });
+    const core = await openCore({ sync: { streamOpenTimeoutMs: 1_000 } });
+    try {
+      const me = (await core.signIn(silent.url, 'agent1@demo.test')).user.id;
+      await core.invoke('sync.now', {});
+      const supervisor = await http.login('supervisor@demo.test');
+      const task = await http.post(`/api/v1/organizations/${org}/tasks`, { title: 'news while the stream hangs', assignee_id: me }, supervisor);
+      // No local write, no sync now: only a poke (or the reconnect's pull) can bring it.
+      await eventually(async () => (await core.invoke('tasks.get', { id: task.body.id })) !== null, 5_000);
+      expect(silent.log.filter((e) => e.kind === 'events').map((e) => e.fault).slice(0, 2)).toEqual(['blackhole', 'pass']);
+    } finally {
+      await core.close();
+      await silent.close();
+    }
   });
 });

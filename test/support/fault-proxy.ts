@@ -12,7 +12,9 @@
  * - `cut-stream`: an event stream is relayed, then cut after `afterMs`;
  * - `stall`: the headers and half the body go upstream and the rest never follows (a client that
  *   vanished mid-upload without closing its connection); the client's own connection is reset.
- *   The upstream connection stays open until the proxy is closed or `cutAll()`.
+ *   The upstream connection stays open until the proxy is closed or `cutAll()`;
+ * - `blackhole`: nothing is forwarded and no answer ever comes (a server or load balancer that
+ *   accepted the connection and went silent); the client's connection stays open.
  *
  * Tests aim crashes with the hooks: `onRequest` runs before forwarding (the request is held while
  * it runs), `onResponse` after the upstream answer is in and before it is relayed. When the
@@ -29,7 +31,8 @@ export type Fault =
   | { kind: 'delay-request'; ms: number }
   | { kind: 'delay-response'; ms: number }
   | { kind: 'cut-stream'; afterMs: number }
-  | { kind: 'stall' };
+  | { kind: 'stall' }
+  | { kind: 'blackhole' };
 
 export type FaultKind = Fault['kind'];
 
@@ -248,6 +251,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     if (fault.kind === 'reset' || clientGone()) return kill();
     if (fault.kind === 'delay-request') await sleep(fault.ms);
     if (clientGone()) return;
+    if (fault.kind === 'blackhole') return new Promise<void>((resolve) => res.once('close', () => resolve()));
     if (fault.kind === 'stall') {
       stall(request, req.headers);
       return kill();
@@ -328,7 +332,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     port,
     log,
     counts() {
-      const counts = { pass: 0, reset: 0, 'drop-response': 0, duplicate: 0, 'delay-request': 0, 'delay-response': 0, 'cut-stream': 0, stall: 0 };
+      const counts = { pass: 0, reset: 0, 'drop-response': 0, duplicate: 0, 'delay-request': 0, 'delay-response': 0, 'cut-stream': 0, stall: 0, blackhole: 0 };
       for (const e of log) counts[e.fault]++;
       return counts;
     },

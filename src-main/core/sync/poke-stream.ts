@@ -51,11 +51,18 @@ export class PokeStream {
 
   private async loop(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
+      // The silence rule of an open stream starts with its headers; an answer that never comes
+      // (a connection accepted, then nothing) would otherwise hold this loop, and pokes, forever.
+      const attempt = new AbortController();
+      const stop = () => attempt.abort();
+      signal.addEventListener('abort', stop, { once: true });
+      const openTimer = this.o.timing.setTimeout(stop, this.o.timing.streamOpenTimeoutMs);
       try {
         const events = this.o.client.sync.events({
-          signal,
+          signal: attempt.signal,
           clientId: this.o.clientId,
           onOpen: () => {
+            this.o.timing.clearTimeout(openTimer);
             this.connected = true;
             this.attempt = 0;
             this.o.onOpen();
@@ -69,6 +76,9 @@ export class PokeStream {
           this.o.onAuthFailure(err);
           return;
         }
+      } finally {
+        this.o.timing.clearTimeout(openTimer);
+        signal.removeEventListener('abort', stop);
       }
       this.connected = false;
       if (signal.aborted) return;

@@ -18,6 +18,8 @@ export interface SyncTiming {
   staleCycleMs: number;
   /** a pull this long after the last cycle even without a poke (pokes are hints, not a log) */
   pollMs: number;
+  /** a poke stream not open (no answer headers) after this long is given up and reopened */
+  streamOpenTimeoutMs: number;
   /** how often cached reference data (outcome codes, users) is refreshed */
   referenceRefreshMs: number;
 }
@@ -37,6 +39,8 @@ export const DEFAULT_TIMING: SyncTiming = {
   pullLimit: 500,
   staleCycleMs: 15_000,
   pollMs: 5 * 60_000,
+  // The same 45 s as the open stream's silence rule (three missed 15 s heartbeats).
+  streamOpenTimeoutMs: 45_000,
   referenceRefreshMs: 10 * 60_000,
 };
 

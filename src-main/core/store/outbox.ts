@@ -78,10 +78,13 @@ export class Outbox {
   }
 
   counts(): { pending: number; rejected: number; oldestPendingAt: string | null } {
+    // Runs on every local write (sync.status): answered from the (status, seq) index alone. An
+    // aggregate over the table read every queued row's args, so a write cost grew with the queue.
     const r = this.db
       .prepare(
-        `SELECT sum(status = 'pending') AS pending, sum(status = 'rejected') AS rejected,
-                min(CASE WHEN status = 'pending' THEN created_at END) AS oldest FROM outbox`,
+        `SELECT (SELECT count(*) FROM outbox WHERE status = 'pending') AS pending,
+                (SELECT count(*) FROM outbox WHERE status = 'rejected') AS rejected,
+                (SELECT created_at FROM outbox WHERE status = 'pending' ORDER BY seq LIMIT 1) AS oldest`,
       )
       .get() as { pending: number | null; rejected: number | null; oldest: string | null };
     return { pending: r.pending ?? 0, rejected: r.rejected ?? 0, oldestPendingAt: r.oldest };

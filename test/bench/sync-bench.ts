@@ -1,0 +1,304 @@
+/**
+ * `npm run bench:sync`: the desktop core's offline-first sync, each figure as a ratio against a
+ * baseline measured in the same run (docs/BENCHMARKS.md, section bench:sync):
+ *
+ * 1. log a call (`calls.start`: the row and its outbox entry in one SQLite transaction) p50/p99,
+ *    against a raw better-sqlite3 insert of the same row into the same schema, same pragmas;
+ * 2. draining 10,000 queued mutations to the API (mutations/s), against PouchDB replicating the
+ *    same 10,000 records (pouchdb-node to express-pouchdb, both on loopback, 100 per request);
+ * 3. the initial pull of 100,000 rows by a fresh desktop (rows/s), against fetching and parsing
+ *    the same pages without applying them, and against inserting the same rows locally;
+ * 4. poke-to-applied latency of a supervisor's reassignment (p50/p95 over 30 samples), against
+ *    the same reassignment made over REST (the request round trip).
+ *
+ * Bounded and self-stopping (each step has a fixed size; the whole run stops after 9.5 min).
+ * Knobs: BENCH_WRITES (2000), BENCH_DRAIN (10000), BENCH_PULL_ROWS (100000), BENCH_POKES (30).
+ */
+import Database from 'better-sqlite3';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import PouchDB from 'pouchdb-node';
+import { v7 as uuidv7 } from 'uuid';
+import { migrate } from '../../src-main/core/store/migrations';
+import { ROOT, startApiServer, stopAndClean, type ApiServer } from '../support/api-server';
+import { openCore, type TestCore } from '../support/desktop-core';
+import { Http } from '../support/http';
+import { buildLargeStore } from './sync-bench-seed';
+
+const WRITES = Number(process.env.BENCH_WRITES ?? 2000);
+const DRAIN = Number(process.env.BENCH_DRAIN ?? 10_000);
+const PULL_ROWS = Number(process.env.BENCH_PULL_ROWS ?? 100_000);
+const POKES = Number(process.env.BENCH_POKES ?? 30);
+const RUN_LIMIT_MS = 9.5 * 60_000;
+/** While "offline" the engine must not wake up during a measurement: one retry per 10 minutes. */
+const QUIET = { minBackoffMs: 600_000, maxBackoffMs: 600_000 };
+const API_ENV = { RATE_LIMIT_PER_MINUTE: '1000000', RATE_LIMIT_PER_HOUR: '10000000', RATE_LIMIT_PER_DAY: '10000000' };
+
+const started = Date.now();
+const watchdog = setTimeout(() => {
+  console.error(`bench:sync stopped: over ${RUN_LIMIT_MS / 60_000} min`);
+  process.exit(2);
+}, RUN_LIMIT_MS);
+watchdog.unref();
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+};
+const f = (n: number, digits = 2) => n.toFixed(digits);
+const rows: string[][] = [];
+const row = (...cells: string[]) => rows.push(cells);
+const step = (what: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(0)} s] ${what}`);
+
+/** Sign in, sync once, then lose the API: the core answers from its store and backs off quietly. */
+async function quietCore(api: ApiServer, email: string): Promise<TestCore> {
+  const core = await openCore({ sync: QUIET });
+  await core.signIn(api.url, email);
+  await core.invoke('sync.now', {});
+  return core;
+}
+
+async function logACall(core: TestCore): Promise<void> {
+  step(`log a call: ${WRITES} through the core, ${WRITES} raw inserts`);
+  const dir = mkdtempSync(join(tmpdir(), 'oncall-rawbench-'));
+  const raw = new Database(join(dir, 'raw.sqlite'));
+  // The core's pragmas (store/database.ts) and its very schema (store/migrations.ts).
+  raw.pragma('journal_mode = WAL');
+  raw.pragma('synchronous = FULL');
+  raw.pragma('foreign_keys = ON');
+  raw.pragma('busy_timeout = 5000');
+  migrate(raw);
+  const insert = raw.prepare('INSERT INTO calls (id, data, server) VALUES (?, ?, NULL)');
+  const rawInsert = raw.transaction((id: string, data: string) => insert.run(id, data));
+  const args = { direction: 'inbound' as const, phone_number: '07700 900123', notes: 'Asked about a repeat prescription.' };
+  const sample = await core.invoke('calls.start', args);
+
+  const coreMs: number[] = [];
+  const rawMs: number[] = [];
+  for (let block = 0; block < WRITES / 100; block++) {
+    const runRaw = () => {
+      for (let i = 0; i < 100; i++) {
+        const id = uuidv7();
+        const t0 = performance.now();
+        rawInsert.immediate(id, JSON.stringify({ ...sample, id }));
+        rawMs.push(performance.now() - t0);
+      }
+    };
+    const runCore = async () => {
+      for (let i = 0; i < 100; i++) {
+        const t0 = performance.now();
+        await core.invoke('calls.start', args);
+        coreMs.push(performance.now() - t0);
+      }
+    };
+    // Interleaved in blocks, alternating which goes first, so that drift hits both alike.
+    if (block % 2 === 0) {
+      runRaw();
+      await runCore();
+    } else {
+      await runCore();
+      runRaw();
+    }
+  }
+  raw.close();
+  rmSync(dir, { recursive: true, force: true });
+  for (const p of [50, 99]) {
+    row(`log a call, p${p}`, `${f(pct(coreMs, p))} ms`, `raw insert ${f(pct(rawMs, p))} ms`, `${f(pct(coreMs, p) / pct(rawMs, p))}x`);
+  }
+}
+
+async function drain(api: ApiServer, core: TestCore): Promise<{ seconds: number; records: object[] }> {
+  step(`drain: queueing ${DRAIN} calls offline`);
+  for (let i = 0; i < DRAIN; i++) await core.invoke('calls.start', { direction: 'inbound', phone_number: '07700 900123', notes: `queued ${i}` });
+  const db = new Database(join(core.dataDir, 'oncall-desk.sqlite'), { readonly: true });
+  const records = (db.prepare('SELECT data FROM calls WHERE server IS NULL').all() as { data: string }[]).map((r) => JSON.parse(r.data) as { id: string });
+  db.close();
+  if ((await core.invoke('sync.status', {})).pending !== DRAIN) throw new Error('the outbox does not hold exactly the queued mutations');
+
+  await api.restart();
+  step('drain: API back, sync now');
+  const t0 = performance.now();
+  const emptied = core.next('sync.status', (s) => s.pending === 0, 300_000);
+  const cycle = core.invoke('sync.now', {});
+  const drained = (await emptied).at - t0;
+  await cycle;
+  const total = performance.now() - t0;
+  const n = DRAIN.toLocaleString('en');
+  row(`drain ${n} queued mutations (push until the outbox is empty)`, `${f(drained / 1000)} s, ${f(DRAIN / (drained / 1000), 0)} mutations/s`, '', '');
+  row(`  the same cycle including pulling the ${n} records back`, `${f(total / 1000)} s`, '', '');
+  return { seconds: drained / 1000, records: records.map(({ id, ...rest }) => ({ _id: id, ...rest })) };
+}
+
+async function pouchReplication(records: object[]): Promise<number> {
+  step(`PouchDB: replicating the same ${records.length} records`);
+  const dir = mkdtempSync(join(tmpdir(), 'oncall-pouch-'));
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/bench/pouchdb-server.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, POUCH_DIR: dir },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      createInterface({ input: child.stdout! }).on('line', (line) => {
+        const m = /pouchdb listening (\d+)/.exec(line);
+        if (m) resolve(Number(m[1]));
+      });
+      child.once('exit', (code) => reject(new Error(`the PouchDB server exited with ${code}`)));
+    });
+    const local = new PouchDB(join(dir, 'local'));
+    await local.bulkDocs(records);
+    const t0 = performance.now();
+    const result = await local.replicate.to(`http://127.0.0.1:${port}/bench`, { batch_size: 100 });
+    const seconds = (performance.now() - t0) / 1000;
+    if (result.docs_written !== records.length) throw new Error(`PouchDB wrote ${result.docs_written} of ${records.length}`);
+    await local.close();
+    return seconds;
+  } finally {
+    child.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function pokes(api: ApiServer, agent: TestCore): Promise<void> {
+  step(`pokes: ${POKES} reassignments through the desktops, ${POKES} over REST`);
+  const supervisor = await openCore();
+  await supervisor.signIn(api.url, 'supervisor@demo.test');
+  await supervisor.invoke('sync.now', {});
+  const users = await supervisor.invoke('users.list', {});
+  const agent1 = users.find((u) => u.email === 'agent1@demo.test')!.id;
+  const agent2 = users.find((u) => u.email === 'agent2@demo.test')!.id;
+  const tasks = [];
+  for (let i = 0; i < POKES; i++) tasks.push(await supervisor.invoke('tasks.create', { title: `bench ${i}`, assignee_id: agent2 }));
+  await supervisor.invoke('sync.now', {});
+
+  const viaPoke: number[] = [];
+  for (const task of tasks) {
+    const t0 = performance.now();
+    const applied = agent.next('tasks.assigned', (p) => p.tasks.some((t) => t.id === task.id), 10_000);
+    await supervisor.invoke('tasks.reassign', { ids: [task.id], assignee_id: agent1 });
+    viaPoke.push((await applied).at - t0);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const http = new Http(api.url);
+  const session = await http.login('supervisor@demo.test');
+  const viaRest: number[] = [];
+  for (const task of tasks) {
+    const t0 = performance.now();
+    const res = await http.patch(`/api/v1/organizations/${session.user.organization_id}/tasks/${task.id}`, { assignee_id: agent2 }, session);
+    viaRest.push(performance.now() - t0);
+    if (res.status !== 200) throw new Error(`REST reassignment answered ${res.status}`);
+  }
+  await supervisor.close();
+  for (const p of [50, 95]) {
+    row(`reassignment: poke-to-applied on the agent's desktop, p${p}`, `${f(pct(viaPoke, p), 1)} ms`, `REST PATCH ${f(pct(viaRest, p), 1)} ms`, `${f(pct(viaPoke, p) / pct(viaRest, p))}x`);
+  }
+}
+
+/** Fetches and parses every page of a fresh pull, applying nothing: the server + transport floor. */
+async function rawPull(api: ApiServer, orgId: string): Promise<{ ms: number; pages: { entity: string; id: string; data: object }[][] }> {
+  const http = new Http(api.url);
+  const session = await http.login('supervisor@demo.test');
+  const clientId = uuidv7();
+  const pages: { entity: string; id: string; data: object }[][] = [];
+  const t0 = performance.now();
+  for (let cursor = 0; ; ) {
+    const res = await fetch(`${api.url}/api/v1/organizations/${orgId}/sync/pull?client_id=${clientId}&cursor=${cursor}&limit=500`, {
+      headers: { authorization: `Bearer ${session.token}` },
+    });
+    const page = (await res.json()) as { changes: { entity: string; id: string; data: object }[]; cursor: number; has_more: boolean };
+    pages.push(page.changes);
+    cursor = page.cursor;
+    if (!page.has_more) break;
+  }
+  return { ms: performance.now() - t0, pages };
+}
+
+async function initialPull(): Promise<void> {
+  step(`initial pull: seeding ${PULL_ROWS} rows into a fresh API store`);
+  const store = await buildLargeStore(PULL_ROWS);
+  const api = await startApiServer({ dbPath: store.dbPath, env: API_ENV });
+  try {
+    step('initial pull: raw fetch, the desktop, raw fetch again');
+    const before = await rawPull(api, store.orgId);
+    const core = await openCore();
+    const t0 = performance.now();
+    const idle = core.next('sync.status', (s) => s.state === 'idle' && s.last_pull_at !== null, 300_000);
+    await core.signIn(api.url, 'supervisor@demo.test');
+    const coreMs = (await idle).at - t0;
+    const db = new Database(join(core.dataDir, 'oncall-desk.sqlite'), { readonly: true });
+    const pulled = ['calls', 'tasks', 'patients', 'users', 'schedules']
+      .map((t) => (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n)
+      .reduce((a, b) => a + b, 0);
+    db.close();
+    await core.close();
+    const after = await rawPull(api, store.orgId);
+    const fetchMs = (before.ms + after.ms) / 2;
+
+    // The local floor: the same rows into the same schema, one transaction per page.
+    const dir = mkdtempSync(join(tmpdir(), 'oncall-rawpull-'));
+    const raw = new Database(join(dir, 'raw.sqlite'));
+    raw.pragma('journal_mode = WAL');
+    raw.pragma('synchronous = FULL');
+    migrate(raw);
+    const tables: Record<string, string> = { call: 'calls', task: 'tasks', patient: 'patients', user: 'users', schedule: 'schedules' };
+    const t1 = performance.now();
+    for (const page of after.pages) {
+      raw.transaction(() => {
+        for (const c of page) {
+          const json = JSON.stringify(c.data);
+          raw.prepare(`INSERT OR REPLACE INTO ${tables[c.entity]} (id, data, server) VALUES (?, ?, ?)`).run(c.id, json, json);
+        }
+      })();
+    }
+    const insertMs = performance.now() - t1;
+    raw.close();
+    rmSync(dir, { recursive: true, force: true });
+
+    row(`initial pull of ${pulled.toLocaleString('en')} rows by a fresh desktop`, `${f(coreMs / 1000)} s, ${f(pulled / (coreMs / 1000), 0)} rows/s`, `fetch+parse only ${f(fetchMs / 1000)} s`, `${f(coreMs / fetchMs)}x`);
+    row('  against fetch+parse plus a raw local insert of the same rows', '', `${f((fetchMs + insertMs) / 1000)} s`, `${f(coreMs / (fetchMs + insertMs))}x`);
+  } finally {
+    await stopAndClean(api);
+    rmSync(store.dir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`bench:sync on ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, load ${loadavg().map((l) => l.toFixed(1)).join(' / ')}`);
+  const api = await startApiServer({ env: API_ENV });
+  let writer: TestCore | undefined;
+  let drainer: TestCore | undefined;
+  try {
+    writer = await quietCore(api, 'agent1@demo.test');
+    drainer = await quietCore(api, 'agent1@demo.test');
+    await api.stop();
+    // One failed cycle each: from now on they back off for 10 minutes and stay out of the way.
+    await Promise.all([writer.invoke('sync.now', {}), drainer.invoke('sync.now', {})]);
+    await logACall(writer);
+    await writer.close();
+    writer = undefined;
+    const drained = await drain(api, drainer);
+    const pouchSeconds = await pouchReplication(drained.records);
+    row(`PouchDB replicating the same ${drained.records.length.toLocaleString('en')} records (batch 100)`, `${f(pouchSeconds)} s, ${f(drained.records.length / pouchSeconds, 0)} docs/s`, '', '');
+    row('  our drain against PouchDB (time, lower is faster)', `${f(drained.seconds / pouchSeconds)}x`, '', '');
+    await pokes(api, drainer);
+  } finally {
+    await writer?.close();
+    await drainer?.close();
+    await stopAndClean(api);
+  }
+  await initialPull();
+
+  console.log(`\nbench:sync done in ${((Date.now() - started) / 1000).toFixed(0)} s, load ${loadavg().map((l) => l.toFixed(1)).join(' / ')}\n`);
+  console.log('| measure | ours | baseline | ours / baseline |');
+  console.log('| --- | --- | --- | --- |');
+  for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+  process.exit(0);
+}
+
+main().catch((err: unknown) => {
+  console.error('bench:sync failed:', err instanceof Error ? err.stack : err);
+  process.exit(1);
+});

@@ -41,6 +41,15 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const app = Fastify({
     logger: options.logger === false ? false : { level: options.config.LOG_LEVEL },
     bodyLimit: options.config.BODY_LIMIT_BYTES,
+    // A client must finish sending its request in time (Fastify's default is never): one that
+    // trickles bytes would otherwise hold a connection, and a graceful shutdown, for ever.
+    // Node arms the check only when the server is constructed with it, and runs it every 30 s
+    // unless told otherwise; Fastify then assigns `requestTimeout` again, hence both places.
+    requestTimeout: options.config.REQUEST_TIMEOUT_MS,
+    http: {
+      requestTimeout: options.config.REQUEST_TIMEOUT_MS,
+      connectionsCheckingInterval: Math.min(30_000, Math.max(250, options.config.REQUEST_TIMEOUT_MS / 4)),
+    },
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();

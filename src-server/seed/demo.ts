@@ -45,6 +45,11 @@ export async function seedDemo(db: Db, options: SeedOptions = {}): Promise<{ org
   const email = (demoEmail: string) => demoEmail.replace('@demo.test', `@${domain}`);
   const iso = now.toISOString();
   const at = (minutesAgo: number) => new Date(now.getTime() - minutesAgo * 60_000).toISOString();
+  // Today's call log is the first thing an agent sees: seeded calls fall in today's (UTC) elapsed
+  // part of the day however soon after midnight the store is seeded, scaled into it if need be.
+  const dayStart = Date.parse(`${iso.slice(0, 10)}T00:00:00.000Z`);
+  const scale = Math.min(1, (now.getTime() - dayStart) / (200 * 60_000));
+  const today = (minutesAgo: number) => new Date(now.getTime() - minutesAgo * 60_000 * scale).toISOString();
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const organizationId = uuidv7();
 
@@ -127,10 +132,10 @@ export async function seedDemo(db: Db, options: SeedOptions = {}): Promise<{ org
           notes: c.notes,
           outcome: c.outcome,
           metadata: '{}',
-          started_at: at(c.start),
-          ended_at: at(c.end),
-          created_at: at(c.start),
-          updated_at: at(c.end),
+          started_at: today(c.start),
+          ended_at: today(c.end),
+          created_at: today(c.start),
+          updated_at: today(c.end),
           version: 1,
         })
         .execute();

@@ -1,8 +1,8 @@
 /**
- * A desktop offline for a whole shift: 10,000 changes queued. Logging a call must stay as quick
- * with 10,000 waiting as with none (bench:sync found each write paying a scan of the whole
- * outbox for the status counts: 0.6 ms at first, 1.7 ms at 10,000), and when the API is back
- * everything arrives exactly once, in order.
+ * A desktop offline for a whole shift: 10,000 changes queued. Logging a call must stay about as
+ * quick with 10,000 waiting as with none (bench:sync found each write paying a scan of the whole
+ * outbox for the status counts: 3.4x slower at 10,000), and when the API is back everything
+ * arrives exactly once, in order.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, stopAndClean, type ApiServer } from '../support/api-server';
@@ -12,6 +12,7 @@ import { auditTrail, expectExactlyOnceInOrder, expectMirrorsEqual, localView, se
 import type { WriteLog } from './workload';
 
 const QUEUED = 10_000;
+/** writes timed on each desktop, in turns of 25 */
 const SAMPLE = 500;
 
 let server: ApiServer;
@@ -39,23 +40,33 @@ describe('a shift offline', () => {
   const writes: WriteLog = [];
 
   it('logs the 10,000th call as quickly as the first', async () => {
+    // A second desktop with an empty queue, measured in turns with the full one: machine load
+    // then weighs on both alike, and only the queue's length differs.
+    const fresh = await openCore({ sync: { minBackoffMs: 600_000, maxBackoffMs: 600_000 } });
+    await fresh.signIn(server.url, 'agent1@demo.test');
     await server.stop();
-    await core.invoke('sync.now', {}); // fails: offline, backing off
-    const ms: number[] = [];
-    for (let i = 0; i < QUEUED; i++) {
+    await Promise.all([core.invoke('sync.now', {}), fresh.invoke('sync.now', {})]); // offline, backing off
+    const log = async (on: TestCore, i: number) => {
       const t0 = performance.now();
-      const call = await core.invoke('calls.start', { direction: 'outbound', phone_number: '07700 900160', notes: `shift ${i}` });
-      ms.push(performance.now() - t0);
-      writes.push(`create call ${call.id}`);
-    }
+      const call = await on.invoke('calls.start', { direction: 'outbound', phone_number: '07700 900160', notes: `shift ${i}` });
+      if (on === core) writes.push(`create call ${call.id}`);
+      return performance.now() - t0;
+    };
+    for (let i = 0; i < QUEUED; i++) await log(core, i);
     expect((await core.invoke('sync.status', {})).pending).toBe(QUEUED);
-    const first = median(ms.slice(0, SAMPLE));
-    const last = median(ms.slice(-SAMPLE));
-    console.log(`calls.start p50 with 0-${SAMPLE} queued: ${first.toFixed(2)} ms; with ${QUEUED - SAMPLE}-${QUEUED} queued: ${last.toFixed(2)} ms`);
-    expect(last).toBeLessThan(first * 1.6 + 0.2);
+
+    const full: number[] = [];
+    const empty: number[] = [];
+    for (let block = 0; block < SAMPLE / 25; block++) {
+      const turn = block % 2 === 0 ? [core, fresh] : [fresh, core];
+      for (const on of turn) for (let i = 0; i < 25; i++) (on === core ? full : empty).push(await log(on, QUEUED + block * 25 + i));
+    }
+    await fresh.close();
+    console.log(`calls.start p50 with ${QUEUED} queued: ${median(full).toFixed(2)} ms; with at most ${SAMPLE} queued: ${median(empty).toFixed(2)} ms`);
+    expect(median(full)).toBeLessThan(median(empty) * 2);
   }, 90_000);
 
-  it('delivers all 10,000 exactly once and in order when the API is back', async () => {
+  it('delivers all of them exactly once and in order when the API is back', async () => {
     await server.restart();
     await until(
       async () => {

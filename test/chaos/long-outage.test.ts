@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, stopAndClean, type ApiServer } from '../support/api-server';
 import { openCore, type TestCore } from '../support/desktop-core';
 import { Http, type Session } from '../support/http';
-import { auditTrail, expectExactlyOnceInOrder, expectMirrorsEqual, localView, serverView, until } from './invariants';
+import { auditTrail, CursorRecorder, expectExactlyOnceInOrder, expectMirrorsEqual, localView, serverView, until } from './invariants';
 import type { WriteLog } from './workload';
 
 const QUEUED = 10_000;
@@ -19,6 +19,7 @@ let server: ApiServer;
 let http: Http;
 let admin: Session;
 let core: TestCore;
+let recorder: CursorRecorder;
 
 beforeAll(async () => {
   server = await startApiServer({ env: { RATE_LIMIT_PER_MINUTE: '100000', RATE_LIMIT_PER_HOUR: '1000000' } });
@@ -28,8 +29,10 @@ beforeAll(async () => {
   core = await openCore({ sync: { minBackoffMs: 600_000, maxBackoffMs: 600_000 } });
   await core.signIn(server.url, 'agent2@demo.test');
   await core.invoke('sync.now', {});
+  recorder = new CursorRecorder(core.dataDir, 100).start();
 });
 afterAll(async () => {
+  recorder?.stop();
   await core?.close();
   await stopAndClean(server);
 });
@@ -79,5 +82,7 @@ describe('a shift offline', () => {
     const me = (await core.invoke('session.current', {}))!.user;
     expectExactlyOnceInOrder(await auditTrail(http, admin, server.orgs.demo, { actor_id: me.id, entity: 'call' }), writes, 'agent2');
     expectMirrorsEqual(localView(core.dataDir), await serverView(http, await http.login('agent2@demo.test'), server.orgs.demo), 'agent2');
+    recorder.stop();
+    recorder.expectNeverBack('agent2');
   }, 90_000);
 });

@@ -16,7 +16,17 @@ import { startApiServer, stopAndClean, type ApiServer } from '../support/api-ser
 import { openCore, type TestCore } from '../support/desktop-core';
 import { randomFaults, seededRandom, startFaultProxy, type FaultProxy } from '../support/fault-proxy';
 import { Http } from '../support/http';
-import { CHAOS_SEED, expectMirrorsEqual, localView, serverView, sleep, until } from './invariants';
+import {
+  auditTrail,
+  CHAOS_SEED,
+  CursorRecorder,
+  expectExactlyOnceInOrder,
+  expectMirrorsEqual,
+  localView,
+  serverView,
+  sleep,
+  until,
+} from './invariants';
 
 const random = seededRandom(CHAOS_SEED + 3);
 const ROUNDS = 6;
@@ -24,7 +34,7 @@ const SIGTERM_LIMIT_MS = 5_000;
 
 let server: ApiServer;
 let proxy: FaultProxy;
-const cores: { email: string; core: TestCore }[] = [];
+const cores: { email: string; core: TestCore; writes: string[]; recorder: CursorRecorder }[] = [];
 
 beforeAll(async () => {
   server = await startApiServer({ env: { SHUTDOWN_GRACE_MS: '60000', RATE_LIMIT_PER_MINUTE: '100000', RATE_LIMIT_PER_HOUR: '1000000' } });
@@ -33,12 +43,15 @@ beforeAll(async () => {
     // A short stale-cycle limit: "sync now" aborts any cycle older than 150 ms mid-request.
     const core = await openCore({ sync: { staleCycleMs: 150, pushBatchSize: 10, minBackoffMs: 20, maxBackoffMs: 200 } });
     await core.signIn(proxy.url, email);
-    cores.push({ email, core });
+    cores.push({ email, core, writes: [], recorder: new CursorRecorder(core.dataDir).start() });
   }
   console.log(`chaos seed ${CHAOS_SEED}`);
 });
 afterAll(async () => {
-  for (const c of cores) await c.core.close();
+  for (const c of cores) {
+    c.recorder.stop();
+    await c.core.close();
+  }
   await proxy?.close();
   await stopAndClean(server);
 });
@@ -52,8 +65,10 @@ describe('SIGTERM while desktops abort requests in flight', () => {
     let n = 0;
     const work = (async () => {
       while (busy) {
-        const { core } = cores[n++ % 2]!;
-        await core.invoke('calls.start', { direction: 'inbound', phone_number: '07700 900150', notes: `w${n}` }).catch(() => undefined);
+        const desk = cores[n++ % 2]!;
+        const call = await desk.core.invoke('calls.start', { direction: 'inbound', phone_number: '07700 900150', notes: `w${n}` });
+        desk.writes.push(`create call ${call.id}`);
+        const { core } = desk;
         void core.invoke('sync.now', {}).catch(() => undefined); // abandons a cycle older than 150 ms
         await sleep(15);
       }
@@ -72,7 +87,8 @@ describe('SIGTERM while desktops abort requests in flight', () => {
             setTimeout(() => void victim.core.close().then(resolve), Math.round(random() * 100));
           };
         });
-        await victim.core.invoke('tasks.create', { title: `before shutdown ${round}` });
+        const task = await victim.core.invoke('tasks.create', { title: `before shutdown ${round}` });
+        victim.writes.push(`create task ${task.id}`);
         await Promise.race([quitting, sleep(3_000)]);
         proxy.onRequest = undefined;
         victim.core = await openCore({ dataDir: victim.core.dataDir, secrets: victim.core.secrets, sync: { staleCycleMs: 150, minBackoffMs: 20, maxBackoffMs: 200 } });
@@ -101,9 +117,17 @@ describe('SIGTERM while desktops abort requests in flight', () => {
         `${email} to drain`,
       );
     }
-    for (const { email, core } of cores) {
+    const admin = await http.login('admin@demo.test');
+    for (const { email, core, writes, recorder } of cores) {
       await core.invoke('sync.now', {});
-      expectMirrorsEqual(localView(core.dataDir), await serverView(http, await http.login(email), server.orgs.demo), email);
+      const session = await http.login(email);
+      const trail = (await auditTrail(http, admin, server.orgs.demo, { actor_id: session.user.id })).filter(
+        (e) => (e.entity === 'call' || e.entity === 'task') && e.action === 'create',
+      );
+      expectExactlyOnceInOrder(trail, writes, email);
+      expectMirrorsEqual(localView(core.dataDir), await serverView(http, session, server.orgs.demo), email);
+      recorder.stop();
+      recorder.expectNeverBack(email);
     }
   }, 90_000);
 });

@@ -1,8 +1,8 @@
 /** Seed 003's compliance records under /v1/oncall/compliance (supervisors and admins only). */
-import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, stopAndClean, type ApiServer } from '../support/api-server';
+import { addWebhookRow, queuedDeliveries } from '../support/webhook-rows';
 import { errorOf, Http, type Session } from '../support/http';
 
 let server: ApiServer;
@@ -32,26 +32,7 @@ const SEED_UPDATE = {
   details: { lastChecked: '2024-03-21T10:00:00Z', checkedBy: 'compliance_officer_123' },
 };
 
-function addWebhook(events: string[]): string {
-  const db = new Database(server.dbPath);
-  db.pragma('busy_timeout = 5000');
-  const id = randomUUID();
-  db.prepare(
-    `INSERT INTO webhooks (id, organization_id, url, events, description, secret, active, created_at)
-     VALUES (?, ?, 'http://127.0.0.1:9/hook', ?, 'test', 'test-secret', 1, ?)`,
-  ).run(id, server.orgs.demo, JSON.stringify(events), new Date().toISOString());
-  db.close();
-  return id;
-}
 
-function deliveries(webhookId: string): { event: string; data: { id: string; type: string; attributes: any } }[] {
-  const db = new Database(server.dbPath, { readonly: true });
-  const rows = db
-    .prepare('SELECT payload FROM webhook_deliveries WHERE webhook_id = ? ORDER BY created_at, rowid')
-    .all(webhookId) as { payload: string }[];
-  db.close();
-  return rows.map((r) => JSON.parse(r.payload));
-}
 
 const ids = (res: { body: { items: { id: string }[] } }) => res.body.items.map((s) => s.id);
 
@@ -205,7 +186,7 @@ describe('isolation', () => {
 
 describe('webhooks', () => {
   it('queues compliance.checked for a verdict and compliance.violated too when it is non_compliant', async () => {
-    const hook = addWebhook(['compliance.checked', 'compliance.violated']);
+    const hook = addWebhookRow(server, ['compliance.checked', 'compliance.violated']);
     const ok = await http.post(COMPLIANCE, seedCreate(call), supervisor);
     await http.patch(`${COMPLIANCE}/${ok.body.id}`, { status: 'under_review' }, supervisor);
     const passed = await http.patch(`${COMPLIANCE}/${ok.body.id}`, SEED_UPDATE, supervisor);
@@ -216,7 +197,7 @@ describe('webhooks', () => {
 
     const born = await http.post(COMPLIANCE, { ...seedCreate(call), status: 'non_compliant' }, supervisor);
 
-    const sent = deliveries(hook);
+    const sent = queuedDeliveries(server, hook);
     const of = (id: string) => sent.filter((d) => d.data.id === id).map((d) => d.event);
     expect(of(ok.body.id)).toEqual(['compliance.checked']);
     expect(of(bad.body.id)).toEqual(['compliance.checked', 'compliance.violated']);

@@ -3,10 +3,10 @@
  * with the organization taken from the credential.
  */
 import Database from 'better-sqlite3';
-import { randomUUID } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, stopAndClean, type ApiServer } from '../support/api-server';
+import { addWebhookRow, queuedDeliveries } from '../support/webhook-rows';
 import { errorOf, Http, type Session } from '../support/http';
 
 let server: ApiServer;
@@ -28,26 +28,7 @@ const SEED_CREATE = {
 };
 const SEED_UPDATE = { status: 'active', metadata: { assigned_staff: 'staff_123' } };
 
-function addWebhook(events: string[]): string {
-  const db = new Database(server.dbPath);
-  db.pragma('busy_timeout = 5000');
-  const id = randomUUID();
-  db.prepare(
-    `INSERT INTO webhooks (id, organization_id, url, events, description, secret, active, created_at)
-     VALUES (?, ?, 'http://127.0.0.1:9/hook', ?, 'test', 'test-secret', 1, ?)`,
-  ).run(id, org, JSON.stringify(events), new Date().toISOString());
-  db.close();
-  return id;
-}
 
-function deliveries(webhookId: string): { event: string; data: { id: string; type: string; attributes: any } }[] {
-  const db = new Database(server.dbPath, { readonly: true });
-  const rows = db
-    .prepare('SELECT payload FROM webhook_deliveries WHERE webhook_id = ? ORDER BY created_at, rowid')
-    .all(webhookId) as { payload: string }[];
-  db.close();
-  return rows.map((r) => JSON.parse(r.payload));
-}
 
 /** A call logged days ago (no endpoint back-dates calls; offline sync does, through the same table). */
 function insertOldCall(agentId: string, startedAt: string): string {
@@ -312,10 +293,10 @@ describe('isolation', () => {
 
 describe('webhooks', () => {
   it('queues call.created and call.updated with the camelCase call as attributes', async () => {
-    const hook = addWebhook(['call.created', 'call.updated']);
+    const hook = addWebhookRow(server, ['call.created', 'call.updated']);
     const created = await http.post(CALLS, SEED_CREATE, agent1);
     const updated = await http.patch(`${CALLS}/${created.body.id}`, SEED_UPDATE, agent1);
-    const sent = deliveries(hook).filter((d) => d.data.id === created.body.id);
+    const sent = queuedDeliveries(server, hook).filter((d) => d.data.id === created.body.id);
     expect(sent.map((d) => d.event)).toEqual(['call.created', 'call.updated']);
     expect(sent[0]!.data).toEqual({ id: created.body.id, type: 'call', attributes: created.body });
     expect(sent[1]!.data.attributes).toMatchObject({ status: 'active', metadata: updated.body.metadata });

@@ -1,8 +1,8 @@
 /** Seed 003's call recordings under /v1/oncall/recordings. */
-import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, stopAndClean, type ApiServer } from '../support/api-server';
+import { addWebhookRow, queuedDeliveries } from '../support/webhook-rows';
 import { errorOf, Http, type Session } from '../support/http';
 
 let server: ApiServer;
@@ -25,26 +25,7 @@ const seedCreate = (callId: string) => ({
 });
 const SEED_UPDATE = { status: 'completed', duration: 360 };
 
-function addWebhook(events: string[]): string {
-  const db = new Database(server.dbPath);
-  db.pragma('busy_timeout = 5000');
-  const id = randomUUID();
-  db.prepare(
-    `INSERT INTO webhooks (id, organization_id, url, events, description, secret, active, created_at)
-     VALUES (?, ?, 'http://127.0.0.1:9/hook', ?, 'test', 'test-secret', 1, ?)`,
-  ).run(id, server.orgs.demo, JSON.stringify(events), new Date().toISOString());
-  db.close();
-  return id;
-}
 
-function deliveries(webhookId: string): { event: string; data: { id: string; type: string; attributes: any } }[] {
-  const db = new Database(server.dbPath, { readonly: true });
-  const rows = db
-    .prepare('SELECT payload FROM webhook_deliveries WHERE webhook_id = ? ORDER BY created_at, rowid')
-    .all(webhookId) as { payload: string }[];
-  db.close();
-  return rows.map((r) => JSON.parse(r.payload));
-}
 
 const ids = (res: { body: { items: { id: string }[] } }) => res.body.items.map((s) => s.id);
 
@@ -228,21 +209,21 @@ describe('isolation', () => {
 
 describe('webhooks', () => {
   it('queues recording.created on create and recording.completed once, when the status turns completed', async () => {
-    const hook = addWebhook(['recording.created', 'recording.completed']);
+    const hook = addWebhookRow(server, ['recording.created', 'recording.completed']);
     const created = await http.post(RECORDINGS, seedCreate(call1), agent1);
     const url = `${RECORDINGS}/${created.body.id}`;
     await http.patch(url, { status: 'processing' }, agent1);
     const done = await http.patch(url, SEED_UPDATE, agent1);
     await http.patch(url, { metadata: { archived: true } }, agent1);
-    const sent = deliveries(hook).filter((d) => d.data.id === created.body.id);
+    const sent = queuedDeliveries(server, hook).filter((d) => d.data.id === created.body.id);
     expect(sent.map((d) => d.event)).toEqual(['recording.created', 'recording.completed']);
     expect(sent[0]!.data).toEqual({ id: created.body.id, type: 'recording', attributes: created.body });
     expect(sent[1]!.data.attributes).toEqual(done.body);
   });
 
   it('a recording registered as completed fires recording.completed at once', async () => {
-    const hook = addWebhook(['recording.completed']);
+    const hook = addWebhookRow(server, ['recording.completed']);
     const created = await http.post(RECORDINGS, { ...seedCreate(call1), status: 'completed' }, agent1);
-    expect(deliveries(hook).map((d) => [d.event, d.data.id])).toEqual([['recording.completed', created.body.id]]);
+    expect(queuedDeliveries(server, hook).map((d) => [d.event, d.data.id])).toEqual([['recording.completed', created.body.id]]);
   });
 });

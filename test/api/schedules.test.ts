@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, stopAndClean, type ApiServer } from '../support/api-server';
+import { addWebhookRow, queuedDeliveries } from '../support/webhook-rows';
 import { errorOf, Http, type Session } from '../support/http';
 
 let server: ApiServer;
@@ -24,17 +25,6 @@ const seedCreate = (staffId: string) => ({
 });
 const SEED_UPDATE = { status: 'completed', metadata: { handover_notes: 'All tasks completed' } };
 
-function addWebhook(events: string[]): string {
-  const db = new Database(server.dbPath);
-  db.pragma('busy_timeout = 5000');
-  const id = randomUUID();
-  db.prepare(
-    `INSERT INTO webhooks (id, organization_id, url, events, description, secret, active, created_at)
-     VALUES (?, ?, 'http://127.0.0.1:9/hook', ?, 'test', 'test-secret', 1, ?)`,
-  ).run(id, server.orgs.demo, JSON.stringify(events), new Date().toISOString());
-  db.close();
-  return id;
-}
 
 function readDb<T>(query: string, ...args: unknown[]): T[] {
   const db = new Database(server.dbPath, { readonly: true });
@@ -43,10 +33,6 @@ function readDb<T>(query: string, ...args: unknown[]): T[] {
   return rows;
 }
 
-const deliveries = (webhookId: string) =>
-  readDb<{ payload: string }>('SELECT payload FROM webhook_deliveries WHERE webhook_id = ? ORDER BY created_at, rowid', webhookId).map(
-    (r) => JSON.parse(r.payload) as { event: string; data: { id: string; type: string; attributes: any } },
-  );
 
 const ids = (res: { body: { items: { id: string }[] } }) => res.body.items.map((s) => s.id);
 
@@ -257,10 +243,10 @@ describe('isolation', () => {
 
 describe('webhooks and sync', () => {
   it('queues schedule.created and schedule.updated with the camelCase schedule as attributes', async () => {
-    const hook = addWebhook(['schedule.created', 'schedule.updated']);
+    const hook = addWebhookRow(server, ['schedule.created', 'schedule.updated']);
     const created = await http.post(SCHEDULES, seedCreate(agent1.user.id), supervisor);
     const updated = await http.patch(`${SCHEDULES}/${created.body.id}`, SEED_UPDATE, supervisor);
-    const sent = deliveries(hook).filter((d) => d.data.id === created.body.id);
+    const sent = queuedDeliveries(server, hook).filter((d) => d.data.id === created.body.id);
     expect(sent.map((d) => d.event)).toEqual(['schedule.created', 'schedule.updated']);
     expect(sent[0]!.data).toEqual({ id: created.body.id, type: 'schedule', attributes: created.body });
     expect(sent[1]!.data.attributes).toEqual(updated.body);

@@ -5,7 +5,7 @@ import type { CallRead } from '../../../src-shared/schemas/calls';
 import { type InvokeError, asBridgeError } from '../../bridge';
 import { ErrorNote } from '../../components/ErrorNote';
 import { defaultCallbackDue, formatWhen, fromLocalInput } from '../../lib/time';
-import { isSaveChord } from '../../shortcuts';
+import { SaveForm } from '../../components/SaveForm';
 import { currentUserId } from '../../stores/session';
 import { useTasks } from '../../stores/tasks';
 import { useUi } from '../../stores/ui';
@@ -54,20 +54,7 @@ export function FollowUpForm({ call, setOutcome, onDone, onCancel }: Props) {
   };
 
   return (
-    <form
-      className="follow-up"
-      aria-label="Schedule callback"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void submit();
-      }}
-      onKeyDown={(e) => {
-        if (isSaveChord(e)) {
-          e.preventDefault();
-          void submit();
-        }
-      }}
-    >
+    <SaveForm className="follow-up" aria-label="Schedule callback" onSave={submit}>
       <h3>Schedule the callback</h3>
       <div className="form-grid">
         <label className="field">
@@ -98,6 +85,6 @@ export function FollowUpForm({ call, setOutcome, onDone, onCancel }: Props) {
           Cancel
         </button>
       </div>
-    </form>
+    </SaveForm>
   );
 }

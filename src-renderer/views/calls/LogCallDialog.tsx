@@ -6,7 +6,7 @@ import { type InvokeError, asBridgeError, fieldErrors, invoke } from '../../brid
 import { Dialog } from '../../components/Dialog';
 import { ErrorNote } from '../../components/ErrorNote';
 import { useDebounced } from '../../lib/hooks';
-import { isSaveChord } from '../../shortcuts';
+import { SaveForm } from '../../components/SaveForm';
 import { useCalls } from '../../stores/calls';
 import { useUi } from '../../stores/ui';
 
@@ -61,18 +61,7 @@ export function LogCallDialog() {
 
   return (
     <Dialog title="Log a call" onClose={close}>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-        onKeyDown={(e) => {
-          if (isSaveChord(e)) {
-            e.preventDefault();
-            void submit();
-          }
-        }}
-      >
+      <SaveForm onSave={submit}>
         <fieldset className="segmented">
           <legend>Direction</legend>
           {(['inbound', 'outbound'] as const).map((d) => (
@@ -124,7 +113,7 @@ export function LogCallDialog() {
             <kbd>ctrl</kbd>+<kbd>enter</kbd> to save
           </span>
         </div>
-      </form>
+      </SaveForm>
     </Dialog>
   );
 }

@@ -5,7 +5,7 @@ import { type InvokeError, asBridgeError, fieldErrors } from '../../bridge';
 import { Dialog } from '../../components/Dialog';
 import { ErrorNote } from '../../components/ErrorNote';
 import { fromLocalInput } from '../../lib/time';
-import { isSaveChord } from '../../shortcuts';
+import { SaveForm } from '../../components/SaveForm';
 import { useReference } from '../../stores/reference';
 import { useIsSupervisor, useMe } from '../../stores/session';
 import { useTasks } from '../../stores/tasks';
@@ -49,18 +49,7 @@ export function NewTaskDialog() {
 
   return (
     <Dialog title="New task" onClose={close}>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-        onKeyDown={(e) => {
-          if (isSaveChord(e)) {
-            e.preventDefault();
-            void submit();
-          }
-        }}
-      >
+      <SaveForm onSave={submit}>
         <label className="field">
           <span>Title</span>
           <input value={title} maxLength={200} required data-autofocus aria-invalid={fields.title ? true : undefined} onChange={(e) => setTitle(e.target.value)} />
@@ -111,7 +100,7 @@ export function NewTaskDialog() {
             Cancel
           </button>
         </div>
-      </form>
+      </SaveForm>
     </Dialog>
   );
 }

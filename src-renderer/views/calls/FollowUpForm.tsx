@@ -1,6 +1,7 @@
 /** "Callback requested": the agent picks when; the call gets its outcome and the agent a task. */
 import { useState } from 'react';
-import { PRIORITIES, type Priority } from '../../../src-shared/domain/enums';
+import type { Priority } from '../../../src-shared/domain/enums';
+import { PriorityField } from '../../components/PriorityField';
 import type { CallRead } from '../../../src-shared/schemas/calls';
 import { type InvokeError, asBridgeError } from '../../bridge';
 import { ErrorNote } from '../../components/ErrorNote';
@@ -61,16 +62,7 @@ export function FollowUpForm({ call, setOutcome, onDone, onCancel }: Props) {
           <span>Call back by</span>
           <input type="datetime-local" value={due} required onChange={(e) => setDue(e.target.value)} data-autofocus />
         </label>
-        <label className="field">
-          <span>Priority</span>
-          <select value={priority} onChange={(e) => setPriority(e.target.value as Priority)}>
-            {[...PRIORITIES].reverse().map((p) => (
-              <option key={p} value={p}>
-                {p}
-              </option>
-            ))}
-          </select>
-        </label>
+        <PriorityField value={priority} onChange={setPriority} />
         <label className="field span-2">
           <span>Task title</span>
           <input value={title} maxLength={200} onChange={(e) => setTitle(e.target.value)} />

@@ -1,6 +1,7 @@
 /** New task (t): for me by default; supervisors can assign it to anyone in the team. */
 import { useState } from 'react';
-import { PRIORITIES, type Priority } from '../../../src-shared/domain/enums';
+import type { Priority } from '../../../src-shared/domain/enums';
+import { PriorityField } from '../../components/PriorityField';
 import { type InvokeError, asBridgeError, fieldErrors } from '../../bridge';
 import { Dialog } from '../../components/Dialog';
 import { ErrorNote } from '../../components/ErrorNote';
@@ -60,16 +61,7 @@ export function NewTaskDialog() {
           <textarea rows={3} value={description} onChange={(e) => setDescription(e.target.value)} />
         </label>
         <div className="form-grid">
-          <label className="field">
-            <span>Priority</span>
-            <select value={priority} onChange={(e) => setPriority(e.target.value as Priority)}>
-              {[...PRIORITIES].reverse().map((p) => (
-                <option key={p} value={p}>
-                  {p}
-                </option>
-              ))}
-            </select>
-          </label>
+          <PriorityField value={priority} onChange={setPriority} />
           <label className="field">
             <span>Due</span>
             <input type="datetime-local" value={due} onChange={(e) => setDue(e.target.value)} />

@@ -1,6 +1,6 @@
 /** The selected task: what to do, for whom, by when; change its priority or due date; call the patient. */
 import { useEffect, useState } from 'react';
-import { PRIORITIES, type Priority } from '../../../src-shared/domain/enums';
+import { PriorityField } from '../../components/PriorityField';
 import type { PatientRead } from '../../../src-shared/schemas/patients';
 import { invoke } from '../../bridge';
 import { ErrorNote } from '../../components/ErrorNote';
@@ -59,16 +59,7 @@ export function TaskDetail({ id }: { id: string }) {
       </div>
       <ErrorNote error={error} />
       <div className="form-grid">
-        <label className="field">
-          <span>Priority</span>
-          <select value={task.priority} onChange={(e) => void update(task.id, { priority: e.target.value as Priority })}>
-            {[...PRIORITIES].reverse().map((p) => (
-              <option key={p} value={p}>
-                {p}
-              </option>
-            ))}
-          </select>
-        </label>
+        <PriorityField value={task.priority} onChange={(priority) => void update(task.id, { priority })} />
         <label className={overdue ? 'field field-invalid' : 'field'}>
           <span>{overdue ? 'Due (overdue)' : 'Due'}</span>
           <input

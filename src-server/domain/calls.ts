@@ -186,10 +186,10 @@ export async function createCall(ctx: ServerContext, actor: Actor, input: CallCr
   const agentId = input.agent_id !== undefined && isSupervisor(actor) ? input.agent_id : actor.userId;
   const id = input.id ?? uuidv7();
 
-  const existing = await ctx.db.selectFrom('calls').select('organization_id').where('id', '=', id).executeTakeFirst();
-  if (existing) throw new ApiError('CONFLICT', 'a call with this id already exists');
-
   await mutate(ctx, actor, async (m) => {
+    // Checked inside the transaction, like tasks, so two pushes of one client id cannot race.
+    const existing = await m.trx.selectFrom('calls').select('id').where('id', '=', id).executeTakeFirst();
+    if (existing) throw new ApiError('CONFLICT', 'a call with this id already exists');
     const status = input.status ?? 'active';
     const startedAt = input.started_at ?? m.now;
     const row: CallRow = {
@@ -222,7 +222,7 @@ export async function createCall(ctx: ServerContext, actor: Actor, input: CallCr
       webhooks: [callEvent('call.created', after)],
     });
   });
-  return getCall(ctx, { ...actor, role: 'admin' }, id);
+  return getCall(ctx, actor, id);
 }
 
 export interface CallUpdateInput extends Partial<Omit<CallUpdate, never>> {

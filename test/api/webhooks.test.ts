@@ -292,15 +292,14 @@ describe('deliveries', () => {
     receiver.release('/backlog');
     await sleep(2 * BACKOFF_BASE_MS); // every retry is due by now
 
-    const restarted = Date.now();
     await server.restart();
     const delivered = () => receiver.at('/backlog').filter((r) => r.answeredStatus === 200);
-    await vi.waitFor(() => expect(delivered()).toHaveLength(count), { timeout: 20_000, interval: 20 });
-    // Well under the 60 s poll interval: a full batch is followed by the next pass at once.
-    expect(Date.now() - restarted).toBeLessThan(20_000);
+    // The idle poll is 60 s and the wait ends before it: a full batch is followed by the next
+    // pass at once, not by the poll.
+    await vi.waitFor(() => expect(delivered()).toHaveLength(count), { timeout: 45_000, interval: 20 });
     expect(new Set(delivered().map((r) => r.headers['x-oncall-delivery'])).size).toBe(count);
     await vi.waitFor(async () => expect(await deliveries(hook.id, '?status=delivered&limit=50')).toHaveLength(count), { timeout: 10_000 });
-  }, 60_000);
+  }, 120_000);
 
   it('survives a crash in the middle of a delivery: the lease runs out and it is sent again', async () => {
     const hook = await subscribe('/crash', ['call.created']);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, PageQuery, Timestamp } from './common';
+import { Id, PageQuery, StoredTimestamp, Timestamp } from './common';
 
 export const AUDIT_ACTIONS = ['create', 'update', 'delete', 'login', 'login_failed', 'logout', 'refresh', 'key_use', 'revoke'] as const;
 export const AuditAction = z.enum(AUDIT_ACTIONS);
@@ -23,7 +23,7 @@ export const AuditEntry = z.object({
   changes: z.record(z.string(), z.object({ before: z.unknown(), after: z.unknown() })),
   request_id: z.string().nullable(),
   ip: z.string().nullable(),
-  created_at: Timestamp,
+  created_at: StoredTimestamp,
 });
 export type AuditEntry = z.infer<typeof AuditEntry>;
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Role } from '../domain/enums';
-import { Id, Timestamp } from './common';
+import { Id, StoredTimestamp, Timestamp } from './common';
 
 export const LoginRequest = z.object({
   email: z.email().max(254),
@@ -44,10 +44,10 @@ export const ApiKeyRead = z.object({
   role: Role,
   prefix: z.string(),
   created_by: Id.nullable(),
-  created_at: Timestamp,
-  expires_at: Timestamp,
-  last_used_at: Timestamp.nullable(),
-  revoked_at: Timestamp.nullable(),
+  created_at: StoredTimestamp,
+  expires_at: StoredTimestamp,
+  last_used_at: StoredTimestamp.nullable(),
+  revoked_at: StoredTimestamp.nullable(),
 });
 export type ApiKeyRead = z.infer<typeof ApiKeyRead>;
 

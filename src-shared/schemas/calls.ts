@@ -4,7 +4,7 @@ import { CallStatus, CALL_INITIAL_STATUSES } from '../domain/call-status';
 import { CallDirection, Priority, Region } from '../domain/enums';
 import { DispositionCode } from '../domain/dispositions';
 import { PHONE_TEXT } from '../domain/phone';
-import { Id, Metadata, MetadataPatch, PageQuery, Timestamp } from './common';
+import { Id, Metadata, MetadataPatch, PageQuery, StoredTimestamp, Timestamp } from './common';
 
 export const PhoneNumberText = z.string().regex(PHONE_TEXT, 'not a phone number');
 
@@ -48,11 +48,11 @@ export const CallRead = z.object({
   notes: z.string(),
   outcome: z.string().nullable(),
   metadata: z.record(z.string(), z.unknown()),
-  started_at: Timestamp,
-  ended_at: Timestamp.nullable(),
+  started_at: StoredTimestamp,
+  ended_at: StoredTimestamp.nullable(),
   duration_seconds: z.number().int().nullable(),
-  created_at: Timestamp,
-  updated_at: Timestamp,
+  created_at: StoredTimestamp,
+  updated_at: StoredTimestamp,
   version: z.number().int(),
 });
 export type CallRead = z.infer<typeof CallRead>;

@@ -2,7 +2,33 @@
 import { z } from 'zod';
 
 export const Id = z.uuid();
-export const Timestamp = z.iso.datetime({ offset: true });
+
+/**
+ * The range every timestamp input must fall in, once converted to UTC. Stored timestamps are
+ * `toISOString()` text: beyond year 9999 that turns into `+010000-...`, which neither sorts nor
+ * parses like the rest, so such a value is refused at the door rather than stored.
+ */
+export const TIMESTAMP_MIN = '1900-01-01T00:00:00.000Z';
+export const TIMESTAMP_MAX = '2199-12-31T23:59:59.999Z';
+const TIMESTAMP_MIN_MS = Date.parse(TIMESTAMP_MIN);
+const TIMESTAMP_MAX_MS = Date.parse(TIMESTAMP_MAX);
+
+export function timestampInRange(value: string): boolean {
+  const ms = Date.parse(value);
+  return ms >= TIMESTAMP_MIN_MS && ms <= TIMESTAMP_MAX_MS;
+}
+
+/** Every timestamp the API and the desktop core accept: ISO-8601 with an offset, in range. */
+export const Timestamp = z.iso
+  .datetime({ offset: true })
+  .refine(timestampInRange, { message: `must lie between ${TIMESTAMP_MIN} and ${TIMESTAMP_MAX}` });
+
+/**
+ * A timestamp as stored and answered. Deliberately not re-validated on the way out: a row stored
+ * before the range existed (or repaired by hand) is answered as it is, rather than failing the
+ * whole list or sync page it sits in.
+ */
+export const StoredTimestamp = z.string().meta({ format: 'date-time' });
 
 /** Free-form objects are stored as JSON text; a deep enough one overflows the stack serialising it. */
 export const MAX_METADATA_DEPTH = 32;

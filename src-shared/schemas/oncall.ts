@@ -14,7 +14,7 @@ import {
   ScheduleStatus,
   ScheduleType,
 } from '../domain/enums';
-import { Id, Metadata, MetadataPatch, PageQuery, Timestamp } from './common';
+import { Id, Metadata, MetadataPatch, PageQuery, StoredTimestamp, Timestamp } from './common';
 import { PhoneNumberText } from './calls';
 
 const updateOf = <T extends z.ZodRawShape>(shape: T) =>
@@ -56,12 +56,12 @@ export const OnCallCall = z.object({
   agentId: Id.nullable(),
   notes: z.string(),
   outcome: z.string().nullable(),
-  startTime: Timestamp,
-  endTime: Timestamp.nullable(),
+  startTime: StoredTimestamp,
+  endTime: StoredTimestamp.nullable(),
   metadata: z.record(z.string(), z.unknown()),
   organizationId: Id,
-  createdAt: Timestamp,
-  updatedAt: Timestamp,
+  createdAt: StoredTimestamp,
+  updatedAt: StoredTimestamp,
 });
 export type OnCallCall = z.infer<typeof OnCallCall>;
 
@@ -99,12 +99,12 @@ export const Schedule = z.object({
   staffId: Id,
   type: ScheduleType,
   status: ScheduleStatus,
-  startTime: Timestamp,
-  endTime: Timestamp,
+  startTime: StoredTimestamp,
+  endTime: StoredTimestamp,
   metadata: z.record(z.string(), z.unknown()),
   organizationId: Id,
-  createdAt: Timestamp,
-  updatedAt: Timestamp,
+  createdAt: StoredTimestamp,
+  updatedAt: StoredTimestamp,
 });
 export type Schedule = z.infer<typeof Schedule>;
 
@@ -142,8 +142,8 @@ export const Recording = z.object({
   status: RecordingStatus,
   metadata: z.record(z.string(), z.unknown()),
   organizationId: Id,
-  createdAt: Timestamp,
-  updatedAt: Timestamp,
+  createdAt: StoredTimestamp,
+  updatedAt: StoredTimestamp,
 });
 export type Recording = z.infer<typeof Recording>;
 
@@ -187,8 +187,8 @@ export const Compliance = z.object({
   details: z.record(z.string(), z.unknown()),
   organizationId: Id,
   metadata: z.record(z.string(), z.unknown()),
-  createdAt: Timestamp,
-  updatedAt: Timestamp,
+  createdAt: StoredTimestamp,
+  updatedAt: StoredTimestamp,
 });
 export type Compliance = z.infer<typeof Compliance>;
 

@@ -1,6 +1,6 @@
 /** The call center's callers. */
 import { z } from 'zod';
-import { Id, PageQuery, Timestamp } from './common';
+import { Id, PageQuery, StoredTimestamp } from './common';
 import { PhoneNumberText } from './calls';
 
 export const PatientCreate = z.object({
@@ -32,8 +32,8 @@ export const PatientRead = z.object({
   date_of_birth: z.string().nullable(),
   mrn: z.string().nullable(),
   notes: z.string(),
-  created_at: Timestamp,
-  updated_at: Timestamp,
+  created_at: StoredTimestamp,
+  updated_at: StoredTimestamp,
   version: z.number().int(),
 });
 export type PatientRead = z.infer<typeof PatientRead>;

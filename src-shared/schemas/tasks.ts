@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { Priority } from '../domain/enums';
 import { TaskStatus } from '../domain/task-status';
-import { Id, PageQuery, Timestamp } from './common';
+import { Id, PageQuery, StoredTimestamp, Timestamp } from './common';
 
 export const TaskCreate = z.object({
   title: z.string().trim().min(1).max(200),
@@ -38,12 +38,12 @@ export const TaskRead = z.object({
   created_by: Id.nullable(),
   priority: Priority,
   status: TaskStatus,
-  due_date: Timestamp.nullable(),
+  due_date: StoredTimestamp.nullable(),
   call_id: Id.nullable(),
   patient_id: Id.nullable(),
-  completed_at: Timestamp.nullable(),
-  created_at: Timestamp,
-  updated_at: Timestamp,
+  completed_at: StoredTimestamp.nullable(),
+  created_at: StoredTimestamp,
+  updated_at: StoredTimestamp,
   version: z.number().int(),
 });
 export type TaskRead = z.infer<typeof TaskRead>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Role } from '../domain/enums';
-import { Id, PageQuery, Timestamp } from './common';
+import { Id, PageQuery, StoredTimestamp } from './common';
 
 export const UserRead = z.object({
   id: Id,
@@ -9,8 +9,8 @@ export const UserRead = z.object({
   name: z.string(),
   role: Role,
   active: z.boolean(),
-  created_at: Timestamp,
-  updated_at: Timestamp,
+  created_at: StoredTimestamp,
+  updated_at: StoredTimestamp,
 });
 export type UserRead = z.infer<typeof UserRead>;
 

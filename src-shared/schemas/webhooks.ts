@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { WebhookEvent } from '../domain/enums';
-import { Id, PageQuery, Timestamp } from './common';
+import { Id, PageQuery, StoredTimestamp } from './common';
 
 export const WebhookCreate = z.object({
   url: z.url({ protocol: /^https?$/ }).max(2048),
@@ -16,9 +16,9 @@ export const WebhookRead = z.object({
   events: z.array(WebhookEvent),
   description: z.string(),
   active: z.boolean(),
-  created_at: Timestamp,
+  created_at: StoredTimestamp,
   /** set when the webhook was deleted (deactivated); its delivery log stays readable */
-  deleted_at: Timestamp.nullable(),
+  deleted_at: StoredTimestamp.nullable(),
 });
 export type WebhookRead = z.infer<typeof WebhookRead>;
 
@@ -33,11 +33,11 @@ export const WebhookDelivery = z.object({
   event: WebhookEvent,
   status: z.enum(DELIVERY_STATUSES),
   attempts: z.number().int(),
-  next_attempt_at: Timestamp.nullable(),
+  next_attempt_at: StoredTimestamp.nullable(),
   last_status_code: z.number().int().nullable(),
   last_error: z.string().nullable(),
-  created_at: Timestamp,
-  delivered_at: Timestamp.nullable(),
+  created_at: StoredTimestamp,
+  delivered_at: StoredTimestamp.nullable(),
 });
 export type WebhookDelivery = z.infer<typeof WebhookDelivery>;
 
@@ -47,7 +47,7 @@ export type DeliveryListQuery = z.infer<typeof DeliveryListQuery>;
 /** The seed's payload format, what a receiver gets in the POST body. */
 export const WebhookPayload = z.object({
   event: WebhookEvent,
-  timestamp: Timestamp,
+  timestamp: StoredTimestamp,
   data: z.object({
     id: z.string(),
     type: z.string(),

@@ -17,6 +17,8 @@ export interface Shortcut {
   keys: string;
   label: string;
   run?: () => void;
+  /** left out of an agent's help dialog */
+  supervisorOnly?: boolean;
 }
 
 const isSupervisor = () => useSession.getState().session?.user.role !== 'agent';
@@ -43,14 +45,14 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: 'g c', label: 'Go to Calls', run: () => useUi.getState().navigate('calls') },
   { keys: 'g p', label: 'Go to Patients', run: () => useUi.getState().navigate('patients') },
   { keys: 'g t', label: 'Go to My tasks', run: () => useUi.getState().navigate('tasks') },
-  { keys: 'g b', label: 'Go to Team board (supervisors)', run: () => isSupervisor() && useUi.getState().navigate('team') },
+  { keys: 'g b', label: 'Go to Team board', run: () => isSupervisor() && useUi.getState().navigate('team'), supervisorOnly: true },
   { keys: 'n', label: 'Log a new call', run: () => useUi.getState().openDialog('logCall') },
   { keys: 't', label: 'New task', run: () => useUi.getState().openDialog('newTask') },
   { keys: 'c', label: "Call: the selected call back, the selected task's patient, the open patient", run: callCurrent },
   { keys: '/', label: 'Search or filter the current view', run: () => useUi.getState().focusSearch() },
   { keys: 'j', label: 'Next row', run: () => moveSelection(1) },
   { keys: 'k', label: 'Previous row', run: () => moveSelection(-1) },
-  { keys: 'x', label: 'Select the current row (Team board)', run: toggleCursorSelection },
+  { keys: 'x', label: 'Select the current row (Team board)', run: toggleCursorSelection, supervisorOnly: true },
   { keys: 's', label: 'Sync now', run: () => void useSync.getState().syncNow() },
   { keys: '?', label: 'Show keyboard shortcuts', run: () => useUi.getState().openDialog('help') },
   // Handled by the focused form or dialog itself; listed so the help is complete.

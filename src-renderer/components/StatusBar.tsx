@@ -6,12 +6,17 @@ import { useNow } from '../lib/hooks';
 import { formatTimeWithSeconds } from '../lib/time';
 import { PhoneStatusSlot } from './PhoneStatusSlot';
 
-function lastSyncText(at: string | null, now: number): string {
+/** Always relative (how stale the screen is matters more than the clock time, which is the tooltip). */
+export function lastSyncText(at: string | null, now: number): string {
   if (!at) return 'never';
-  const s = Math.floor((now - new Date(at).getTime()) / 1000);
+  const s = Math.max(0, Math.floor((now - new Date(at).getTime()) / 1000));
   if (s < 10) return 'just now';
   if (s < 60) return `${s}s ago`;
-  return formatTimeWithSeconds(at);
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ago`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h} h ago`;
+  return `${Math.floor(h / 24)} days ago`;
 }
 
 export function StatusBar() {
@@ -21,7 +26,7 @@ export function StatusBar() {
   const me = useMe();
   const supervisor = useIsSupervisor();
   const logout = useSession((s) => s.logout);
-  const now = useNow(5000);
+  const now = useNow(1000);
 
   const online = status?.online ?? false;
   const pending = status?.pending ?? 0;
@@ -39,7 +44,11 @@ export function StatusBar() {
         <span className="status-item" data-testid="pending" title={status?.oldest_pending_at ? `Oldest since ${formatTimeWithSeconds(status.oldest_pending_at)}` : undefined}>
           {pending === 0 ? 'All changes synced' : `${pending} pending`}
         </span>
-        <span className="status-item muted" data-testid="last-sync" title={status?.last_error ?? undefined}>
+        <span
+          className="status-item muted"
+          data-testid="last-sync"
+          title={[lastSync ? formatTimeWithSeconds(lastSync) : null, status?.last_error].filter(Boolean).join(' · ') || undefined}
+        >
           Last sync {lastSyncText(lastSync, now)}
         </span>
       </div>

@@ -51,11 +51,20 @@ export const useTasks = create<TasksState>()((set, get) => {
     return n;
   };
 
+  /** The badge counts open work whatever the list shows: a Completed filter must not hide it. */
+  const openCountFor = async (byId: Record<string, TaskRead>): Promise<number> => {
+    const { status } = get().query;
+    if (status === 'active' || status === 'all') return countOpen(byId);
+    const open = await invoke('tasks.mine', { status: ['open', 'in_progress'], limit: 50_000 });
+    return countOpen(Object.fromEntries(open.map((t) => [t.id, t])));
+  };
+
   const load = coalesce(async () => {
     try {
       const list = await invoke('tasks.mine', { ...statusArgs(get().query), limit: 50_000 });
       const byId = mergeById(get().byId, list);
-      set({ byId, ...followSelection(recompute(byId)), openCount: countOpen(byId), loaded: true, error: null });
+      const openCount = await openCountFor(byId);
+      set({ byId, ...followSelection(recompute(byId)), openCount, loaded: true, error: null });
     } catch (err) {
       set({ error: asBridgeError(err), loaded: true });
     }
@@ -110,8 +119,14 @@ export const useTasks = create<TasksState>()((set, get) => {
     setStatus: (id, status) => act(id, () => invoke('tasks.update', { id, patch: { status } })),
     cancel: (id) => act(id, () => invoke('tasks.cancel', { id })),
     put(task) {
+      const before = get().byId[task.id];
       const byId = upsertOne(get().byId, task);
-      if (byId !== get().byId) set({ byId, ...followSelection(recompute(byId)), openCount: countOpen(byId) });
+      if (byId === get().byId) return;
+      const { status } = get().query;
+      const counted = status === 'active' || status === 'all';
+      // Under a narrower filter the map lacks the open tasks: adjust the badge by this one change.
+      const delta = Number(isOpenTask(task)) - Number(!!before && isOpenTask(before));
+      set({ byId, ...followSelection(recompute(byId)), openCount: counted ? countOpen(byId) : Math.max(0, get().openCount + delta) });
     },
   };
 });

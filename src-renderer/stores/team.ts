@@ -4,6 +4,7 @@ import type { TaskRead } from '../../src-shared/schemas/tasks';
 import { type InvokeError, asBridgeError, invoke } from '../bridge';
 import { coalesce, mergeById, sameIdsOr } from '../lib/records';
 import { DEFAULT_TASK_QUERY, type TaskQuery, isOverdue, statusArgs, visibleTaskIds } from '../lib/task-order';
+import { useUi } from './ui';
 
 export const UNASSIGNED = 'unassigned';
 
@@ -54,6 +55,22 @@ function countQueues(byId: Record<string, TaskRead>, now: number) {
     }
   }
   return { counts, total };
+}
+
+/** Puts each task back with the agent it had before (one reassign per former agent). */
+async function undoReassign(previous: ReadonlyArray<readonly [string, string | null]>): Promise<void> {
+  const byAgent = new Map<string | null, string[]>();
+  for (const [id, agent] of previous) byAgent.set(agent, [...(byAgent.get(agent) ?? []), id]);
+  try {
+    for (const [agent, ids] of byAgent) {
+      if (agent) await invoke('tasks.reassign', { ids, assignee_id: agent });
+      else for (const id of ids) await invoke('tasks.update', { id, patch: { assignee_id: null } });
+    }
+    useUi.getState().toast('Reassignment undone.');
+  } catch (err) {
+    useUi.getState().toast(`Could not undo: ${asBridgeError(err).message}`, 'error');
+  }
+  void useTeam.getState().load();
 }
 
 export const useTeam = create<TeamState>()((set, get) => {
@@ -120,12 +137,16 @@ export const useTeam = create<TeamState>()((set, get) => {
     async reassign(ids, assigneeId) {
       set({ reassigning: true, reassignError: null });
       try {
+        const previous = ids.map((id) => [id, get().byId[id]?.assignee_id ?? null] as const);
         const updated = await invoke('tasks.reassign', { ids, assignee_id: assigneeId });
         const byId = { ...get().byId };
         for (const t of updated) byId[t.id] = t;
         const selected = { ...get().selected };
         for (const id of ids) delete selected[id];
         set({ byId, ids: recompute(byId), ...countQueues(byId, Date.now()), selected, reassigning: false });
+        const name = updated[0]?.assignee_name ?? 'the agent';
+        const what = ids.length === 1 ? `"${updated[0]?.title ?? 'Task'}"` : `${ids.length} tasks`;
+        useUi.getState().toast(`Reassigned ${what} to ${name}.`, 'info', { label: 'Undo', run: () => void undoReassign(previous) });
         return true;
       } catch (err) {
         set({ reassigning: false, reassignError: asBridgeError(err) });

@@ -9,6 +9,8 @@ export interface Toast {
   id: number;
   text: string;
   tone: 'info' | 'error';
+  /** one button on the notice, e.g. Undo */
+  action?: { label: string; run: () => void };
 }
 
 interface UiState {
@@ -22,7 +24,7 @@ interface UiState {
   navigate(view: View): void;
   openDialog(dialog: Exclude<DialogName, null>, newTaskFor?: UiState['newTaskFor']): void;
   closeDialog(): void;
-  toast(text: string, tone?: Toast['tone']): void;
+  toast(text: string, tone?: Toast['tone'], action?: Toast['action']): void;
   dismissToast(id: number): void;
   focusSearch(): void;
 }
@@ -50,10 +52,11 @@ export const useUi = create<UiState>()((set, get) => ({
   closeDialog() {
     set({ dialog: null, newTaskFor: null });
   },
-  toast(text, tone = 'info') {
+  toast(text, tone = 'info', action) {
     const id = nextToast++;
-    set({ toasts: [...get().toasts.slice(-3), { id, text, tone }] });
-    setTimeout(() => get().dismissToast(id), 6000);
+    set({ toasts: [...get().toasts.slice(-3), { id, text, tone, ...(action ? { action } : {}) }] });
+    // A notice with an action stays longer: there must be time to read it and press Undo.
+    setTimeout(() => get().dismissToast(id), action ? 12_000 : 6000);
   },
   dismissToast(id) {
     set({ toasts: get().toasts.filter((t) => t.id !== id) });

@@ -12,7 +12,7 @@ import { renderApp, settle, world } from './harness';
 async function logCall(phone: string) {
   fireEvent.click(screen.getAllByRole('button', { name: 'Log call' })[0]!);
   const dialog = await screen.findByRole('dialog', { name: 'Log a call' });
-  fireEvent.change(within(dialog).getByLabelText('Phone number'), { target: { value: phone } });
+  fireEvent.change(within(dialog).getByLabelText(/phone number/i), { target: { value: phone } });
   fireEvent.click(within(dialog).getByRole('button', { name: 'Log call' }));
   await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
 }

@@ -34,9 +34,9 @@ describe('keyboard and navigation', () => {
     expect(await screen.findByRole('dialog', { name: 'Log a call' })).toBeTruthy();
   });
 
-  it('? opens the help, which lists every shortcut; Escape closes it', async () => {
-    const { bridge, agent } = world();
-    await renderApp(bridge, agent);
+  it('? opens the help, which lists every shortcut a supervisor has; Escape closes it', async () => {
+    const { bridge, supervisor } = world();
+    await renderApp(bridge, supervisor);
     key('?');
     const help = await screen.findByRole('dialog', { name: 'Keyboard shortcuts' });
     for (const s of SHORTCUTS) expect(help.textContent).toContain(s.label);

@@ -69,6 +69,18 @@ describe('reassignment', () => {
     expect((await agent.invoke('sync.status', {})).pending).toBe(0);
   });
 
+  it('an idle desktop shows the outage by itself: the lost stream makes it check the API', async () => {
+    await agent.invoke('sync.now', {});
+    expect((await agent.invoke('sync.status', {})).online).toBe(true);
+    const offline = agent.next('sync.status', (s) => !s.online && s.state === 'offline', 30_000);
+    // Nobody touches the desktop: no write, no sync now; the slow poll is minutes away.
+    await server.stop();
+    expect((await offline).payload.online).toBe(false);
+    const online = agent.next('sync.status', (s) => s.online && s.state === 'idle', 30_000);
+    await server.restart();
+    expect((await online).payload.online).toBe(true);
+  });
+
   it('news flows again after the API restarts (the stream reconnects, and pulls on reconnect)', async () => {
     await server.restart();
     const task = await supervisor.invoke('tasks.create', { title: 'After restart', assignee_id: otherAgentId });

@@ -28,7 +28,7 @@ export interface SyncEngineOptions {
   onSignedOut: (reason: string) => void;
 }
 
-type Trigger = 'start' | 'write' | 'poke' | 'open' | 'retry';
+type Trigger = 'start' | 'write' | 'poke' | 'open' | 'retry' | 'lost';
 
 const UNREACHABLE_STATUSES = new Set([502, 503, 504]);
 
@@ -74,6 +74,7 @@ export class SyncEngine {
         if (poke.cursor > this.o.store.state.get().cursor) this.trigger('poke');
       },
       onAuthFailure: (err) => this.signedOut(err),
+      onLost: () => this.trigger('lost'),
     });
     this.pokes.start();
     this.trigger('start');
@@ -98,7 +99,8 @@ export class SyncEngine {
       this.again = true;
       return;
     }
-    if (reason === 'write' && this.retryTimer !== null) return;
+    // Already backing off (so already shown offline): the scheduled retry stays in charge.
+    if ((reason === 'write' || reason === 'lost') && this.retryTimer !== null) return;
     this.clearRetry();
     this.running = this.loop();
   }

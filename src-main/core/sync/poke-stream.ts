@@ -13,6 +13,11 @@ export interface PokeStreamOptions {
   timing: SyncTiming;
   onOpen: () => void;
   onPoke: (poke: PokeEvent) => void;
+  /**
+   * The stream ended or could not be opened. An idle desktop learns of an outage only here (the
+   * engine checks the API at once instead of showing "Online" until the next change or poll).
+   */
+  onLost?: () => void;
   onAuthFailure: (err: OnCallApiError) => void;
 }
 
@@ -82,6 +87,7 @@ export class PokeStream {
       }
       this.connected = false;
       if (signal.aborted) return;
+      this.o.onLost?.();
       await new Promise<void>((resolve) => {
         this.wake = resolve;
         this.timer = this.o.timing.setTimeout(resolve, backoffDelay(this.attempt++, this.o.timing));

@@ -29,7 +29,7 @@ const CallRow = memo(function CallRow({ id }: { id: string }) {
           {call.direction === 'inbound' ? '↙' : '↗'}
         </span>
         <span className="cell who">
-          <span className="primary-text">{who}</span>
+          <span className="primary-text" title={who}>{who}</span>
           {call.patient_name && <span className="secondary-text">{call.phone_number}</span>}
         </span>
         <span className={`cell pill status-${call.status}`}>{statusLabel(call.status)}</span>

@@ -79,7 +79,6 @@ export function CallsView() {
   const error = useCalls((s) => s.error);
   const count = useCalls((s) => s.ids.length);
   const load = useCalls((s) => s.load);
-  const openDialog = useUi((s) => s.openDialog);
   useEffect(() => {
     void load();
   }, [load]);
@@ -90,10 +89,6 @@ export function CallsView() {
         <header className="view-header">
           <h1 id="calls-title">Calls</h1>
           <span className="muted">{count} shown</span>
-          <span className="spacer" />
-          <button type="button" className="primary-button" onClick={() => openDialog('logCall')}>
-            Log call
-          </button>
         </header>
         <CallFilters />
         <ErrorNote error={error} />

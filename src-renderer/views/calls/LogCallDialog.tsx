@@ -1,53 +1,93 @@
-/** "Log call" (n): records a call by hand, e.g. one taken on a desk phone. */
+/**
+ * "Log call" (n): records a call by hand, e.g. one taken on a desk phone. The "Who" field takes a
+ * number or a patient's name; opened while a patient card is showing it starts with that patient.
+ */
 import { useEffect, useState } from 'react';
 import type { CallDirection } from '../../../src-shared/domain/enums';
 import type { PatientRead } from '../../../src-shared/schemas/patients';
 import { type InvokeError, asBridgeError, fieldErrors, invoke } from '../../bridge';
 import { Dialog } from '../../components/Dialog';
 import { ErrorNote } from '../../components/ErrorNote';
-import { useDebounced } from '../../lib/hooks';
 import { SaveForm } from '../../components/SaveForm';
+import { useDebounced } from '../../lib/hooks';
 import { useCalls } from '../../stores/calls';
+import { usePatients } from '../../stores/patients';
 import { useUi } from '../../stores/ui';
+
+const looksLikeNumber = (text: string) => /^[+\d][\d\s().-]*$/.test(text.trim());
+
+/** The patient whose card is open, when the dialog was opened from the Patients view. */
+function openPatient(): PatientRead | null {
+  if (useUi.getState().view !== 'patients') return null;
+  return usePatients.getState().card?.patient ?? null;
+}
+
+/** Patients matching a typed name, and the one a typed number belongs to. */
+function usePatientMatches(who: string) {
+  const query = useDebounced(who.trim(), 250);
+  const [byName, setByName] = useState<PatientRead[]>([]);
+  const [byNumber, setByNumber] = useState<PatientRead | null>(null);
+  useEffect(() => {
+    let live = true;
+    setByName([]);
+    setByNumber(null);
+    if (looksLikeNumber(query)) {
+      if (query.replace(/\D/g, '').length >= 6) {
+        invoke('patients.lookupByNumber', { phone: query })
+          .then((p) => live && setByNumber(p))
+          .catch(() => undefined);
+      }
+    } else if (query.length >= 2) {
+      invoke('patients.search', { q: query, limit: 6 })
+        .then((list) => live && setByName(list))
+        .catch(() => undefined);
+    }
+    return () => {
+      live = false;
+    };
+  }, [query]);
+  return { query, byName, byNumber };
+}
 
 export function LogCallDialog() {
   const close = useUi((s) => s.closeDialog);
   const navigate = useUi((s) => s.navigate);
   const start = useCalls((s) => s.start);
   const update = useCalls((s) => s.update);
+  const [initial] = useState(openPatient);
   const [direction, setDirection] = useState<CallDirection>('inbound');
-  const [phone, setPhone] = useState('');
+  const [who, setWho] = useState(initial?.phone_number ?? '');
+  const [chosen, setChosen] = useState<PatientRead | null>(initial);
   const [ended, setEnded] = useState(false);
+  const [minutes, setMinutes] = useState('');
   const [notes, setNotes] = useState('');
-  const [patient, setPatient] = useState<PatientRead | null>(null);
   const [error, setError] = useState<InvokeError | null>(null);
   const [busy, setBusy] = useState(false);
-  const lookup = useDebounced(phone.trim(), 250);
+  const { query, byName, byNumber } = usePatientMatches(chosen ? '' : who);
   const fields = fieldErrors(error);
+  const isNumber = looksLikeNumber(who);
 
-  useEffect(() => {
-    let live = true;
-    if (lookup.replace(/\D/g, '').length < 6) return setPatient(null);
-    invoke('patients.lookupByNumber', { phone: lookup })
-      .then((p) => live && setPatient(p))
-      .catch(() => live && setPatient(null));
-    return () => {
-      live = false;
-    };
-  }, [lookup]);
+  const pick = (p: PatientRead) => {
+    setChosen(p);
+    setWho(p.phone_number);
+  };
 
   const submit = async () => {
     setBusy(true);
     setError(null);
     try {
+      const number = who.trim();
       // Typed and saved faster than the lookup's debounce: look the number up now.
-      const number = phone.trim();
-      const match = lookup === number ? patient : await invoke('patients.lookupByNumber', { phone: number }).catch(() => null);
+      const match = chosen ?? (query === number ? byNumber : await invoke('patients.lookupByNumber', { phone: number }).catch(() => null));
+      const now = Date.now();
+      const durationMs = ended && Number(minutes) > 0 ? Number(minutes) * 60_000 : 0;
       const call = await start({
         direction,
         phone_number: number,
         status: 'active',
         patient_id: match?.id ?? null,
+        // A finished call keeps its real length: it started that long before it ended (now).
+        ...(durationMs ? { started_at: new Date(now - durationMs).toISOString() } : {}),
         ...(notes ? { notes } : {}),
       });
       if (ended) await update(call.id, { status: 'wrap_up' });
@@ -59,6 +99,7 @@ export function LogCallDialog() {
     }
   };
 
+  const patient = chosen ?? byNumber;
   return (
     <Dialog title="Log a call" onClose={close}>
       <SaveForm onSave={submit}>
@@ -72,19 +113,41 @@ export function LogCallDialog() {
           ))}
         </fieldset>
         <label className="field">
-          <span>Phone number</span>
+          <span>Phone number or patient name</span>
           <input
-            type="tel"
-            value={phone}
+            type="text"
+            inputMode="search"
+            value={who}
             required
             data-autofocus
+            autoComplete="off"
             aria-invalid={fields.phone_number ? true : undefined}
-            onChange={(e) => setPhone(e.target.value)}
+            onChange={(e) => {
+              setWho(e.target.value);
+              setChosen(null);
+            }}
           />
           {fields.phone_number && <small className="field-error">{fields.phone_number}</small>}
         </label>
+        {!patient && byName.length > 0 && (
+          <ul className="patient-matches" aria-label="Matching patients">
+            {byName.map((p) => (
+              <li key={p.id}>
+                <button type="button" className="link-button" onClick={() => pick(p)}>
+                  {p.full_name} · {p.phone_number}
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
         <p className="muted patient-match" aria-live="polite">
-          {patient ? `Patient: ${patient.full_name}` : lookup.length >= 6 ? 'No patient with this number.' : ''}
+          {patient
+            ? `Patient: ${patient.full_name}`
+            : isNumber && query.replace(/\D/g, '').length >= 6
+              ? 'No patient with this number.'
+              : !isNumber && query.length >= 2 && byName.length === 0
+                ? 'No patient with this name.'
+                : ''}
         </p>
         <fieldset className="segmented">
           <legend>The call is</legend>
@@ -97,13 +160,19 @@ export function LogCallDialog() {
             Finished (go to wrap-up)
           </label>
         </fieldset>
+        {ended && (
+          <label className="field">
+            <span>How long was it (minutes)</span>
+            <input type="number" min="0" max="600" step="any" value={minutes} onChange={(e) => setMinutes(e.target.value)} />
+          </label>
+        )}
         <label className="field">
           <span>Notes</span>
           <textarea rows={4} value={notes} onChange={(e) => setNotes(e.target.value)} />
         </label>
         <ErrorNote error={error} />
         <div className="button-row">
-          <button type="submit" className="primary-button" disabled={busy || !phone.trim()}>
+          <button type="submit" className="primary-button" disabled={busy || !who.trim() || (!isNumber && !chosen)}>
             Log call
           </button>
           <button type="button" className="ghost-button" onClick={close}>

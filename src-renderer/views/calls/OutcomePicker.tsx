@@ -57,7 +57,10 @@ export function OutcomePicker({ call }: { call: CallRead }) {
       <label className="field">
         <span>Outcome</span>
         <select value={shown} onChange={(e) => void onPick(e.target.value)} aria-describedby={error ? `outcome-error-${call.id}` : undefined}>
-          <option value="">{call.status === 'wrap_up' ? 'Choose the outcome…' : 'No outcome yet'}</option>
+          {/* A finished call with an outcome has nothing to go back to; one without says so plainly. */}
+          {!(call.outcome && call.status === 'completed') && (
+            <option value="">{call.status === 'wrap_up' ? 'Choose the outcome…' : call.status === 'completed' ? 'No outcome recorded' : 'No outcome yet'}</option>
+          )}
           {dispositions.map((d) => (
             <option key={d.code} value={d.code}>
               {d.label}

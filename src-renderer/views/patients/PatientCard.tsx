@@ -48,9 +48,14 @@ export function PatientCardView() {
             {patient.email && ` · ${patient.email}`}
           </p>
         </div>
-        <button type="button" className="ghost-button" onClick={() => openDialog('newTask', { patient_id: patient.id })}>
-          New task
-        </button>
+        <div className="button-row">
+          <button type="button" className="ghost-button" aria-label={`Log a call with ${patient.full_name}`} onClick={() => openDialog('logCall')}>
+            Log call
+          </button>
+          <button type="button" className="ghost-button" onClick={() => openDialog('newTask', { patient_id: patient.id })}>
+            New task
+          </button>
+        </div>
       </header>
       <ul className="numbers" aria-label="Phone numbers">
         {numbers.map((n) => (

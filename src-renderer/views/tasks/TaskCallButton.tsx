@@ -7,6 +7,11 @@ import type { TaskRead } from '../../../src-shared/schemas/tasks';
 import { callFromButton } from '../../phone-api';
 import { usePatientLookup } from '../../stores/patient-lookup';
 
+/** A screen reader hears each name once: titles often already say who ("Call back Peter Okafor"). */
+export function callLabel(name: string, title: string): string {
+  return title.toLowerCase().includes(name.toLowerCase()) ? `Call for task: ${title}` : `Call ${name} about ${title}`;
+}
+
 export function TaskCallButton({ task }: { task: TaskRead }) {
   const patientId = task.patient_id;
   const patient = usePatientLookup((s) => (patientId ? s.byId[patientId] : null));
@@ -19,7 +24,7 @@ export function TaskCallButton({ task }: { task: TaskRead }) {
     <button
       type="button"
       className="ghost-button small"
-      aria-label={`Call ${patient.full_name} about ${task.title}`}
+      aria-label={callLabel(patient.full_name, task.title)}
       title={`Call ${patient.phone_number}`}
       onClick={() => callFromButton(patient.phone_number, { patient_id: patient.id, task_id: task.id })}
     >

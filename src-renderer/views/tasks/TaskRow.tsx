@@ -28,13 +28,16 @@ export const TaskRowView = memo(function TaskRowView({ task, now, selected, onSe
     <div className={`row task-row${selected ? ' selected' : ''}${overdue ? ' overdue' : ''}`} data-task-id={task.id}>
       {lead}
       <span className={`pill priority-${task.priority}`}>{task.priority}</span>
-      <button type="button" className="cell title link-button" aria-current={selected || undefined} onClick={onSelect}>
-        {task.title}
-      </button>
-      {trail}
-      <span className={overdue ? 'cell due overdue-text' : 'cell due'}>
-        {task.due_date ? (overdue ? `Overdue · ${formatWhen(task.due_date, now)}` : `Due ${formatWhen(task.due_date, now)}`) : 'No due date'}
+      {/* Title above, due date below: the title gets the row's width (tasks for one patient differ late in the title). */}
+      <span className="cell title-block">
+        <button type="button" className="title link-button" title={task.title} aria-current={selected || undefined} onClick={onSelect}>
+          {task.title}
+        </button>
+        <span className={overdue ? 'due overdue-text' : 'due'}>
+          {task.due_date ? (overdue ? `Overdue · ${formatWhen(task.due_date, now)}` : `Due ${formatWhen(task.due_date, now)}`) : 'No due date'}
+        </span>
       </span>
+      {trail}
       <span className={`cell pill task-${task.status}`}>{STATUS_TEXT[task.status]}</span>
       <span className="cell actions">{actions}</span>
     </div>

@@ -1,6 +1,7 @@
 /** My tasks: the agent's queue (urgent first, then by due date), filters, and the selected task. */
 import { memo, useEffect } from 'react';
 import { PRIORITY_ORDER } from '../../lib/task-order';
+import { PRIORITY_LABEL } from '../../components/PriorityField';
 import { ErrorNote } from '../../components/ErrorNote';
 import { VirtualList } from '../../components/VirtualList';
 import { useFocusOn, useNow } from '../../lib/hooks';
@@ -62,7 +63,7 @@ export function TaskFilters({ query, setQuery, label }: { query: TaskQuery; setQ
           <option value="all">Any priority</option>
           {PRIORITY_ORDER.map((p) => (
             <option key={p} value={p}>
-              {p}
+              {PRIORITY_LABEL[p]}
             </option>
           ))}
         </select>

@@ -1,15 +1,13 @@
 /**
  * Local changes: the row and its outbox mutation are written in one transaction and the call
- * returns at once; the sync engine is only nudged. `rebase` recomputes a row as server state
- * plus the still-pending mutations, which is also how a rejected change is rolled back.
+ * returns at once; the sync engine is only nudged. The rules are the rulebook's
+ * (src-shared/mutators), the same bodies the server runs. `rebase` recomputes a row as server
+ * state plus the still-pending mutations, which is also how a rejected change is rolled back.
  */
 import { v7 as uuidv7 } from 'uuid';
 import type { SessionUser } from '../../src-shared/schemas/auth';
-import type { PatientRead } from '../../src-shared/schemas/patients';
 import type { MutatorName, SyncEntity } from '../../src-shared/schemas/sync';
-import type { UserRead } from '../../src-shared/schemas/users';
-import type { MutatorContext } from './domain/context';
-import { applyMutation, entityOf, prepareMutation } from './domain/mutators';
+import { applyMutation, entityOf, isCreate, localTx, prepareMutation } from './domain/mutators';
 import { CoreError } from './errors';
 import type { LocalStore } from './store';
 
@@ -26,17 +24,6 @@ export interface LocalWriterOptions {
 
 export class LocalWriter {
   constructor(private readonly o: LocalWriterOptions) {}
-
-  context(user: SessionUser, now: string): MutatorContext {
-    const { entities, reference } = this.o.store;
-    return {
-      user,
-      now,
-      patient: (id) => entities.get<PatientRead>('patient', id)?.data ?? null,
-      userById: (id) => entities.get<UserRead>('user', id)?.data ?? null,
-      dispositions: () => reference.dispositions(),
-    };
-  }
 
   private requireUser(): SessionUser {
     const user = this.o.user();
@@ -61,12 +48,13 @@ export class LocalWriter {
         const entity = entityOf(name);
         const id = String(args.id);
         const now = new Date(this.o.now()).toISOString();
-        const ctx = this.context(user, now);
         const current = store.entities.get(entity, id)?.data ?? null;
-        if (name.endsWith('.create') && current) throw new CoreError('CONFLICT', `a ${entity} with this id already exists`);
-        const prepared = prepareMutation(name, args, current, ctx);
+        const prepared = prepareMutation(name, args, current, now);
         if (!prepared) return current as T; // nothing changed: nothing to send
-        const row = applyMutation(name, prepared, current, ctx);
+        const tx = localTx(store, user, now);
+        applyMutation(tx, name, prepared);
+        const row = tx.get(entity as 'call', id) as Row | null;
+        if (!row) return current as T; // the rules changed nothing
         store.entities.put(entity, id, row);
         store.outbox.add({ id: uuidv7(), seq: store.state.takeSeq(), name, entity, entity_id: id, args: prepared, created_at: now });
         entitiesTouched.add(entity);
@@ -85,12 +73,15 @@ export class LocalWriter {
   rebase(entity: SyncEntity, id: string, user: SessionUser): Row | null {
     const { store } = this.o;
     const stored = store.entities.get(entity, id);
-    let row: Row | null = stored?.server ?? null;
+    let row = (stored?.server ?? null) as Row | null;
     for (const m of store.outbox.pendingFor(entity, id)) {
       // The server has the record already (an acknowledgement got lost): keep its version.
-      if (m.name.endsWith('.create') && row) continue;
+      if (isCreate(m.name) && row) continue;
+      const tx = localTx(store, user, m.created_at);
+      tx.seed(entity as 'call', id, row as never);
       try {
-        row = applyMutation(m.name, m.args, row, this.context(user, m.created_at));
+        applyMutation(tx, m.name, m.args);
+        row = tx.get(entity as 'call', id) as Row | null;
       } catch {
         // does not apply on top of the new server state: see above
       }

@@ -1,21 +1,10 @@
 /** The agent's queue order: priority (urgent first), then the earliest due date, then age. */
 import type { Priority } from '../../src-shared/domain/enums';
+import { compareTasks } from '../../src-shared/domain/task-order';
 import type { TaskRead } from '../../src-shared/schemas/tasks';
 
-export const PRIORITY_RANK: Record<Priority, number> = { urgent: 0, high: 1, normal: 2, low: 3 };
-export const PRIORITY_ORDER: Priority[] = ['urgent', 'high', 'normal', 'low'];
-
-export function compareTasks(a: TaskRead, b: TaskRead): number {
-  const p = PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority];
-  if (p !== 0) return p;
-  if (a.due_date !== b.due_date) {
-    if (a.due_date === null) return 1;
-    if (b.due_date === null) return -1;
-    return a.due_date < b.due_date ? -1 : 1;
-  }
-  if (a.created_at !== b.created_at) return a.created_at < b.created_at ? -1 : 1;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-}
+// One queue order for the API, the desktop's store and the views.
+export { compareTasks, PRIORITY_ORDER, PRIORITY_RANK } from '../../src-shared/domain/task-order';
 
 export function isOpenTask(t: Pick<TaskRead, 'status'>): boolean {
   return t.status === 'open' || t.status === 'in_progress';

@@ -6,30 +6,20 @@
  */
 import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
-import {
-  canTransitionCall,
-  isCallEnded,
-  allowedCallTransitions,
-  type CallStatus,
-} from '../../src-shared/domain/call-status';
+import type { CallStatus } from '../../src-shared/domain/call-status';
+import { durationSeconds } from '../../src-shared/mutators/rules';
 import type { CallCreate, CallListQuery, CallRead, CallUpdate } from '../../src-shared/schemas/calls';
 import type { OnCallCall } from '../../src-shared/schemas/oncall';
 import type { Page } from '../../src-shared/schemas/common';
 import type { Database, CallRow } from '../db/schema';
-import { ApiError, notFound } from '../http/api-error';
+import { notFound } from '../http/api-error';
 import { isSupervisor, type Actor } from './actor';
 import { parseJsonObject } from './json';
-import { mutate, type WebhookEmit } from './mutation';
-import { assertDisposition, normalisePhone } from './organizations';
+import { runRule } from './rulebook';
 import type { ServerContext } from './server-context';
 import { fetchPage } from './paging';
 
 type CallWithNames = CallRow & { patient_name: string | null; agent_name: string | null };
-
-export function durationSeconds(startedAt: string, endedAt: string | null): number | null {
-  if (!endedAt) return null;
-  return Math.max(0, Math.round((Date.parse(endedAt) - Date.parse(startedAt)) / 1000));
-}
 
 export function toCallRead(row: CallWithNames): CallRead {
   return {
@@ -76,10 +66,6 @@ export function toOnCallCall(call: CallRead): OnCallCall {
     createdAt: call.created_at,
     updatedAt: call.updated_at,
   };
-}
-
-function callEvent(event: 'call.created' | 'call.updated', call: CallRead): WebhookEmit {
-  return { event, type: 'call', id: call.id, attributes: toOnCallCall(call) };
 }
 
 function selectCalls(db: ServerContext['db']) {
@@ -165,121 +151,23 @@ export interface CallCreateInput extends CallCreate {
   id?: string;
   /** when the call really started (offline logging); defaults to now */
   started_at?: string;
-  /** a supervisor may log a call for another agent */
-  agent_id?: string | null;
 }
 
-async function assertPatientInOrg(ctx: ServerContext, organizationId: string, patientId: string) {
-  const patient = await ctx.db
-    .selectFrom('patients')
-    .select('id')
-    .where('id', '=', patientId)
-    .where('organization_id', '=', organizationId)
-    .executeTakeFirst();
-  if (!patient) throw new ApiError('VALIDATION_FAILED', 'validation failed', { patient_id: 'no such patient' });
-}
-
+/** `call.create` of the rulebook (src-shared/mutators/calls.ts), then read back as the caller sees it. */
 export async function createCall(ctx: ServerContext, actor: Actor, input: CallCreateInput): Promise<CallRead> {
-  const org = actor.organizationId;
-  const phone = await normalisePhone(ctx.db, org, 'phone_number', input.phone_number);
-  if (input.patient_id) await assertPatientInOrg(ctx, org, input.patient_id);
-  const agentId = input.agent_id !== undefined && isSupervisor(actor) ? input.agent_id : actor.userId;
   const id = input.id ?? uuidv7();
-
-  await mutate(ctx, actor, async (m) => {
-    // Checked inside the transaction, like tasks, so two pushes of one client id cannot race.
-    const existing = await m.trx.selectFrom('calls').select('id').where('id', '=', id).executeTakeFirst();
-    if (existing) throw new ApiError('CONFLICT', 'a call with this id already exists');
-    const status = input.status ?? 'active';
-    const startedAt = input.started_at ?? m.now;
-    const row: CallRow = {
-      id,
-      organization_id: org,
-      patient_id: input.patient_id ?? null,
-      agent_id: agentId,
-      direction: input.direction,
-      phone_number: phone,
-      status,
-      priority: input.priority ?? 'normal',
-      region: input.region ?? null,
-      notes: input.notes ?? '',
-      outcome: null,
-      metadata: JSON.stringify(input.metadata ?? {}),
-      started_at: startedAt,
-      ended_at: null,
-      created_at: m.now,
-      updated_at: m.now,
-      version: 1,
-    };
-    await m.trx.insertInto('calls').values(row).execute();
-    const after = toCallRead({ ...row, patient_name: null, agent_name: null });
-    await m.record({
-      entity: 'call',
-      entityId: id,
-      action: 'create',
-      after: row,
-      sync: true,
-      webhooks: [callEvent('call.created', after)],
-    });
-  });
+  await runRule(ctx, actor, 'call.create', { ...input, id });
   return getCall(ctx, actor, id);
 }
 
-export interface CallUpdateInput extends Partial<Omit<CallUpdate, never>> {
+export interface CallUpdateInput extends Partial<CallUpdate> {
   region?: string | null;
   /** when the status change really happened (offline logging, SIP events); defaults to now */
   at?: string;
 }
 
+/** `call.update` of the rulebook. */
 export async function updateCall(ctx: ServerContext, actor: Actor, id: string, patch: CallUpdateInput): Promise<CallRead> {
-  const org = actor.organizationId;
-  const current = await getCall(ctx, actor, id); // 404 unless visible
-  if (patch.outcome) await assertDisposition(ctx.db, org, patch.outcome);
-  if (patch.patient_id) await assertPatientInOrg(ctx, org, patch.patient_id);
-
-  await mutate(ctx, actor, async (m) => {
-    const before = await m.trx.selectFrom('calls').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-    const from = before.status as CallStatus;
-    const set: Partial<CallRow> = {};
-    if (patch.status && patch.status !== from) {
-      if (!canTransitionCall(from, patch.status)) {
-        throw new ApiError('INVALID_STATUS_TRANSITION', `a call cannot go from ${from} to ${patch.status}`, {
-          status: `allowed from ${from}: ${allowedCallTransitions(from).join(', ') || 'none (final status)'}`,
-        });
-      }
-      set.status = patch.status;
-      if (isCallEnded(patch.status) && !before.ended_at) {
-        const at = patch.at && patch.at >= before.started_at ? patch.at : m.now;
-        set.ended_at = at;
-      }
-    }
-    if (patch.notes !== undefined) set.notes = patch.notes;
-    if (patch.outcome !== undefined) set.outcome = patch.outcome;
-    if (patch.patient_id !== undefined) set.patient_id = patch.patient_id;
-    if (patch.priority !== undefined) set.priority = patch.priority;
-    if (patch.region !== undefined) set.region = patch.region;
-    if (patch.metadata !== undefined) {
-      // Seed 003 PATCHes metadata as a partial object: merge it over what is there.
-      set.metadata = JSON.stringify({ ...parseJsonObject(before.metadata), ...patch.metadata });
-    }
-    const changed = Object.entries(set).filter(([k, v]) => (before as Record<string, unknown>)[k] !== v);
-    if (changed.length === 0) return;
-
-    const after: CallRow = { ...before, ...Object.fromEntries(changed), updated_at: m.now, version: before.version + 1 };
-    await m.trx
-      .updateTable('calls')
-      .set({ ...Object.fromEntries(changed), updated_at: m.now, version: after.version })
-      .where('id', '=', id)
-      .execute();
-    await m.record({
-      entity: 'call',
-      entityId: id,
-      action: 'update',
-      before,
-      after,
-      sync: true,
-      webhooks: [callEvent('call.updated', toCallRead({ ...after, patient_name: current.patient_name, agent_name: current.agent_name }))],
-    });
-  });
+  await runRule(ctx, actor, 'call.update', { ...patch, id });
   return getCall(ctx, actor, id);
 }

@@ -3,7 +3,6 @@
  * recording writes the audit entry (who, how, before/after), the sync change-log row and the
  * webhook deliveries in the same transaction, then notifies listeners after commit.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Transaction } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { WebhookEvent } from '../../src-shared/domain/enums';
@@ -57,6 +56,22 @@ export class Mutation {
     readonly actor: Actor,
     readonly now: string,
   ) {}
+
+  /** Where a savepoint starts: rolling back to it forgets what was recorded after it. */
+  mark(): { committed: number; webhooksQueued: boolean } {
+    return { committed: this.committed.length, webhooksQueued: this.webhooksQueued };
+  }
+
+  rollbackTo(mark: { committed: number; webhooksQueued: boolean }): void {
+    this.committed.length = mark.committed;
+    this.webhooksQueued = mark.webhooksQueued;
+  }
+
+  /** After commit: tell the listeners (sync pokes, the webhook dispatcher). */
+  announce(ctx: ServerContext): void {
+    if (this.committed.length) ctx.notifier.emit('committed', this.committed);
+    if (this.webhooksQueued) ctx.notifier.emit('webhooksQueued');
+  }
 
   async record(change: ChangeRecord): Promise<void> {
     const { trx, actor, now } = this;
@@ -121,46 +136,12 @@ export class Mutation {
   }
 }
 
-/**
- * Writes that must commit atomically with the next mutate() in this async context: the sync push
- * records "mutation processed" in the same transaction as the mutation's effect (exactly once).
- */
-export interface MutationHook {
-  run: (m: Mutation) => Promise<void>;
-  /** set once the transaction carrying the hook has committed */
-  committed: boolean;
-  claimed?: boolean;
-}
-const pendingHook = new AsyncLocalStorage<MutationHook>();
-
-export async function withMutationHook<T>(hook: MutationHook, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await pendingHook.run(hook, fn);
-  } finally {
-    // Work the call left running in this async context (a webhook run it woke) must not carry it.
-    hook.claimed = true;
-  }
-}
-
 export async function mutate<T>(ctx: ServerContext, actor: Actor, fn: (m: Mutation) => Promise<T>): Promise<T> {
-  const hook = pendingHook.getStore();
-  const carried = hook && !hook.claimed ? hook : undefined;
-  if (carried) carried.claimed = true;
   let mutation!: Mutation;
-  let result: T;
-  try {
-    result = await ctx.db.transaction().execute(async (trx) => {
-      mutation = new Mutation(trx, actor, ctx.now().toISOString());
-      const value = await fn(mutation);
-      if (carried) await carried.run(mutation);
-      return value;
-    });
-  } catch (err) {
-    if (carried) carried.claimed = false;
-    throw err;
-  }
-  if (carried) carried.committed = true;
-  if (mutation.committed.length) ctx.notifier.emit('committed', mutation.committed);
-  if (mutation.webhooksQueued) ctx.notifier.emit('webhooksQueued');
+  const result = await ctx.db.transaction().execute(async (trx) => {
+    mutation = new Mutation(trx, actor, ctx.now().toISOString());
+    return fn(mutation);
+  });
+  mutation.announce(ctx);
   return result;
 }

@@ -11,8 +11,8 @@ import type { PatientCreate, PatientListQuery, PatientRead, PatientUpdate } from
 import type { Database, PatientRow } from '../db/schema';
 import { ApiError, notFound } from '../http/api-error';
 import type { Actor } from './actor';
-import { mutate } from './mutation';
-import { defaultCountry, normalisePhone } from './organizations';
+import { defaultCountry } from './organizations';
+import { runRule } from './rulebook';
 import type { ServerContext } from './server-context';
 import { fetchPage } from './paging';
 
@@ -119,70 +119,15 @@ export interface PatientCreateInput extends PatientCreate {
   id?: string;
 }
 
+/** `patient.create` of the rulebook (src-shared/mutators/patients.ts). */
 export async function createPatient(ctx: ServerContext, actor: Actor, input: PatientCreateInput): Promise<PatientRead> {
-  const org = actor.organizationId;
-  const phone = await normalisePhone(ctx.db, org, 'phone_number', input.phone_number);
-  const alt = input.alt_phone_number ? await normalisePhone(ctx.db, org, 'alt_phone_number', input.alt_phone_number) : null;
   const id = input.id ?? uuidv7();
-
-  return mutate(ctx, actor, async (m) => {
-    const existing = await m.trx.selectFrom('patients').select('id').where('id', '=', id).executeTakeFirst();
-    if (existing) throw new ApiError('CONFLICT', 'a patient with this id already exists');
-    const row: PatientRow = {
-      id,
-      organization_id: org,
-      first_name: input.first_name,
-      last_name: input.last_name,
-      search_name: searchNameOf(input.first_name, input.last_name),
-      phone_number: phone,
-      alt_phone_number: alt,
-      email: input.email ?? null,
-      date_of_birth: input.date_of_birth ?? null,
-      mrn: input.mrn ?? null,
-      notes: input.notes ?? '',
-      created_at: m.now,
-      updated_at: m.now,
-      version: 1,
-    };
-    await m.trx.insertInto('patients').values(row).execute();
-    await m.record({ entity: 'patient', entityId: id, action: 'create', after: row, sync: true });
-    return toPatientRead(row);
-  });
+  await runRule(ctx, actor, 'patient.create', { ...input, id });
+  return getPatient(ctx, actor, id);
 }
 
+/** `patient.update` of the rulebook. */
 export async function updatePatient(ctx: ServerContext, actor: Actor, id: string, patch: PatientUpdate): Promise<PatientRead> {
-  const org = actor.organizationId;
-  await getPatient(ctx, actor, id); // 404 unless in the actor's organization
-  const set: Partial<PatientRow> = {};
-  if (patch.phone_number !== undefined) set.phone_number = await normalisePhone(ctx.db, org, 'phone_number', patch.phone_number);
-  if (patch.alt_phone_number !== undefined) {
-    set.alt_phone_number = patch.alt_phone_number
-      ? await normalisePhone(ctx.db, org, 'alt_phone_number', patch.alt_phone_number)
-      : null;
-  }
-  if (patch.first_name !== undefined) set.first_name = patch.first_name;
-  if (patch.last_name !== undefined) set.last_name = patch.last_name;
-  if (patch.email !== undefined) set.email = patch.email;
-  if (patch.date_of_birth !== undefined) set.date_of_birth = patch.date_of_birth;
-  if (patch.mrn !== undefined) set.mrn = patch.mrn;
-  if (patch.notes !== undefined) set.notes = patch.notes;
-
-  return mutate(ctx, actor, async (m) => {
-    const before = await m.trx.selectFrom('patients').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-    const merged = { ...before, ...set };
-    merged.search_name = searchNameOf(merged.first_name, merged.last_name);
-    const changed = Object.fromEntries(
-      Object.entries(merged).filter(([k, v]) => (before as Record<string, unknown>)[k] !== v),
-    ) as Partial<PatientRow>;
-    if (Object.keys(changed).length === 0) return toPatientRead(before);
-
-    const after: PatientRow = { ...merged, updated_at: m.now, version: before.version + 1 };
-    await m.trx
-      .updateTable('patients')
-      .set({ ...changed, updated_at: after.updated_at, version: after.version })
-      .where('id', '=', id)
-      .execute();
-    await m.record({ entity: 'patient', entityId: id, action: 'update', before, after, sync: true });
-    return toPatientRead(after);
-  });
+  await runRule(ctx, actor, 'patient.update', { ...patch, id });
+  return getPatient(ctx, actor, id);
 }

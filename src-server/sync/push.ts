@@ -1,26 +1,25 @@
 /**
  * `POST /sync/push`: applies a client's mutations in seq order, each at most once.
  *
- * Exactly once: a mutation's "processed" record (sync_mutations + the client's last_mutation_seq)
- * is written by a hook inside the very transaction of the service's mutate(), so the effect and
- * its record commit or roll back together; a retry after a crash or a lost response finds the
- * seq already consumed and answers "duplicate" (or "rejected" again, with the same error, for a
- * mutation that was refused: a lost answer must not turn a refusal into a silent drop). A mutation that changes nothing, or is rejected,
- * has no effect to protect and is recorded in its own transaction.
+ * One database transaction per batch, one savepoint per mutation. A mutation's effect and its
+ * "processed" record (sync_mutations + the client's last_mutation_seq) are written inside its
+ * savepoint, so they stand or fall together; the batch commits once at the end, so a crash or a
+ * lost response before that leaves nothing behind, and a retry applies the batch again. A
+ * replayed mutation finds its seq already consumed and answers "duplicate" (or "rejected" again,
+ * with the same error, for a mutation that was refused: a lost answer must not turn a refusal
+ * into a silent drop).
  *
  * Never deadlocks: a mutation that can never apply (validation, permission, missing record,
- * status machine, conflict) is "rejected" and still consumes its seq. A transient failure
- * (database busy) stops the batch without consuming it: the client retries later.
+ * status machine, conflict) is rolled back to its savepoint, "rejected", and still consumes its
+ * seq. A transient failure (database busy) stops the batch there: what came before commits, the
+ * failing mutation and the rest are not consumed and the client retries them later.
  */
-import {
-  SYNC_SCHEMA_VERSION,
-  type PushMutation,
-  type PushRequest,
-  type PushResponse,
-  type PushResult,
-} from '../../src-shared/schemas/sync';
+import type { ControlledTransaction } from 'kysely';
+import { SYNC_SCHEMA_VERSION, type PushMutation, type PushRequest, type PushResponse, type PushResult } from '../../src-shared/schemas/sync';
+import type { Database } from '../db/schema';
 import type { Actor } from '../domain/actor';
-import { withMutationHook, type MutationHook } from '../domain/mutation';
+import { Mutation } from '../domain/mutation';
+import { SettingsCache } from '../domain/rulebook';
 import type { ServerContext } from '../domain/server-context';
 import { ApiError } from '../http/api-error';
 import { bindClient, oneAtATime, recordedOutcome, recordOutcome, Superseded } from './clients';
@@ -46,42 +45,7 @@ export class PushInterrupted extends ApiError {
   }
 }
 
-async function recordAlone(ctx: ServerContext, clientId: string, m: PushMutation, outcome: Parameters<typeof recordOutcome>[3]) {
-  await ctx.db.transaction().execute((trx) => recordOutcome(trx, clientId, m, outcome, ctx.now().toISOString()));
-}
-
-async function processMutation(ctx: ServerContext, actor: Actor, clientId: string, m: PushMutation): Promise<PushResult> {
-  const applied: PushResult = { seq: m.seq, status: 'applied' };
-  try {
-    // The same mutation id under a new seq (a client that renumbered its outbox): consume the seq.
-    const earlier = await recordedOutcome(ctx.db, m.id);
-    if (earlier) {
-      await recordAlone(ctx, clientId, m, { status: 'duplicate' });
-      return replayed(m.seq, earlier);
-    }
-    const hook: MutationHook = {
-      committed: false,
-      run: (tx) => recordOutcome(tx.trx, clientId, m, { status: 'applied' }, tx.now),
-    };
-    try {
-      await withMutationHook(hook, () => applyMutator(ctx, actor, m.name, m.args));
-    } catch (err) {
-      // The effect and its record committed; only something after it (a read-back) failed.
-      if (hook.committed) return applied;
-      const rejection = permanentError(err);
-      if (!rejection) throw err;
-      const error = rejection.toBody().error;
-      await recordAlone(ctx, clientId, m, { status: 'rejected', error });
-      return { seq: m.seq, status: 'rejected', error };
-    }
-    // The service wrote nothing (e.g. an update to the values already there).
-    if (!hook.committed) await recordAlone(ctx, clientId, m, { status: 'applied' });
-    return applied;
-  } catch (err) {
-    if (err instanceof Superseded) return replayed(m.seq, await recordedOutcome(ctx.db, m.id));
-    throw err;
-  }
-}
+type Trx = ControlledTransaction<Database, string[]>;
 
 /** A replay is answered "duplicate", except that a rejection is answered again as such, with its error. */
 function replayed(seq: number, earlier: Awaited<ReturnType<typeof recordedOutcome>>): PushResult {
@@ -99,6 +63,73 @@ function assertConsecutive(mutations: PushMutation[]) {
   });
 }
 
+/** Runs `fn` inside a savepoint of `trx`: released on success, rolled back (and the error rethrown) on failure. */
+async function inSavepoint<T>(trx: Trx, name: string, fn: () => Promise<T>): Promise<T> {
+  await trx.savepoint(name).execute();
+  try {
+    const value = await fn();
+    await trx.releaseSavepoint(name).execute();
+    return value;
+  } catch (err) {
+    await trx.rollbackToSavepoint(name).execute();
+    await trx.releaseSavepoint(name).execute();
+    throw err;
+  }
+}
+
+class BatchRunner {
+  readonly results: PushResult[] = [];
+  private readonly settings = new SettingsCache();
+
+  constructor(
+    private readonly trx: Trx,
+    private readonly mutation: Mutation,
+    private readonly clientId: string,
+    public last: number,
+  ) {}
+
+  /** One mutation; throws only for a failure that is not the mutation's fault (stops the batch). */
+  async run(m: PushMutation): Promise<void> {
+    const { trx, mutation, clientId } = this;
+    if (m.seq <= this.last) {
+      this.results.push(replayed(m.seq, await recordedOutcome(trx, m.id)));
+      return;
+    }
+    const mark = mutation.mark();
+    try {
+      const result = await inSavepoint(trx, `m${m.seq}`, async (): Promise<PushResult> => {
+        // The same mutation id under a new seq (a client that renumbered its outbox): consume the seq.
+        const earlier = await recordedOutcome(trx, m.id);
+        if (earlier) {
+          await recordOutcome(trx, clientId, m, { status: 'duplicate' }, mutation.now);
+          return replayed(m.seq, earlier);
+        }
+        await applyMutator(mutation, m.name, m.args, this.settings);
+        await recordOutcome(trx, clientId, m, { status: 'applied' }, mutation.now);
+        return { seq: m.seq, status: 'applied' };
+      });
+      this.results.push(result);
+    } catch (err) {
+      mutation.rollbackTo(mark);
+      if (err instanceof Superseded) {
+        this.results.push(replayed(m.seq, await recordedOutcome(trx, m.id)));
+      } else {
+        const rejection = permanentError(err);
+        if (!rejection) throw err;
+        const error = rejection.toBody().error;
+        try {
+          await recordOutcome(trx, clientId, m, { status: 'rejected', error }, mutation.now);
+          this.results.push({ seq: m.seq, status: 'rejected', error });
+        } catch (again) {
+          if (!(again instanceof Superseded)) throw again;
+          this.results.push(replayed(m.seq, await recordedOutcome(trx, m.id)));
+        }
+      }
+    }
+    this.last = m.seq;
+  }
+}
+
 export async function push(ctx: ServerContext, actor: Actor, body: PushRequest): Promise<PushResponse> {
   if (body.schema_version !== SYNC_SCHEMA_VERSION) {
     throw new ApiError('BAD_REQUEST', `schema_version ${body.schema_version} is not supported`, {
@@ -108,7 +139,6 @@ export async function push(ctx: ServerContext, actor: Actor, body: PushRequest):
   assertConsecutive(body.mutations);
 
   return oneAtATime(body.client_id, async () => {
-    const results: PushResult[] = [];
     let last = 0;
     try {
       const client = await bindClient(ctx.db, actor, body.client_id, ctx.now().toISOString());
@@ -117,18 +147,34 @@ export async function push(ctx: ServerContext, actor: Actor, body: PushRequest):
       if (first && first.seq > last + 1) {
         throw new ApiError('SEQUENCE_GAP', `expected seq ${last + 1} next, got ${first.seq}`, { last_mutation_seq: last });
       }
-      for (const m of body.mutations) {
-        if (m.seq <= last) {
-          results.push(replayed(m.seq, await recordedOutcome(ctx.db, m.id)));
-          continue;
+      if (!body.mutations.length) return { last_mutation_seq: last, results: [] };
+
+      const trx = (await ctx.db.startTransaction().execute()) as unknown as Trx;
+      const mutation = new Mutation(trx, actor, ctx.now().toISOString());
+      const batch = new BatchRunner(trx, mutation, client.client_id, last);
+      let stopped: unknown = null;
+      try {
+        for (const m of body.mutations) {
+          try {
+            await batch.run(m);
+          } catch (err) {
+            stopped = err;
+            break;
+          }
         }
-        results.push(await processMutation(ctx, actor, client.client_id, m));
-        last = m.seq;
+        await trx.commit().execute();
+      } catch (err) {
+        await trx.rollback().execute().catch(() => undefined);
+        throw err; // nothing of this batch committed: `last` is still the client's seq before it
       }
-      return { last_mutation_seq: last, results };
+      last = batch.last;
+      mutation.announce(ctx);
+      if (stopped) throw new PushInterrupted(stopped, last, batch.results);
+      return { last_mutation_seq: last, results: batch.results };
     } catch (err) {
+      if (err instanceof PushInterrupted) throw err;
       if (err instanceof ApiError && err.statusCode < 500) throw err;
-      throw new PushInterrupted(err, last, results);
+      throw new PushInterrupted(err, last, []);
     }
   });
 }

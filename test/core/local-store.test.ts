@@ -45,7 +45,8 @@ describe('local writes', () => {
       [2, 'call.update'],
     ]);
     expect(outbox[1]!.args).toEqual({ id, notes: 'hello' }); // priority was already normal
-    expect(outbox[0]!.args.phone_number).toBe('+442079460018');
+    // The mutation carries what was typed: the server runs the same rule with the same country.
+    expect(outbox[0]!.args.phone_number).toBe('020 7946 0018');
     expect(writes).toEqual([['call'], ['call']]);
     // An update that changes nothing queues nothing.
     writer.write('call.update', { id, notes: 'hello' });

@@ -1,40 +1,66 @@
 /**
- * The local mutators, by the same names as the server's (Replicache-style). `prepare` checks
- * and normalises a user's change against the current row (and keeps only changed fields);
- * `apply` produces the new row, for the local write and again for every rebase.
+ * How the desktop uses the rulebook (src-shared/mutators): `prepare` shapes a user's change into
+ * the mutation it queues (validated, only the fields that change, the moment of a status change),
+ * and `apply` runs the one shared body on the local store, for the write and for every rebase.
  */
+import { RuleError, changedFields, runMutator, type RuleActor } from '../../../src-shared/mutators';
+import type { SessionUser } from '../../../src-shared/schemas/auth';
 import { MUTATORS, type MutatorName, type SyncEntity } from '../../../src-shared/schemas/sync';
-import { validationError } from '../errors';
-import { callCreate, callUpdate } from './calls';
-import type { MutatorContext } from './context';
-import { patientCreate, patientUpdate } from './patients';
-import { taskCreate, taskUpdate } from './tasks';
+import { CoreError, validationError } from '../errors';
+import type { LocalStore } from '../store';
+import { LocalTx } from './local-tx';
 
 type Row = Record<string, unknown>;
-interface Mutator {
-  prepare(args: never, current: never, ctx: MutatorContext): Row | null;
-  apply(args: never, current: never, ctx: MutatorContext): Row;
-}
-
-const LOCAL: Record<MutatorName, Mutator> = {
-  'call.create': callCreate as unknown as Mutator,
-  'call.update': callUpdate as unknown as Mutator,
-  'task.create': taskCreate as unknown as Mutator,
-  'task.update': taskUpdate as unknown as Mutator,
-  'patient.create': patientCreate as unknown as Mutator,
-  'patient.update': patientUpdate as unknown as Mutator,
-};
 
 export const entityOf = (name: MutatorName): SyncEntity => name.split('.')[0] as SyncEntity;
 export const isCreate = (name: MutatorName) => name.endsWith('.create');
 
-/** Validates with the shared schema, then the local rules; null when nothing would change. */
-export function prepareMutation(name: MutatorName, args: unknown, current: Row | null, ctx: MutatorContext): Row | null {
-  const parsed = MUTATORS[name].safeParse(args);
-  if (!parsed.success) throw validationError(parsed.error);
-  return (LOCAL[name].prepare as (a: unknown, c: Row | null, x: MutatorContext) => Row | null)(parsed.data, current, ctx);
+export const actorOf = (user: SessionUser): RuleActor => ({
+  userId: user.id,
+  organizationId: user.organization_id,
+  role: user.role,
+  name: user.name,
+});
+
+/** The organization's settings as last fetched (GB until the server said otherwise). */
+export function settingsOf(store: LocalStore) {
+  const codes = store.reference.dispositions().map((d) => d.code);
+  return {
+    default_country: store.reference.getSetting<string>('default_country') ?? 'GB',
+    // An empty cache (never online yet) cannot tell: leave the check to the server.
+    dispositions: codes.length ? codes : null,
+  };
 }
 
-export function applyMutation(name: MutatorName, args: Row, current: Row | null, ctx: MutatorContext): Row {
-  return (LOCAL[name].apply as (a: unknown, c: Row | null, x: MutatorContext) => Row)(args, current, ctx);
+const toCoreError = (err: unknown) => (err instanceof RuleError ? new CoreError(err.code, err.message, err.details) : err);
+
+/** Validates with the shared schema; for an update keeps only what changes; null when nothing does. */
+export function prepareMutation(name: MutatorName, args: unknown, current: Row | null, now: string): Row | null {
+  const parsed = MUTATORS[name].safeParse(args);
+  if (!parsed.success) throw validationError(parsed.error);
+  const data = parsed.data as Row;
+  if (isCreate(name) || !current) return data;
+  const { id, at, ...patch } = data;
+  const changed = changedFields(patch, current);
+  if (changed.metadata) {
+    const merged = { ...(current.metadata as Row), ...(changed.metadata as Row) };
+    if (JSON.stringify(merged) === JSON.stringify(current.metadata)) delete changed.metadata;
+  }
+  if (Object.keys(changed).length === 0) return null;
+  // The moment of a status change is sent along, so an offline-logged call keeps its real end time.
+  const when = name === 'call.update' && changed.status ? (at ?? now) : undefined;
+  return { id, ...changed, ...(when ? { at: when } : {}) };
+}
+
+/** Runs the shared body on `tx`; what it wrote is in `tx` (nothing when the change was a no-op). */
+export function applyMutation(tx: LocalTx, name: MutatorName, args: Row): void {
+  try {
+    runMutator(tx, name, args);
+  } catch (err) {
+    throw toCoreError(err);
+  }
+}
+
+export function localTx(store: LocalStore, user: SessionUser, now: string): LocalTx {
+  return new LocalTx(store, actorOf(user), now, settingsOf(store));
 }

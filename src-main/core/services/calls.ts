@@ -2,7 +2,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { IpcArgs, IpcResult } from '../../../src-shared/ipc/contract';
 import type { CallRead } from '../../../src-shared/schemas/calls';
-import { toUtc } from '../domain/context';
+import { toUtc } from '../../../src-shared/mutators';
 import type { LocalWriter } from '../local-writes';
 import type { LocalStore } from '../store';
 
@@ -28,8 +28,8 @@ export class CallService {
 
   /** Without from/to: today's calls (UTC day), newest first. */
   list(args: IpcArgs<'calls.list'>): IpcResult<'calls.list'> {
-    let from = args.from ? toUtc(args.from) : undefined;
-    let to = args.to ? toUtc(args.to) : undefined;
+    let from = args.from ? toUtc('from', args.from) : undefined;
+    let to = args.to ? toUtc('to', args.to) : undefined;
     if (!from && !to) {
       const day = new Date(this.now()).toISOString().slice(0, 10);
       from = `${day}T00:00:00.000Z`;

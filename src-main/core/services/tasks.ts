@@ -4,20 +4,20 @@
  * `task.update {status: 'cancelled'}`, the server's own mutators.
  */
 import { v7 as uuidv7 } from 'uuid';
+import { taskOrderSql } from '../../../src-shared/domain/task-order';
 import type { IpcArgs } from '../../../src-shared/ipc/contract';
 import type { SessionUser } from '../../../src-shared/schemas/auth';
 import type { TaskRead } from '../../../src-shared/schemas/tasks';
 import type { UserRead } from '../../../src-shared/schemas/users';
-import { isSupervisor } from '../domain/context';
+import { isSupervisorRole } from '../../../src-shared/mutators';
 import { CoreError, forbidden, invalid, notFound } from '../errors';
 import type { LocalWriter } from '../local-writes';
 import type { LocalStore } from '../store';
 
 type Filter = IpcArgs<'tasks.team'>;
 
-// The API's order: most urgent first, then earliest due (undated last), then id.
-const ORDER = `ORDER BY CASE priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END,
-  due_date IS NULL, due_date, id LIMIT ?`;
+// The queue order of the API and the views (src-shared/domain/task-order.ts).
+const ORDER = `ORDER BY ${taskOrderSql((f) => (f === 'created_at' ? `json_extract(data, '$.created_at')` : f))} LIMIT ?`;
 
 export class TaskService {
   constructor(
@@ -53,7 +53,7 @@ export class TaskService {
   }
 
   team(filter: Filter): TaskRead[] {
-    if (!isSupervisor(this.me())) throw forbidden('the team view is for supervisors');
+    if (!isSupervisorRole(this.me().role)) throw forbidden('the team view is for supervisors');
     return this.query(filter);
   }
 
@@ -71,7 +71,7 @@ export class TaskService {
 
   /** All or nothing: one transaction queues one task.update per task. */
   reassign({ ids, assignee_id }: IpcArgs<'tasks.reassign'>): TaskRead[] {
-    if (!isSupervisor(this.me())) throw forbidden('only supervisors reassign tasks');
+    if (!isSupervisorRole(this.me().role)) throw forbidden('only supervisors reassign tasks');
     const assignee = this.store.entities.get<UserRead>('user', assignee_id)?.data;
     // An unknown user may simply not be cached yet: the server has the last word then.
     if (assignee && !assignee.active) throw invalid({ assignee_id: 'this user is deactivated' });

@@ -1,0 +1,177 @@
+/**
+ * The server runs the rulebook (src-shared/mutators): the same body as the desktop, inside
+ * `mutate()`. Everything a body may read is loaded first (it names it in `reads`), the body runs
+ * synchronously against those records, and its writes become rows, with the audit entry, the
+ * change-log row and the webhook deliveries that `Mutation.record` adds.
+ */
+import type { Transaction } from 'kysely';
+import { DEFAULT_DISPOSITIONS } from '../../src-shared/domain/dispositions';
+import {
+  RuleError,
+  readsOf,
+  runMutator,
+  type MutatorTx,
+  type OrgSettings,
+  type RecordOf,
+  type RuleActor,
+  type RuleEntity,
+} from '../../src-shared/mutators';
+import type { CallRead } from '../../src-shared/schemas/calls';
+import type { PatientRead } from '../../src-shared/schemas/patients';
+import type { MutatorName } from '../../src-shared/schemas/sync';
+import type { TaskRead } from '../../src-shared/schemas/tasks';
+import type { CallRow, Database, PatientRow, TaskRow } from '../db/schema';
+import { ApiError } from '../http/api-error';
+import { loadRecords, recordKey } from '../sync/records';
+import type { Actor } from './actor';
+import { toOnCallCall } from './calls';
+import { mutate, type Mutation, type WebhookEmit } from './mutation';
+import type { ServerContext } from './server-context';
+
+type Trx = Transaction<Database>;
+const TABLE = { call: 'calls', task: 'tasks', patient: 'patients', user: 'users' } as const;
+
+export const ruleActor = (actor: Actor): RuleActor => ({
+  userId: actor.userId,
+  organizationId: actor.organizationId,
+  role: actor.role,
+  name: actor.name,
+});
+
+/** Organization settings, read once per request or push batch. */
+export class SettingsCache {
+  private country?: string;
+  private codes?: string[];
+
+  async load(trx: Trx, organizationId: string, dispositions: boolean): Promise<OrgSettings> {
+    this.country ??=
+      (await trx.selectFrom('organizations').select('default_country').where('id', '=', organizationId).executeTakeFirst())
+        ?.default_country ?? 'GB';
+    if (dispositions && !this.codes) {
+      const custom = await trx.selectFrom('org_dispositions').select('code').where('organization_id', '=', organizationId).execute();
+      this.codes = [...DEFAULT_DISPOSITIONS.map((d) => d.code), ...custom.map((d) => d.code)];
+    }
+    return { default_country: this.country, dispositions: this.codes ?? null };
+  }
+}
+
+export interface RuleOptions {
+  /** the sync push: a former owner's status change may still apply (docs/sync-protocol.md) */
+  formerOwnerRule?: boolean;
+  settings?: SettingsCache;
+}
+
+class ServerTx implements MutatorTx {
+  readonly records = new Map<string, { row: object; data: unknown }>();
+  readonly writes: Array<[RuleEntity, RecordOf[RuleEntity]]> = [];
+  takenIds = new Set<string>();
+  owned = false;
+
+  constructor(
+    readonly actor: RuleActor,
+    readonly now: string,
+    readonly settings: OrgSettings,
+  ) {}
+
+  read<E extends RuleEntity>(entity: E, id: string): RecordOf[E] | null {
+    return (this.records.get(recordKey(entity, id))?.data ?? null) as RecordOf[E] | null;
+  }
+  taken(entity: RuleEntity, id: string): boolean {
+    return this.takenIds.has(recordKey(entity, id));
+  }
+  wasOwner(): boolean {
+    return this.owned;
+  }
+  write<E extends RuleEntity>(entity: E, record: RecordOf[E]): void {
+    this.writes.push([entity, record]);
+  }
+}
+
+function toApiError(err: unknown): unknown {
+  return err instanceof RuleError ? new ApiError(err.code, err.message, err.details) : err;
+}
+
+/** Read → row: the derived fields (names, duration) are not stored; metadata is JSON text. */
+function rowOf(entity: RuleEntity, record: RecordOf[RuleEntity]): Record<string, unknown> {
+  if (entity === 'call') {
+    const { patient_name: _p, agent_name: _a, duration_seconds: _d, ...row } = record as CallRead;
+    return { ...row, metadata: JSON.stringify(row.metadata) } satisfies CallRow;
+  }
+  if (entity === 'task') {
+    const { assignee_name: _n, ...row } = record as TaskRead;
+    return row satisfies TaskRow;
+  }
+  const { full_name: _f, ...row } = record as PatientRead;
+  return { ...row, search_name: `${row.first_name} ${row.last_name}`.toLowerCase() } satisfies PatientRow;
+}
+
+function webhooksFor(entity: RuleEntity, created: boolean, after: RecordOf[RuleEntity]): WebhookEmit[] {
+  if (entity !== 'call') return [];
+  const call = after as CallRead;
+  return [{ event: created ? 'call.created' : 'call.updated', type: 'call', id: call.id, attributes: toOnCallCall(call) }];
+}
+
+/**
+ * Runs one mutator inside the mutation's transaction. Returns whether it wrote anything; throws
+ * ApiError for a refusal (the caller rolls back what it had begun).
+ */
+export async function applyRule(m: Mutation, name: MutatorName, args: { id: string } & Record<string, unknown>, options: RuleOptions = {}): Promise<boolean> {
+  const actor = ruleActor(m.actor);
+  const org = actor.organizationId;
+  const needs = readsOf(name, args, actor);
+  const entity = name.split('.')[0] as RuleEntity;
+  const settings = await (options.settings ?? new SettingsCache()).load(m.trx, org, !!needs.dispositions);
+  const tx = new ServerTx(actor, m.now, settings);
+
+  const wanted = needs.records.map(([e, id]) => ({ entity: e, entity_id: id }));
+  if (wanted.length) for (const [key, record] of await loadRecords(m.trx, org, wanted)) tx.records.set(key, record);
+  if (name.endsWith('.create')) {
+    const existing = await m.trx.selectFrom(TABLE[entity]).select('id').where('id', '=', args.id).executeTakeFirst();
+    if (existing) tx.takenIds.add(recordKey(entity, args.id));
+  }
+  if (needs.ownership && options.formerOwnerRule && actor.userId) {
+    const row = await m.trx
+      .selectFrom('sync_audience')
+      .select('user_id')
+      .where('entity', '=', entity)
+      .where('entity_id', '=', args.id)
+      .where('user_id', '=', actor.userId)
+      .where('organization_id', '=', org)
+      .executeTakeFirst();
+    tx.owned = row !== undefined;
+  }
+
+  try {
+    runMutator(tx, name, args);
+  } catch (err) {
+    throw toApiError(err);
+  }
+
+  for (const [e, record] of tx.writes) {
+    const loaded = tx.records.get(recordKey(e, record.id))?.data as RecordOf[RuleEntity] | undefined;
+    const before = loaded && (rowOf(e, loaded) as { version: number });
+    const created = !before;
+    const version = created ? 1 : before.version + 1;
+    const row = { ...rowOf(e, record), version };
+    if (created) await m.trx.insertInto(TABLE[e as 'call']).values(row as CallRow).execute();
+    else {
+      const changed = Object.fromEntries(Object.entries(row).filter(([k, v]) => (before as Record<string, unknown>)[k] !== v));
+      await m.trx.updateTable(TABLE[e as 'call']).set(changed).where('id', '=', record.id).execute();
+    }
+    await m.record({
+      entity: e,
+      entityId: record.id,
+      action: created ? 'create' : 'update',
+      before: before ?? null,
+      after: row,
+      sync: true,
+      webhooks: webhooksFor(e, created, { ...record, version } as RecordOf[RuleEntity]),
+    });
+  }
+  return tx.writes.length > 0;
+}
+
+/** One mutator in its own transaction: a REST request. */
+export async function runRule(ctx: ServerContext, actor: Actor, name: MutatorName, args: { id: string } & Record<string, unknown>): Promise<boolean> {
+  return mutate(ctx, actor, (m) => applyRule(m, name, args));
+}

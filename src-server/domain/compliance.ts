@@ -10,7 +10,7 @@ import type { Compliance, ComplianceCreate, ComplianceListQuery, ComplianceUpdat
 import type { ComplianceRow, Database } from '../db/schema';
 import { ApiError, notFound } from '../http/api-error';
 import { requireRole, type Actor } from './actor';
-import { parseJsonObject } from './json';
+import { mergeJsonObject, parseJsonObject } from './json';
 import { mutate, type WebhookEmit } from './mutation';
 import type { ServerContext } from './server-context';
 import { fetchPage } from './paging';
@@ -134,8 +134,8 @@ export async function updateCompliance(ctx: ServerContext, actor: Actor, id: str
     if (patch.checkType !== undefined) set.check_type = patch.checkType;
     if (patch.status !== undefined) set.status = patch.status;
     // The seed's PATCH sends partial details (lastChecked, checkedBy): keep what the check recorded.
-    if (patch.details !== undefined) set.details = JSON.stringify({ ...parseJsonObject(before.details), ...patch.details });
-    if (patch.metadata !== undefined) set.metadata = JSON.stringify({ ...parseJsonObject(before.metadata), ...patch.metadata });
+    if (patch.details !== undefined) set.details = mergeJsonObject(before.details, patch.details, 'details');
+    if (patch.metadata !== undefined) set.metadata = mergeJsonObject(before.metadata, patch.metadata, 'metadata');
 
     const changed = Object.fromEntries(Object.entries(set).filter(([k, v]) => before[k as keyof ComplianceRow] !== v));
     if (Object.keys(changed).length === 0) return toCompliance(before);

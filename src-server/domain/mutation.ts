@@ -10,6 +10,7 @@ import type { AuditAction } from '../../src-shared/schemas/audit';
 import type { Database } from '../db/schema';
 import { appendSyncChange } from '../sync/change-log';
 import type { Actor } from './actor';
+import { appendAuditEntry } from './audit-log';
 import type { CommittedChange, ServerContext } from './server-context';
 
 export interface WebhookEmit {
@@ -28,23 +29,6 @@ export interface ChangeRecord {
   /** Whether the sync change log gets a row: the entities the desktop client mirrors. */
   sync?: boolean;
   webhooks?: WebhookEmit[];
-}
-
-/** Fields whose values never belong in an audit entry. */
-const REDACTED = new Set(['password_hash', 'key_hash', 'secret', 'access_hash', 'refresh_hash']);
-
-export function diffFields(before: object | null | undefined, after: object | null | undefined) {
-  const changes: Record<string, { before: unknown; after: unknown }> = {};
-  const b = (before ?? {}) as Record<string, unknown>;
-  const a = (after ?? {}) as Record<string, unknown>;
-  for (const key of new Set([...Object.keys(b), ...Object.keys(a)])) {
-    if (key === 'updated_at' || key === 'version') continue;
-    if (JSON.stringify(b[key]) === JSON.stringify(a[key])) continue;
-    changes[key] = REDACTED.has(key)
-      ? { before: '[redacted]', after: '[redacted]' }
-      : { before: b[key] ?? null, after: a[key] ?? null };
-  }
-  return changes;
 }
 
 export class Mutation {
@@ -75,22 +59,12 @@ export class Mutation {
 
   async record(change: ChangeRecord): Promise<void> {
     const { trx, actor, now } = this;
-    await trx
-      .insertInto('audit_log')
-      .values({
-        organization_id: actor.organizationId,
-        actor_type: actor.type,
-        actor_id: actor.id,
-        auth_method: actor.authMethod,
-        action: change.action,
-        entity: change.entity,
-        entity_id: change.entityId,
-        changes: JSON.stringify(diffFields(change.before, change.after)),
-        request_id: actor.requestId,
-        ip: actor.ip,
-        created_at: now,
-      })
-      .execute();
+    await appendAuditEntry(
+      trx,
+      actor,
+      { action: change.action, entity: change.entity, entityId: change.entityId, before: change.before, after: change.after },
+      now,
+    );
 
     if (change.sync) this.committed.push(await appendSyncChange(trx, actor.organizationId, change, now));
 

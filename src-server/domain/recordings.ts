@@ -12,7 +12,7 @@ import type { Database, RecordingRow } from '../db/schema';
 import { ApiError, notFound } from '../http/api-error';
 import { isSupervisor, type Actor } from './actor';
 import { getCall } from './calls';
-import { parseJsonObject } from './json';
+import { mergeJsonObject, parseJsonObject } from './json';
 import { mutate, type WebhookEmit } from './mutation';
 import type { ServerContext } from './server-context';
 import { fetchPage } from './paging';
@@ -133,7 +133,7 @@ export async function updateRecording(ctx: ServerContext, actor: Actor, id: stri
     if (patch.url !== undefined) set.url = patch.url;
     if (patch.duration !== undefined) set.duration = patch.duration;
     if (patch.status !== undefined) set.status = patch.status;
-    if (patch.metadata !== undefined) set.metadata = JSON.stringify({ ...parseJsonObject(before.metadata), ...patch.metadata });
+    if (patch.metadata !== undefined) set.metadata = mergeJsonObject(before.metadata, patch.metadata, 'metadata');
 
     const changed = Object.fromEntries(Object.entries(set).filter(([k, v]) => before[k as keyof RecordingRow] !== v));
     if (Object.keys(changed).length === 0) return toRecording(before);

@@ -11,7 +11,7 @@ import type { Schedule, ScheduleCreate, ScheduleListQuery, ScheduleUpdate } from
 import type { Database, ScheduleRow } from '../db/schema';
 import { ApiError, notFound } from '../http/api-error';
 import { isSupervisor, requireRole, type Actor } from './actor';
-import { parseJsonObject } from './json';
+import { mergeJsonObject, parseJsonObject } from './json';
 import { mutate, type WebhookEmit } from './mutation';
 import type { ServerContext } from './server-context';
 import { fetchPage } from './paging';
@@ -156,7 +156,7 @@ export async function updateSchedule(ctx: ServerContext, actor: Actor, id: strin
     if (patch.startTime !== undefined) set.start_time = iso(patch.startTime);
     if (patch.endTime !== undefined) set.end_time = iso(patch.endTime);
     // Seed 003 PATCHes metadata as a partial object (handover notes): merge it over what is there.
-    if (patch.metadata !== undefined) set.metadata = JSON.stringify({ ...parseJsonObject(before.metadata), ...patch.metadata });
+    if (patch.metadata !== undefined) set.metadata = mergeJsonObject(before.metadata, patch.metadata, 'metadata');
     assertTimes(set.start_time ?? before.start_time, set.end_time ?? before.end_time);
 
     const changed = Object.fromEntries(Object.entries(set).filter(([k, v]) => before[k as keyof ScheduleRow] !== v));

@@ -6,7 +6,7 @@ import { allowedCallTransitions, canTransitionCall, isCallEnded } from '../domai
 import type { CallRead } from '../schemas/calls';
 import type { Mutator } from './define';
 import { badTransition, conflict, invalid, notFound } from './rule-error';
-import { canSee, differs, durationSeconds, e164, toUtc } from './rules';
+import { canSee, differs, durationSeconds, e164, mergeFreeForm, toUtc } from './rules';
 import type { MutatorTx } from './tx';
 
 /** The patient's name for the call, or a 422 when the organization has no such patient. */
@@ -85,7 +85,7 @@ export const callUpdate: Mutator<'call.update', CallUpdateExtra> = {
     if (a.priority !== undefined) next.priority = a.priority;
     if (a.region !== undefined) next.region = a.region;
     // Seed 003 PATCHes metadata as a partial object: merged over what is there.
-    if (a.metadata !== undefined) next.metadata = { ...current.metadata, ...a.metadata };
+    if (a.metadata !== undefined) next.metadata = mergeFreeForm('metadata', current.metadata, a.metadata);
     if (!differs(current, next)) return;
     next.updated_at = tx.now;
     tx.write('call', next);

@@ -3,6 +3,7 @@
  * the organization's country, and "only what changed".
  */
 import { toE164 } from '../domain/phone';
+import { metadataLimitProblem } from '../schemas/common';
 import { invalid } from './rule-error';
 import { isSupervisorRole, type RecordOf, type RuleActor, type RuleEntity } from './tx';
 
@@ -66,4 +67,15 @@ export function changedFields<T extends Record<string, unknown>>(patch: T, curre
     if (v !== undefined && !same(v, c[k])) out[k] = v;
   }
   return out as Partial<T>;
+}
+
+/**
+ * Seed 003 PATCHes free-form objects as partial objects, merged over what is stored; the
+ * stored-size limits hold for the merged result, not only for each PATCH alone.
+ */
+export function mergeFreeForm(field: string, current: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+  const merged = { ...current, ...patch };
+  const problem = metadataLimitProblem(merged);
+  if (problem) throw invalid({ [field]: `once merged with the stored value: ${problem}` });
+  return merged;
 }

@@ -47,6 +47,50 @@ export function nestingDepth(root: unknown): number {
   return deepest;
 }
 /**
+ * Limits on a free-form object as stored (after a PATCH is merged over what is there): its JSON
+ * size in UTF-8 bytes and its number of keys at any depth. A record that grows without bound
+ * makes every read, audit entry, webhook and sync page of it grow too.
+ */
+export const MAX_METADATA_BYTES = 16_384;
+export const MAX_METADATA_KEYS = 200;
+
+/** UTF-8 length of a string, without TextEncoder (src-shared runs anywhere). */
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      bytes += 4; // a surrogate pair is one 4-byte character
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+/** Keys at every depth, counted without recursion; stops early once past the limit. */
+function keyCount(root: unknown): number {
+  let count = 0;
+  const stack: unknown[] = [root];
+  while (stack.length && count <= MAX_METADATA_KEYS) {
+    const value = stack.pop();
+    if (value === null || typeof value !== 'object') continue;
+    const children = Object.values(value);
+    if (!Array.isArray(value)) count += children.length;
+    stack.push(...children);
+  }
+  return count;
+}
+
+/** Why a free-form object may not be stored, or null when it may. */
+export function metadataLimitProblem(value: Record<string, unknown>): string | null {
+  if (keyCount(value) > MAX_METADATA_KEYS) return `more than ${MAX_METADATA_KEYS} keys (counted at every depth)`;
+  if (utf8Length(JSON.stringify(value)) > MAX_METADATA_BYTES) return `larger than ${MAX_METADATA_BYTES} bytes as JSON`;
+  return null;
+}
+
+/**
  * A free-form object as sent in a PATCH. No default here: zod applies defaults even under
  * `.partial()`, which would let an empty PATCH `{}` pass the "at least one field" check.
  */
@@ -54,6 +98,11 @@ export const MetadataPatch = z
   .record(z.string().max(64), z.unknown())
   .refine((value) => nestingDepth(value) <= MAX_METADATA_DEPTH, {
     message: `nested deeper than ${MAX_METADATA_DEPTH} levels`,
+    abort: true,
+  })
+  .superRefine((value, check) => {
+    const problem = metadataLimitProblem(value);
+    if (problem) check.addIssue({ code: 'custom', message: problem });
   });
 export const Metadata = MetadataPatch.default({});
 export type Metadata = z.infer<typeof Metadata>;

@@ -1,0 +1,100 @@
+/**
+ * Writing audit entries (mutation.ts calls this inside the transaction that makes the change).
+ * An entry maps each changed field to its value before and after, bounded in size: an entry is
+ * written for every change, so an unbounded one would let a client turn each write into
+ * megabytes of log (the review grew 37 MB of audit from seven PATCHes).
+ */
+import { createHash } from 'node:crypto';
+import type { Transaction } from 'kysely';
+import type { AuditAction } from '../../src-shared/schemas/audit';
+import type { Database } from '../db/schema';
+import type { Actor } from './actor';
+
+/** Before and after of one field together, in JSON bytes, beyond which they are narrowed. */
+export const AUDIT_FIELD_MAX_BYTES = 2048;
+
+/** Fields whose values never belong in an audit entry. */
+const REDACTED = new Set(['password_hash', 'key_hash', 'secret', 'access_hash', 'refresh_hash']);
+
+type Changes = Record<string, { before: unknown; after: unknown }>;
+
+const jsonOf = (value: unknown) => JSON.stringify(value ?? null);
+
+/** A free-form object, whether given as one or as the JSON text of its column. */
+function asObject(value: unknown): Record<string, unknown> | null {
+  if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  if (typeof value !== 'string' || !value.startsWith('{')) return null;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A value too large to keep, replaced by what still proves which value it was. */
+function digestOf(value: unknown): unknown {
+  const json = jsonOf(value);
+  if (json.length <= AUDIT_FIELD_MAX_BYTES / 2) return value ?? null;
+  return `[omitted: ${Buffer.byteLength(json)} bytes, sha256 ${createHash('sha256').update(json).digest('hex')}]`;
+}
+
+/**
+ * One field's change, at most about AUDIT_FIELD_MAX_BYTES: whole values when small; for a large
+ * free-form object only the keys that changed; past that, digests.
+ */
+function boundedChange(before: unknown, after: unknown): { before: unknown; after: unknown } {
+  const whole = { before: before ?? null, after: after ?? null };
+  if (jsonOf(whole).length <= AUDIT_FIELD_MAX_BYTES) return whole;
+  const b = asObject(before);
+  const a = asObject(after);
+  if (b && a) {
+    const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])].filter((k) => jsonOf(b[k]) !== jsonOf(a[k]));
+    const narrowed = {
+      before: Object.fromEntries(keys.map((k) => [k, b[k] ?? null])),
+      after: Object.fromEntries(keys.map((k) => [k, a[k] ?? null])),
+    };
+    if (jsonOf(narrowed).length <= AUDIT_FIELD_MAX_BYTES) return narrowed;
+    return { before: digestOf(narrowed.before), after: digestOf(narrowed.after) };
+  }
+  return { before: digestOf(before), after: digestOf(after) };
+}
+
+export function diffFields(before: object | null | undefined, after: object | null | undefined): Changes {
+  const changes: Changes = {};
+  const b = (before ?? {}) as Record<string, unknown>;
+  const a = (after ?? {}) as Record<string, unknown>;
+  for (const key of new Set([...Object.keys(b), ...Object.keys(a)])) {
+    if (key === 'updated_at' || key === 'version') continue;
+    if (jsonOf(b[key]) === jsonOf(a[key])) continue;
+    changes[key] = REDACTED.has(key) ? { before: '[redacted]', after: '[redacted]' } : boundedChange(b[key], a[key]);
+  }
+  return changes;
+}
+
+export interface AuditWrite {
+  action: AuditAction;
+  entity: string;
+  entityId: string | null;
+  before?: object | null;
+  after?: object | null;
+}
+
+export async function appendAuditEntry(trx: Transaction<Database>, actor: Actor, entry: AuditWrite, now: string): Promise<void> {
+  await trx
+    .insertInto('audit_log')
+    .values({
+      organization_id: actor.organizationId,
+      actor_type: actor.type,
+      actor_id: actor.id,
+      auth_method: actor.authMethod,
+      action: entry.action,
+      entity: entry.entity,
+      entity_id: entry.entityId,
+      changes: JSON.stringify(diffFields(entry.before, entry.after)),
+      request_id: actor.requestId,
+      ip: actor.ip,
+      created_at: now,
+    })
+    .execute();
+}

@@ -6,6 +6,7 @@
 import type { ExpressionBuilder } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { RecordingStatus } from '../../src-shared/domain/enums';
+import { frozenRecordingChanges, RECORDING_FINAL_STATUSES } from '../../src-shared/domain/recording-rules';
 import type { Page } from '../../src-shared/schemas/common';
 import type { Recording, RecordingCreate, RecordingListQuery, RecordingUpdate } from '../../src-shared/schemas/oncall';
 import type { Database, RecordingRow } from '../db/schema';
@@ -17,8 +18,6 @@ import { mutate, type WebhookEmit } from './mutation';
 import type { ServerContext } from './server-context';
 import { fetchPage } from './paging';
 
-/** A stored or failed recording is settled: re-processing means registering a new one. */
-const FINAL_STATUSES: readonly RecordingStatus[] = ['completed', 'failed'];
 
 export function toRecording(row: RecordingRow): Recording {
   return {
@@ -124,11 +123,13 @@ export async function updateRecording(ctx: ServerContext, actor: Actor, id: stri
   return mutate(ctx, actor, async (m) => {
     const before = await m.trx.selectFrom('recordings').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     const from = before.status as RecordingStatus;
-    if (patch.status && patch.status !== from && FINAL_STATUSES.includes(from)) {
+    if (patch.status && patch.status !== from && RECORDING_FINAL_STATUSES.includes(from)) {
       throw new ApiError('INVALID_STATUS_TRANSITION', `a recording cannot go from ${from} to ${patch.status}`, {
         status: `${from} is a final status`,
       });
     }
+    const frozen = frozenRecordingChanges({ status: from, url: before.url, duration: before.duration }, patch);
+    if (Object.keys(frozen).length) throw new ApiError('VALIDATION_FAILED', 'validation failed', frozen);
     const set: Partial<RecordingRow> = {};
     if (patch.url !== undefined) set.url = patch.url;
     if (patch.duration !== undefined) set.duration = patch.duration;

@@ -227,3 +227,26 @@ describe('webhooks', () => {
     expect(queuedDeliveries(server, hook).map((d) => [d.event, d.data.id])).toEqual([['recording.completed', created.body.id]]);
   });
 });
+
+describe('a settled recording is frozen', () => {
+  it.each(['completed', 'failed'])('once %s, its url and duration cannot change (422), and nothing is stored', async (status) => {
+    const created = await http.post(RECORDINGS, seedCreate(call1), agent1);
+    // the PATCH that settles it may still set them
+    const settled = await http.patch(`${RECORDINGS}/${created.body.id}`, { status, duration: 360 }, agent1);
+    expect(settled.status).toBe(200);
+
+    for (const patch of [{ url: 'https://storage.example.com/recordings/other.mp3' }, { duration: 1 }]) {
+      for (const as of [agent1, supervisor]) {
+        const res = await http.patch(`${RECORDINGS}/${created.body.id}`, patch, as);
+        expect(res.status).toBe(422);
+        expect(errorOf(res).details).toHaveProperty(Object.keys(patch)[0]!);
+      }
+    }
+    const stored = await http.get(`${RECORDINGS}/${created.body.id}`, supervisor);
+    expect(stored.body).toMatchObject({ url: seedCreate(call1).url, duration: 360, status });
+    // sending the values it already has changes nothing, and metadata stays editable
+    const same = await http.patch(`${RECORDINGS}/${created.body.id}`, { url: seedCreate(call1).url, duration: 360, metadata: { note: 'ok' } }, agent1);
+    expect(same.status).toBe(200);
+    expect(same.body.metadata).toMatchObject({ note: 'ok' });
+  });
+});

@@ -20,7 +20,7 @@ import type {
 import type { Database, DeliveryRow, WebhookRow } from '../db/schema';
 import { notFound } from '../http/api-error';
 import { randomToken } from '../http/secrets';
-import { requireRole, type Actor } from './actor';
+import { requireRole, requireUser, type Actor } from './actor';
 import { mutate } from './mutation';
 import type { ServerContext } from './server-context';
 import { fetchPage } from './paging';
@@ -65,8 +65,18 @@ export function toWebhookDelivery(row: DeliveryRow): WebhookDelivery {
   };
 }
 
-export async function createWebhook(ctx: ServerContext, actor: Actor, input: WebhookCreate): Promise<WebhookCreated> {
+/**
+ * Creating or removing a subscription needs a signed-in admin, not merely an admin-role key: a
+ * webhook sends patient data to wherever it points for as long as it exists, so a leaked key
+ * must not be able to set up a feed that outlives the key's revocation. Keys may list them.
+ */
+function requireSignedInAdmin(actor: Actor): void {
   requireRole(actor, 'admin');
+  requireUser(actor);
+}
+
+export async function createWebhook(ctx: ServerContext, actor: Actor, input: WebhookCreate): Promise<WebhookCreated> {
+  requireSignedInAdmin(actor);
   const secret = randomToken('whsec');
   const row = await mutate(ctx, actor, async (m) => {
     const row: WebhookRow = {
@@ -120,7 +130,7 @@ export async function listWebhooks(ctx: ServerContext, actor: Actor, query: Page
  * webhook before every later attempt.
  */
 export async function deleteWebhook(ctx: ServerContext, actor: Actor, id: string): Promise<WebhookRead> {
-  requireRole(actor, 'admin');
+  requireSignedInAdmin(actor);
   return mutate(ctx, actor, async (m) => {
     const before = await findWebhook(m.trx, actor, id);
     if (before.deleted_at) return toWebhookRead(before);

@@ -134,6 +134,27 @@ describe('managing webhooks', () => {
     expect(still.body.items.find((h: { id: string }) => h.id === hook.id).active).toBe(true);
   });
 
+  it('creating or deleting one needs a signed-in admin: an admin-role API key may only list them', async () => {
+    const key = await http.post(`/api/v1/organizations/${org}/api-keys`, { name: 'integration', role: 'admin' }, admin);
+    expect(key.status).toBe(201);
+    const asKey = { apiKey: key.body.key as string };
+    const hook = await subscribe('/key-managed');
+
+    const create = await http.post(hooks(), { url: `${receiver.url}/from-key`, events: ['call.created'] }, asKey);
+    expect(create.status).toBe(403);
+    expect(errorOf(create).code).toBe('FORBIDDEN');
+    const remove = await http.delete(`${hooks()}/${hook.id}`, asKey);
+    expect(remove.status).toBe(403);
+
+    const listed = await http.get(hooks(), asKey);
+    expect(listed.status).toBe(200);
+    expect(listed.body.items.map((h: { id: string }) => h.id)).toContain(hook.id);
+    expect((await http.get(`${hooks()}/${hook.id}/deliveries`, asKey)).status).toBe(200);
+    const all = await http.get(hooks(), admin);
+    expect(all.body.items.some((h: { url: string }) => h.url.endsWith('/from-key'))).toBe(false);
+    expect(all.body.items.find((h: { id: string }) => h.id === hook.id).active).toBe(true);
+  });
+
   it("hides another organization's webhooks behind 404", async () => {
     const hook = await subscribe('/foreign');
     expect((await http.get(hooks(), otherAdmin)).status).toBe(404);

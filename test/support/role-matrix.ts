@@ -36,9 +36,10 @@ export const EXPECTED: Record<string, Outcomes> = {
   [`GET ${ORG}/api-keys`]:                                  [403,  403,  403,  200,  403,  200,  401],
   [`DELETE ${ORG}/api-keys/{key_id}`]:                      [403,  403,  403,  200,  403,  403,  401],
   [`GET ${ORG}/audit`]:                                     [403,  403,  200,  200,  403,  200,  401],
-  [`POST ${ORG}/webhooks`]:                                 [403,  403,  403,  201,  403,  201,  401],
+  // Webhooks too: a leaked admin key cannot set up a feed of patient data that outlives it.
+  [`POST ${ORG}/webhooks`]:                                 [403,  403,  403,  201,  403,  403,  401],
   [`GET ${ORG}/webhooks`]:                                  [403,  403,  403,  200,  403,  200,  401],
-  [`DELETE ${ORG}/webhooks/{webhook_id}`]:                  [403,  403,  403,  200,  403,  200,  401],
+  [`DELETE ${ORG}/webhooks/{webhook_id}`]:                  [403,  403,  403,  200,  403,  403,  401],
   [`GET ${ORG}/webhooks/{webhook_id}/deliveries`]:          [403,  403,  403,  200,  403,  200,  401],
   [`GET ${ORG}/dispositions`]:                              [200,  200,  200,  200,  200,  200,  401],
   [`POST ${ORG}/dispositions`]:                             [403,  403,  403,  201,  403,  201,  401],

@@ -5,9 +5,10 @@
  * passes a codec that encrypts each value with safeStorage (the OS keychain).
  */
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { SecretStore } from './api';
+import { ensurePrivateDir } from './private-files';
 
 export interface SecretCodec {
   encode(value: string): string;
@@ -35,7 +36,7 @@ export function createFileSecretStore(file: string, codec: SecretCodec = plain):
   }
 
   async function save(entries: Record<string, string>): Promise<void> {
-    await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+    ensurePrivateDir(dirname(file));
     const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
     try {
       await writeFile(tmp, JSON.stringify(entries), { mode: 0o600, flag: 'wx' });

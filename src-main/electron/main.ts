@@ -13,7 +13,8 @@ import { DIAL_SCHEMES, findDialLink } from './dial-link';
 import { registerIpc, sendEvent } from './ipc';
 import { createSafeStorageSecretStore } from './secret-store';
 import type { CspSources } from './security-policy';
-import { startAutoUpdates } from './updater';
+import type { PhoneActivity } from './update-policy';
+import { startAutoUpdates, type Updates } from './updater';
 import { createMainWindow, guardAllWebContents, hardenSession } from './window';
 
 const apiUrl = process.env.API_URL ?? 'http://127.0.0.1:8080';
@@ -23,6 +24,8 @@ const csp: CspSources = { apiUrl, sipWebSocketUrls: process.env.SIP_WS_URL ? [pr
 let mainWindow: BrowserWindow | null = null;
 let core: DesktopCore | null = null;
 let pendingDial: string | null = findDialLink(process.argv);
+const phoneActivity: PhoneActivity = { calls: 0, ringing: 0 };
+let updates: Updates | null = null;
 
 function dial(number: string | null): void {
   if (!number) return;
@@ -65,7 +68,7 @@ async function start(): Promise<void> {
     dial(number);
   });
   mainWindow.on('closed', () => (mainWindow = null));
-  startAutoUpdates();
+  updates = startAutoUpdates(() => phoneActivity, () => mainWindow);
 }
 
 registerAppScheme();
@@ -91,7 +94,10 @@ if (!app.requestSingleInstanceLock()) {
     event.preventDefault();
     const closing = core;
     core = null;
-    void closing.close().finally(() => app.quit());
+    // An update downloaded and agreed to installs now, unless a call is ringing or in progress.
+    void closing.close().finally(() => {
+      if (!updates?.installAtQuit()) app.quit();
+    });
   });
   registerDialSchemes();
   app.whenReady().then(start).catch((err: unknown) => {

@@ -24,7 +24,7 @@ export interface PermissionAsk {
   permission: string;
   /** the requesting page's URL or origin */
   requestingUrl: string | undefined;
-  /** for 'media': what is asked; anything but audio is refused */
+  /** for 'media': what is asked; anything but audio is refused, and so is an ask that names nothing */
   mediaTypes?: readonly string[];
 }
 
@@ -35,7 +35,9 @@ export interface PermissionAsk {
 export function isPermissionGranted({ permission, requestingUrl, mediaTypes }: PermissionAsk): boolean {
   if (!isAppUrl(requestingUrl)) return false;
   if (permission === 'notifications') return true;
-  if (permission === 'media') return (mediaTypes ?? []).every((type) => type === 'audio');
+  // Grant only what is asked: an empty or missing list is not "audio", it is unknown (Electron
+  // sends [] for some requests), so it is refused rather than granted as a blanket `media`.
+  if (permission === 'media') return !!mediaTypes && mediaTypes.length > 0 && mediaTypes.every((type) => type === 'audio');
   return false;
 }
 

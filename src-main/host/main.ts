@@ -8,16 +8,19 @@
  *   DATA_DIR      the client's store and secrets (default ./data/desktop)
  *   RENDERER_DIR  the page to serve (default dist/renderer, built by `npm run build:renderer`)
  *   SIP_WS_URL    optional SIP-over-WebSocket server the page may connect to
+ * The page is private to whoever started the host: it prints a one-time address to open
+ * (host-auth.ts), and a new one each time the last is used.
  */
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createDesktopCore } from '../core';
 import { createFileSecretStore } from '../core/file-secret-store';
+import { ensurePrivateDir } from '../core/private-files';
 import { buildBridgeClient } from './bridge-bundle';
 import { startHostServer } from './server';
 
 const READY_PREFIX = 'OnCall Desk host ready at ';
+const ONE_TIME_PREFIX = 'Open this one-time address in your browser: ';
 
 async function main(): Promise<void> {
   const apiUrl = process.env.API_URL ?? 'http://127.0.0.1:8080';
@@ -30,7 +33,7 @@ async function main(): Promise<void> {
   }
 
   const bridgeScript = buildBridgeClient(); // meanwhile the core opens its store
-  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  ensurePrivateDir(dataDir);
   const core = await createDesktopCore({ dataDir, defaultApiUrl: apiUrl, secrets: createFileSecretStore(join(dataDir, 'secrets.json')) });
   const host = await startHostServer({
     core,
@@ -39,6 +42,8 @@ async function main(): Promise<void> {
     apiUrl,
     sipWebSocketUrls: process.env.SIP_WS_URL ? [process.env.SIP_WS_URL] : [],
     bridgeScript,
+    // Printed after the ready line (queued until then): the terminal is the only place it appears.
+    announce: (url) => void setImmediate(() => console.log(`${ONE_TIME_PREFIX}${url}`)),
   });
 
   let stopping = false;

@@ -10,7 +10,6 @@ import type { BridgeError } from '../../src-shared/ipc/contract';
 
 export const BRIDGE_PATH = '/bridge';
 export const BRIDGE_SCRIPT_PATH = '/oncall-bridge.js';
-export const TOKEN_META_NAME = 'oncall-bridge-token';
 
 export interface BridgeRequest {
   id: number;

@@ -1,12 +1,13 @@
 /**
- * Serves the built renderer directory read-only, with the bridge injected into index.html: a
- * <meta> carrying this process's token, then /oncall-bridge.js as a classic script, both ahead of
- * the renderer's module scripts so `window.oncall` exists before the app starts.
+ * Serves the built renderer directory read-only, with the bridge injected into index.html:
+ * /oncall-bridge.js as a classic script ahead of the renderer's module scripts, so `window.oncall`
+ * exists before the app starts. The page carries no credential: the bridge's WebSocket is
+ * authenticated by the session cookie (host-auth.ts), which the page's scripts cannot read.
  */
 import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, isAbsolute, relative, resolve } from 'node:path';
-import { BRIDGE_SCRIPT_PATH, TOKEN_META_NAME } from './protocol';
+import { BRIDGE_SCRIPT_PATH } from './protocol';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -26,7 +27,6 @@ const TYPES: Record<string, string> = {
 
 export interface StaticOptions {
   rendererDir: string;
-  token: string;
   /** the central API the sign-in form offers until the user has chosen one (API_URL) */
   defaultServer: string;
   bridgeScript: string;
@@ -38,9 +38,8 @@ export interface StaticOptions {
 
 const attr = (text: string) => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
-export function injectBridge(html: string, token: string, defaultServer: string): string {
+export function injectBridge(html: string, defaultServer: string): string {
   const tags =
-    `<meta name="${TOKEN_META_NAME}" content="${attr(token)}">` +
     (defaultServer ? `<meta name="oncall-default-server" content="${attr(defaultServer)}">` : '') +
     `<script src="${BRIDGE_SCRIPT_PATH}"></script>`;
   const head = /<head[^>]*>/i.exec(html);
@@ -71,7 +70,7 @@ export function createStaticHandler(options: StaticOptions) {
   async function sendIndex(res: ServerResponse, head: boolean) {
     const html = await readFile(resolve(root, 'index.html'), 'utf8');
     const csp = await options.documentCsp();
-    send(res, 200, TYPES['.html']!, injectBridge(html, options.token, options.defaultServer), head, { 'cache-control': 'no-store', 'content-security-policy': csp });
+    send(res, 200, TYPES['.html']!, injectBridge(html, options.defaultServer), head, { 'cache-control': 'no-store', 'content-security-policy': csp });
   }
 
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

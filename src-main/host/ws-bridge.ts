@@ -1,10 +1,9 @@
 /**
  * The IPC contract over a WebSocket, for pages the host served. An upgrade is accepted only from
  * our own origin (a page on any other site is refused, which stops cross-site WebSocket
- * hijacking) and with this process's token (injected into the page we serve). Every message then
+ * hijacking) and with a session cookie a one-time address set (host-auth.ts). Every message then
  * goes through the same dispatch as Electron's ipc.ts: method name + zod args, errors as data.
  */
-import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
@@ -21,24 +20,18 @@ const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
 export interface BridgeOptions {
   core: DesktopCore;
-  token: string;
+  /** whether the upgrade request carries one of our sessions (host-auth.ts) */
+  isSignedIn(req: IncomingMessage): boolean;
   /** the origins our pages have (http://127.0.0.1:PORT and http://localhost:PORT) */
   allowedOrigins: readonly string[];
   policy: PagePolicy;
-}
-
-function sameToken(given: string | null, expected: string): boolean {
-  if (!given) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 function refuse(socket: Duplex, status: number, reason: string): void {
   socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
-export function createWsBridge({ core, token, allowedOrigins, policy }: BridgeOptions) {
+export function createWsBridge({ core, isSignedIn, allowedOrigins, policy }: BridgeOptions) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
 
   function send(ws: WebSocket, message: BridgeServerMessage): void {
@@ -79,7 +72,7 @@ export function createWsBridge({ core, token, allowedOrigins, policy }: BridgeOp
       const url = new URL(req.url ?? '/', 'http://host');
       if (url.pathname !== BRIDGE_PATH) return refuse(socket, 404, 'Not Found');
       if (!allowedOrigins.includes(req.headers.origin ?? '')) return refuse(socket, 403, 'Forbidden');
-      if (!sameToken(url.searchParams.get('token'), token)) return refuse(socket, 401, 'Unauthorized');
+      if (!isSignedIn(req)) return refuse(socket, 401, 'Unauthorized');
       wss.handleUpgrade(req, socket, head, (ws) => {
         ws.on('message', (raw) => void onMessage(ws, raw));
         // ws reports protocol violations (an oversized frame, bad UTF-8) as 'error' and closes the

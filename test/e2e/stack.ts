@@ -37,7 +37,7 @@ export async function openDesktop(browser: Browser, apiUrl: string, rendererDir:
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
   page.on('pageerror', (err) => console.error('[page error]', err.message));
-  await page.goto(host.url);
+  await host.open(page);
   return {
     host,
     page,

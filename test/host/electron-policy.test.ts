@@ -19,6 +19,11 @@ describe('permissions', () => {
   it('refuses the camera, screen capture and everything else', () => {
     expect(isPermissionGranted({ permission: 'media', requestingUrl: page, mediaTypes: ['audio', 'video'] })).toBe(false);
     expect(isPermissionGranted({ permission: 'media', requestingUrl: page, mediaTypes: ['unknown'] })).toBe(false);
+  });
+
+  it('grants only what is asked: a media request that names no type gets nothing', () => {
+    expect(isPermissionGranted({ permission: 'media', requestingUrl: page, mediaTypes: [] })).toBe(false);
+    expect(isPermissionGranted({ permission: 'media', requestingUrl: page })).toBe(false);
     for (const permission of ['display-capture', 'geolocation', 'clipboard-read', 'hid', 'usb', 'serial', 'openExternal', 'midi']) {
       expect(isPermissionGranted({ permission, requestingUrl: page }), permission).toBe(false);
     }

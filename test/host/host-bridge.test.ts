@@ -20,12 +20,16 @@ let api: ApiServer;
 let host: HostProcess;
 let browser: Browser;
 let page: Page;
+/** a session cookie of this host, for fetch() */
+let cookie: string;
+const fetchPage = (url = host.url) => fetch(url, { headers: { cookie } });
 
 beforeAll(async () => {
   api = await startApiServer();
   [host, browser] = await Promise.all([startHost({ apiUrl: api.url }), launchChromium()]);
+  cookie = await host.cookie();
   page = await browser.context.newPage();
-  await page.goto(host.url);
+  await host.open(page);
   await page.waitForFunction(() => (globalThis as any).document.getElementById('status')?.textContent === 'ready');
 });
 afterAll(async () => {
@@ -52,13 +56,13 @@ const login = (email = 'agent1@demo.test') => invoke('session.login', { serverUr
 
 describe('the page', () => {
   it("offers the host's API_URL as the sign-in form's server", async () => {
-    const html = await (await fetch(host.url)).text();
+    const html = await (await fetchPage()).text();
     expect(html).toContain(`<meta name="oncall-default-server" content="${api.url}">`);
   });
 
   it('has window.oncall before its own scripts run, under the same CSP as the app', async () => {
     expect(await page.evaluate(() => (globalThis as any).bridgeAtStart)).toBe('object');
-    const res = await fetch(host.url);
+    const res = await fetchPage();
     const csp = res.headers.get('content-security-policy')!;
     expect(csp).toContain("script-src 'self'");
     expect(csp).not.toContain('unsafe-eval');
@@ -137,13 +141,12 @@ describe('reconnect', () => {
 });
 
 describe('who may connect', () => {
-  const token = async () => /name="oncall-bridge-token" content="([^"]+)"/.exec(await (await fetch(host.url)).text())![1]!;
-  const bridgeUrl = (t?: string) => `ws://127.0.0.1:${host.port}/bridge${t === undefined ? '' : `?token=${encodeURIComponent(t)}`}`;
+  const bridgeUrl = () => `ws://127.0.0.1:${host.port}/bridge`;
 
   /** Resolves with 'open' or the HTTP status the upgrade was refused with. */
-  function connect(url: string, origin: string | undefined): Promise<'open' | number> {
+  function connect(url: string, origin: string | undefined, withCookie: string | undefined = cookie): Promise<'open' | number> {
     return new Promise((resolve, reject) => {
-      const ws = new NodeWebSocket(url, { headers: origin ? { origin } : {} });
+      const ws = new NodeWebSocket(url, { headers: { ...(origin ? { origin } : {}), ...(withCookie ? { cookie: withCookie } : {}) } });
       ws.once('open', () => {
         ws.close();
         resolve('open');
@@ -153,25 +156,27 @@ describe('who may connect', () => {
     });
   }
 
-  it('accepts our own origin with the token', async () => {
-    expect(await connect(bridgeUrl(await token()), `http://127.0.0.1:${host.port}`)).toBe('open');
+  it('accepts our own origin with a session', async () => {
+    expect(await connect(bridgeUrl(), `http://127.0.0.1:${host.port}`)).toBe('open');
   });
 
-  it('refuses a foreign origin even with the token', async () => {
-    const t = await token();
-    expect(await connect(bridgeUrl(t), 'http://evil.example')).toBe(403);
-    expect(await connect(bridgeUrl(t), `http://127.0.0.1:${host.port + 1}`)).toBe(403);
-    expect(await connect(bridgeUrl(t), undefined)).toBe(403);
+  it('refuses a foreign origin even with a session', async () => {
+    expect(await connect(bridgeUrl(), 'http://evil.example')).toBe(403);
+    expect(await connect(bridgeUrl(), `http://127.0.0.1:${host.port + 1}`)).toBe(403);
+    expect(await connect(bridgeUrl(), undefined)).toBe(403);
   });
 
-  it('refuses our origin without the right token', async () => {
+  it('refuses our origin without a session', async () => {
     const origin = `http://127.0.0.1:${host.port}`;
-    expect(await connect(bridgeUrl(), origin)).toBe(401);
-    expect(await connect(bridgeUrl('not-the-token'), origin)).toBe(401);
+    const [name] = cookie.split('=');
+    expect(await connect(bridgeUrl(), origin, '')).toBe(401);
+    expect(await connect(bridgeUrl(), origin, `${name}=not-a-session`)).toBe(401);
+    // another host's cookie name (browsers share 127.0.0.1's cookies across ports)
+    expect(await connect(bridgeUrl(), origin, `oncall_host_${host.port + 1}=${cookie.split('=')[1]}`)).toBe(401);
   });
 
   it('answers malformed frames with error objects and keeps the socket open', async () => {
-    const ws = new NodeWebSocket(bridgeUrl(await token()), { headers: { origin: `http://127.0.0.1:${host.port}` } });
+    const ws = new NodeWebSocket(bridgeUrl(), { headers: { origin: `http://127.0.0.1:${host.port}`, cookie } });
     await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
     const replies: any[] = [];
     ws.on('message', (data) => replies.push(JSON.parse(String(data))));
@@ -189,8 +194,7 @@ describe('who may connect', () => {
     expect(good).toMatchObject({ id: 3, ok: true });
   });
 
-  it('refuses a page from another origin in a real browser, even one that knows the token', async () => {
-    const t = await token();
+  it('refuses a page from another origin in a real browser, even with the session cookie in the browser', async () => {
     // Another web server on this machine: same host name, another port, so another origin.
     const foreign = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<p>elsewhere</p>'));
     await new Promise<void>((resolve) => foreign.listen(0, '127.0.0.1', resolve));
@@ -203,7 +207,7 @@ describe('who may connect', () => {
           ws.onopen = () => resolve('open');
           ws.onerror = () => resolve('refused');
         }),
-      bridgeUrl(t),
+      bridgeUrl(),
     );
     await other.close();
     foreign.close();
@@ -277,7 +281,7 @@ describe("the page's CSP follows the agent's SIP server", () => {
   it('reloads the page under a policy that allows a newly configured SIP server, and only then', async () => {
     expect((await login()).result).toBeTruthy();
     const sipServer = 'wss://sip.demo.test:7443';
-    const before = await fetch(host.url);
+    const before = await fetchPage();
     expect(before.headers.get('content-security-policy')).not.toContain(sipServer);
 
     // Fire and forget: the page goes away under the call when it reloads.

@@ -74,7 +74,7 @@ export async function openAgent(browser: Browser, o: { name: string; email: stri
     if (m.type() === 'error' && !/ERR_CONNECTION_REFUSED|WebSocket error occurred/.test(m.text())) process.stderr.write(`[${o.name} console] ${m.text()}\n`);
   });
   page.on('pageerror', (err) => process.stderr.write(`[${o.name} page error] ${err.message}\n`));
-  await page.goto(host.url);
+  await host.open(page);
   await page.getByLabel('Server').fill(o.apiUrl);
   await page.getByLabel('Email').fill(o.email);
   await page.getByLabel('Password').fill(PASSWORD);

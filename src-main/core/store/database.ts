@@ -1,8 +1,8 @@
 /** Opens the desktop's SQLite store: WAL for concurrent reads, FULL sync so a committed change survives power loss. */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
+import { ensurePrivateDir, ensurePrivateFile } from '../private-files';
 import { migrate } from './migrations';
 
 export type Db = Database.Database;
@@ -10,8 +10,10 @@ export type Db = Database.Database;
 export const STORE_FILE = 'oncall-desk.sqlite';
 
 export function openStore(dataDir: string): Db {
-  mkdirSync(dataDir, { recursive: true });
-  const db = new Database(join(dataDir, STORE_FILE));
+  ensurePrivateDir(dataDir);
+  const file = join(dataDir, STORE_FILE);
+  ensurePrivateFile(file);
+  const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');

@@ -6,7 +6,7 @@
  * BRIDGE_DISCONNECTED (their outcome is unknown); it reconnects with backoff.
  */
 import type { BridgeError, IpcEvent, RendererBridge } from '../../../src-shared/ipc/contract';
-import { BRIDGE_PATH, TOKEN_META_NAME, type BridgeRequest, type BridgeServerMessage } from '../protocol';
+import { BRIDGE_PATH, type BridgeRequest, type BridgeServerMessage } from '../protocol';
 
 interface Pending {
   resolve(value: unknown): void;
@@ -15,8 +15,8 @@ interface Pending {
   frame: string;
 }
 
-const token = document.querySelector<HTMLMetaElement>(`meta[name="${TOKEN_META_NAME}"]`)?.content ?? '';
-const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${BRIDGE_PATH}?token=${encodeURIComponent(token)}`;
+// No token: the browser sends the host's HttpOnly session cookie with the upgrade.
+const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${BRIDGE_PATH}`;
 
 const pending = new Map<number, Pending>();
 const listeners = new Map<string, Set<(payload: unknown) => void>>();

@@ -48,9 +48,12 @@ export class LocalWriter {
         const entity = entityOf(name);
         const id = String(args.id);
         const now = new Date(this.o.now()).toISOString();
-        const current = store.entities.get(entity, id)?.data ?? null;
+        const stored = store.entities.get(entity, id);
+        const current = stored?.data ?? null;
         const prepared = prepareMutation(name, args, current, now);
         if (!prepared) return current as T; // nothing changed: nothing to send
+        // What the change was made on: the server's version as this desktop last saw it.
+        if (!isCreate(name)) prepared.based_on = (stored?.server?.version as number | undefined) ?? 0;
         const tx = localTx(store, user, now);
         applyMutation(tx, name, prepared);
         const row = tx.get(entity as 'call', id) as Row | null;

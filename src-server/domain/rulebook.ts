@@ -24,6 +24,7 @@ import type { CallRow, Database, PatientRow, TaskRow } from '../db/schema';
 import { ApiError } from '../http/api-error';
 import { loadRecords, recordKey } from '../sync/records';
 import type { Actor } from './actor';
+import { ownershipLostAt } from './ownership';
 import { toOnCallCall } from './calls';
 import { mutate, type Mutation, type WebhookEmit } from './mutation';
 import type { ServerContext } from './server-context';
@@ -65,7 +66,8 @@ class ServerTx implements MutatorTx {
   readonly records = new Map<string, { row: object; data: unknown }>();
   readonly writes: Array<[RuleEntity, RecordOf[RuleEntity]]> = [];
   takenIds = new Set<string>();
-  owned = false;
+  /** the version whose change took the record away from the actor (former-owner rule), if any */
+  lostAt: number | null = null;
 
   constructor(
     readonly actor: RuleActor,
@@ -79,8 +81,8 @@ class ServerTx implements MutatorTx {
   taken(entity: RuleEntity, id: string): boolean {
     return this.takenIds.has(recordKey(entity, id));
   }
-  wasOwner(): boolean {
-    return this.owned;
+  wasOwner(_entity: RuleEntity, _id: string, basedOn: number | undefined): boolean {
+    return basedOn !== undefined && this.lostAt !== null && basedOn < this.lostAt;
   }
   write<E extends RuleEntity>(entity: E, record: RecordOf[E]): void {
     this.writes.push([entity, record]);
@@ -129,16 +131,9 @@ export async function applyRule(m: Mutation, name: MutatorName, args: { id: stri
     const existing = await m.trx.selectFrom(TABLE[entity]).select('id').where('id', '=', args.id).executeTakeFirst();
     if (existing) tx.takenIds.add(recordKey(entity, args.id));
   }
-  if (needs.ownership && options.formerOwnerRule && actor.userId) {
-    const row = await m.trx
-      .selectFrom('sync_audience')
-      .select('user_id')
-      .where('entity', '=', entity)
-      .where('entity_id', '=', args.id)
-      .where('user_id', '=', actor.userId)
-      .where('organization_id', '=', org)
-      .executeTakeFirst();
-    tx.owned = row !== undefined;
+  const current = tx.records.get(recordKey(entity, args.id))?.data as { version: number } | undefined;
+  if (needs.ownership && options.formerOwnerRule && actor.userId && current) {
+    tx.lostAt = await ownershipLostAt(m.trx, org, entity, args.id, actor.userId, current.version);
   }
 
   try {

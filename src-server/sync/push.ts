@@ -15,7 +15,7 @@
  * failing mutation and the rest are not consumed and the client retries them later.
  */
 import type { ControlledTransaction } from 'kysely';
-import { SYNC_SCHEMA_VERSION, type PushMutation, type PushRequest, type PushResponse, type PushResult } from '../../src-shared/schemas/sync';
+import { SUPPORTED_SCHEMA_VERSIONS, SYNC_SCHEMA_VERSION, type PushMutation, type PushRequest, type PushResponse, type PushResult } from '../../src-shared/schemas/sync';
 import type { Database } from '../db/schema';
 import type { Actor } from '../domain/actor';
 import { Mutation } from '../domain/mutation';
@@ -131,9 +131,9 @@ class BatchRunner {
 }
 
 export async function push(ctx: ServerContext, actor: Actor, body: PushRequest): Promise<PushResponse> {
-  if (body.schema_version !== SYNC_SCHEMA_VERSION) {
-    throw new ApiError('BAD_REQUEST', `schema_version ${body.schema_version} is not supported`, {
-      schema_version: `supported: ${SYNC_SCHEMA_VERSION}`,
+  if (!SUPPORTED_SCHEMA_VERSIONS.includes(body.schema_version)) {
+    throw new ApiError('BAD_REQUEST', `schema_version ${body.schema_version} is not supported: update the desktop app`, {
+      schema_version: `supported: ${SUPPORTED_SCHEMA_VERSIONS.join(', ')} (current ${SYNC_SCHEMA_VERSION})`,
     });
   }
   assertConsecutive(body.mutations);

@@ -57,7 +57,7 @@ export const patientUpdate: Mutator<'patient.update'> = {
   run(tx, a) {
     const current = tx.read('patient', a.id);
     if (!current) throw notFound('patient');
-    const { id: _id, ...patch } = a;
+    const { id: _id, based_on: _b, ...patch } = a;
     const next = { ...current, ...patch, ...phones(tx, a) } as PatientRead;
     next.full_name = `${next.first_name} ${next.last_name}`;
     if (!differs(current, next)) return;

@@ -67,13 +67,14 @@ export const taskCreate: Mutator<'task.create'> = {
 
 /**
  * The task as the actor may change it: visible now, or (through the sync push) a status-only
- * change by someone who owned it before a reassignment took it away.
+ * change by someone who owned it, made on a version from before the reassignment that took it
+ * away (so it was made offline, before they could know).
  */
-function taskToUpdate(tx: MutatorTx, a: { id: string; status?: unknown } & Record<string, unknown>): TaskRead {
+function taskToUpdate(tx: MutatorTx, a: { id: string; based_on?: number } & Record<string, unknown>): TaskRead {
   const current = tx.read('task', a.id);
   if (current && canSee(tx.actor, 'task', current)) return current;
-  const statusOnly = Object.keys(a).every((k) => k === 'id' || k === 'status');
-  if (current && statusOnly && tx.wasOwner('task', a.id)) return current;
+  const statusOnly = Object.keys(a).every((k) => k === 'id' || k === 'status' || k === 'based_on');
+  if (current && statusOnly && tx.wasOwner('task', a.id, a.based_on)) return current;
   throw notFound('task');
 }
 

@@ -46,8 +46,11 @@ export interface MutatorTx {
   read<E extends RuleEntity>(entity: E, id: string): RecordOf[E] | null | undefined;
   /** Whether a record with this id exists anywhere (ids are global): creates refuse to reuse one. */
   taken(entity: RuleEntity, id: string): boolean;
-  /** Whether the actor owned this record at some time (the server's audience); false when unknown. */
-  wasOwner(entity: RuleEntity, id: string): boolean;
+  /**
+   * Whether the actor owned this record at `basedOn`, the version a change was made on, and lost
+   * it by a later reassignment (the server's history); false when unknown or not given.
+   */
+  wasOwner(entity: RuleEntity, id: string, basedOn: number | undefined): boolean;
   write<E extends RuleEntity>(entity: E, record: RecordOf[E]): void;
 }
 

@@ -12,19 +12,27 @@ import { PatientCreate, PatientRead, PatientUpdate } from './patients';
 import { TaskCreate, TaskRead, TaskUpdate } from './tasks';
 import { UserRead } from './users';
 
-export const SYNC_SCHEMA_VERSION = 1;
+/**
+ * 2: update mutators carry `based_on`, the version of the record the change was made on. The
+ * server still answers version 1 (without it); only the former-owner rule needs it.
+ */
+export const SYNC_SCHEMA_VERSION = 2;
+export const SUPPORTED_SCHEMA_VERSIONS: readonly number[] = [1, 2];
 export const MAX_PUSH_BATCH = 500;
 export const DEFAULT_PULL_LIMIT = 500;
 export const MAX_PULL_LIMIT = 2000;
 
+/** The version of the record an update was made on (0: a record not yet acknowledged by the server). */
+const BasedOn = z.number().int().min(0).optional();
+
 /** `id` is the entity's client-generated UUIDv7. Update args carry only the fields that changed. */
 export const MUTATORS = {
   'call.create': CallCreate.extend({ id: Id, started_at: Timestamp.optional() }),
-  'call.update': CallUpdate.and(z.object({ id: Id, at: Timestamp.optional() })),
+  'call.update': CallUpdate.and(z.object({ id: Id, at: Timestamp.optional(), based_on: BasedOn })),
   'task.create': TaskCreate.extend({ id: Id }),
-  'task.update': TaskUpdate.and(z.object({ id: Id })),
+  'task.update': TaskUpdate.and(z.object({ id: Id, based_on: BasedOn })),
   'patient.create': PatientCreate.extend({ id: Id }),
-  'patient.update': PatientUpdate.and(z.object({ id: Id })),
+  'patient.update': PatientUpdate.and(z.object({ id: Id, based_on: BasedOn })),
 } as const;
 export type MutatorName = keyof typeof MUTATORS;
 export const MUTATOR_NAMES = Object.keys(MUTATORS) as MutatorName[];

@@ -129,6 +129,12 @@ export class OnCallClient {
       (await this.http.json<{ items: Disposition[] }>('GET', await this.orgPath('/dispositions'), opts)).items,
   };
 
+  readonly organization = {
+    /** The settings the desktop's rulebook needs (the default phone country). */
+    settings: async (opts: Call = {}) =>
+      this.http.json<{ default_country: string }>('GET', await this.orgPath('/settings'), opts),
+  };
+
   readonly sync = {
     push: async (body: PushRequest, opts: Call = {}) =>
       this.http.json<PushResponse>('POST', await this.orgPath('/sync/push'), { body, ...opts }),

@@ -25,7 +25,7 @@ interface Mutation {
 }
 const mutation = (seq: number, name: string, args: Record<string, unknown>): Mutation => ({ seq, id: uuidv7(), name, args });
 const push = (as: Session, clientId: string, mutations: Mutation[], extra: Record<string, unknown> = {}) =>
-  http.post(api('/sync/push'), { client_id: clientId, schema_version: 1, mutations, ...extra }, as);
+  http.post(api('/sync/push'), { client_id: clientId, schema_version: 2, mutations, ...extra }, as);
 const minutesAgo = (n: number) => new Date(Date.now() - n * 60_000).toISOString();
 
 beforeAll(async () => {
@@ -300,8 +300,8 @@ describe('merging with a concurrent reassignment', () => {
     const reassigned = await http.patch(api(`/tasks/${task.body.id}`), { assignee_id: agent2.user.id }, supervisor);
     expect(reassigned.body.assignee_id).toBe(agent2.user.id);
 
-    // agent1 completed it offline, before learning of the reassignment
-    const res = await push(agent1, uuidv7(), [mutation(1, 'task.update', { id: task.body.id, status: 'completed' })]);
+    // agent1 completed it offline, before learning of the reassignment (on version 1, the one it had)
+    const res = await push(agent1, uuidv7(), [mutation(1, 'task.update', { id: task.body.id, status: 'completed', based_on: 1 })]);
     expect(res.body.results[0]).toEqual({ seq: 1, status: 'applied' });
     const merged = await http.get(api(`/tasks/${task.body.id}`), supervisor);
     expect(merged.body).toMatchObject({ assignee_id: agent2.user.id, status: 'completed' });
@@ -313,14 +313,14 @@ describe('merging with a concurrent reassignment', () => {
 
     const client = uuidv7();
     const res = await push(agent1, client, [
-      mutation(1, 'task.update', { id: task.body.id, title: 'Renamed offline' }),
-      mutation(2, 'task.update', { id: task.body.id, status: 'in_progress', due_date: minutesAgo(-60) }),
+      mutation(1, 'task.update', { id: task.body.id, title: 'Renamed offline', based_on: 1 }),
+      mutation(2, 'task.update', { id: task.body.id, status: 'in_progress', due_date: minutesAgo(-60), based_on: 1 }),
     ]);
     expect(res.body.results.map((r: { status: string }) => r.status)).toEqual(['rejected', 'rejected']);
     expect(res.body.results[0].error.code).toBe('NOT_FOUND');
 
     const other = await http.post(api('/tasks'), { title: 'Not yours', assignee_id: agent2.user.id }, supervisor);
-    const stranger = await push(agent1, uuidv7(), [mutation(1, 'task.update', { id: other.body.id, status: 'completed' })]);
+    const stranger = await push(agent1, uuidv7(), [mutation(1, 'task.update', { id: other.body.id, status: 'completed', based_on: 1 })]);
     expect(stranger.body.results[0].status).toBe('rejected');
     const untouched = await http.get(api(`/tasks/${other.body.id}`), supervisor);
     expect(untouched.body.status).toBe('open');
@@ -328,6 +328,36 @@ describe('merging with a concurrent reassignment', () => {
     // Over REST the rule does not apply: an online client sees the current owner.
     const rest = await http.patch(api(`/tasks/${task.body.id}`), { status: 'completed' }, agent1);
     expect(rest.status).toBe(404);
+  });
+
+  it('bounds the former-owner rule by what the change was based on: only edits made before the reassignment was known', async () => {
+    const task = await http.post(api('/tasks'), { title: 'Order supplies', assignee_id: agent1.user.id }, supervisor);
+    await http.patch(api(`/tasks/${task.body.id}`), { priority: 'high' }, supervisor); // version 2, still agent1's
+    await http.patch(api(`/tasks/${task.body.id}`), { assignee_id: agent2.user.id }, supervisor); // version 3: taken away
+    await http.patch(api(`/tasks/${task.body.id}`), { title: 'Order supplies (ward 4)' }, supervisor); // version 4
+
+    // A change made on version 3 or later was made after the reassignment: refused, as if unseen.
+    const late = await push(agent1, uuidv7(), [
+      mutation(1, 'task.update', { id: task.body.id, status: 'cancelled', based_on: 3 }),
+      mutation(2, 'task.update', { id: task.body.id, status: 'cancelled', based_on: 4 }),
+      // A client on the old protocol says nothing about it, so the rule does not cover it.
+      mutation(3, 'task.update', { id: task.body.id, status: 'cancelled' }),
+    ]);
+    expect(late.body.results.map((r: { error?: { code: string } }) => r.error?.code)).toEqual(['NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND']);
+    expect((await http.get(api(`/tasks/${task.body.id}`), supervisor)).body.status).toBe('open');
+
+    // Made on version 2, while it was still theirs: it stands beside the reassignment.
+    const early = await push(agent1, uuidv7(), [mutation(1, 'task.update', { id: task.body.id, status: 'in_progress', based_on: 2 })]);
+    expect(early.body.results[0]).toEqual({ seq: 1, status: 'applied' });
+    expect((await http.get(api(`/tasks/${task.body.id}`), supervisor)).body).toMatchObject({ status: 'in_progress', assignee_id: agent2.user.id });
+  });
+
+  it('still answers a client on schema_version 1, and tells a newer unknown one to update', async () => {
+    const v1 = await push(agent1, uuidv7(), [mutation(1, 'call.create', { id: uuidv7(), direction: 'inbound', phone_number: '+447700900787' })], { schema_version: 1 });
+    expect(v1.body.results[0].status).toBe('applied');
+    const future = await push(agent1, uuidv7(), [], { schema_version: 3 });
+    expect(future.status).toBe(400);
+    expect(errorOf(future).message).toMatch(/update the desktop app/);
   });
 });
 

@@ -44,7 +44,8 @@ describe('local writes', () => {
       [1, 'call.create'],
       [2, 'call.update'],
     ]);
-    expect(outbox[1]!.args).toEqual({ id, notes: 'hello' }); // priority was already normal
+    // priority was already normal; based_on 0: the server has not acknowledged the call yet
+    expect(outbox[1]!.args).toEqual({ id, notes: 'hello', based_on: 0 });
     // The mutation carries what was typed: the server runs the same rule with the same country.
     expect(outbox[0]!.args.phone_number).toBe('020 7946 0018');
     expect(writes).toEqual([['call'], ['call']]);

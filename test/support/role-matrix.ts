@@ -43,6 +43,7 @@ export const EXPECTED: Record<string, Outcomes> = {
   [`GET ${ORG}/webhooks/{webhook_id}/deliveries`]:          [403,  403,  403,  200,  403,  200,  401],
   [`GET ${ORG}/dispositions`]:                              [200,  200,  200,  200,  200,  200,  401],
   [`POST ${ORG}/dispositions`]:                             [403,  403,  403,  201,  403,  201,  401],
+  [`GET ${ORG}/settings`]:                                  [200,  200,  200,  200,  200,  200,  401],
   // Calls: agents their own; an agent-role key owns only calls logged without an agent.
   [`GET ${ORG}/calls`]:                                     [200,  200,  200,  200,  200,  200,  401],
   [`POST ${ORG}/calls`]:                                    [201,  201,  201,  201,  201,  201,  401],

@@ -32,6 +32,7 @@ export class LocalTx implements MutatorTx {
     return this.store.entities.get(entity, id) !== null;
   }
 
+  /** The desktop no longer has a record taken away from its user: the server decides. */
   wasOwner(): boolean {
     return false;
   }

@@ -40,7 +40,7 @@ export function prepareMutation(name: MutatorName, args: unknown, current: Row |
   if (!parsed.success) throw validationError(parsed.error);
   const data = parsed.data as Row;
   if (isCreate(name) || !current) return data;
-  const { id, at, ...patch } = data;
+  const { id, at, based_on: _basedOn, ...patch } = data;
   const changed = changedFields(patch, current);
   if (changed.metadata) {
     const merged = { ...(current.metadata as Row), ...(changed.metadata as Row) };

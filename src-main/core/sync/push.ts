@@ -20,8 +20,8 @@ export interface PushOutcome {
 /** Recomputes a row as server state + pending mutations (LocalWriter.rebase, inside a transaction). */
 export type Rebase = (entity: OutboxEntry['entity'], id: string) => void;
 
-/** Fields that are not a user's value: the record id, the event time, partial metadata. */
-const UNTRACKED = new Set(['id', 'at', 'metadata']);
+/** Fields that are not a user's value: the record id, the event time, the version it was based on, partial metadata. */
+const UNTRACKED = new Set(['id', 'at', 'based_on', 'metadata']);
 
 export async function pushOutbox(
   client: OnCallClient,

@@ -1,10 +1,11 @@
-/** Reference data the pull does not carry, cached for offline use: outcome codes and the user list. */
+/** Reference data the pull does not carry, cached for offline use: outcome codes, the organization's settings and the user list. */
 import type { UserRead } from '../../../src-shared/schemas/users';
 import type { OnCallClient } from '../../../src-shared/sdk';
 import type { LocalStore } from '../store';
 
 export async function refreshReference(client: OnCallClient, store: LocalStore, signal?: AbortSignal): Promise<void> {
   const dispositions = await client.dispositions.list({ signal });
+  const settings = await client.organization.settings({ signal });
   const users: UserRead[] = [];
   for (let page = 1; ; page++) {
     const res = await client.users.list({ page, limit: 200 }, { signal });
@@ -12,6 +13,8 @@ export async function refreshReference(client: OnCallClient, store: LocalStore, 
     if (res.items.length < 200 || users.length >= res.total) break;
   }
   store.reference.replaceDispositions(dispositions);
+  // The rulebook reads phone numbers with the organization's country, as the server does.
+  store.reference.setSetting('default_country', settings.default_country);
   store.tx(() => {
     for (const u of users) store.entities.put('user', u.id, u, u);
   });

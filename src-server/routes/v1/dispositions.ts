@@ -1,14 +1,14 @@
 /**
  * Call outcome codes: the built-in defaults plus the organization's own. Adding one is a
  * one-statement change with no rules beyond uniqueness, so it lives here rather than in a
- * domain module of its own.
+ * domain module of its own. The organization's settings that the rulebook reads sit beside them.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DEFAULT_DISPOSITIONS, Disposition, DispositionCreate } from '../../../src-shared/domain/dispositions';
 import { requireRole, type Actor } from '../../domain/actor';
 import { mutate } from '../../domain/mutation';
-import { listDispositions } from '../../domain/organizations';
+import { defaultCountry, listDispositions } from '../../domain/organizations';
 import type { ServerContext } from '../../domain/server-context';
 import { ApiError } from '../../http/api-error';
 import { OrgParams, orgActor } from '../../http/params';
@@ -33,8 +33,24 @@ async function addDisposition(ctx: ServerContext, actor: Actor, input: Dispositi
   });
 }
 
+/** What a desktop needs to run the rulebook as the server does (phone numbers read with the organization's country). */
+export const OrganizationSettings = z.object({ default_country: z.string().length(2) });
+
 export function v1DispositionRoutes(ctx: ServerContext): FastifyPluginAsyncZod {
   return async (app) => {
+    app.get(
+      '/organizations/:org_id/settings',
+      {
+        schema: {
+          tags: ['dispositions'],
+          summary: "The organization's settings the desktop's rulebook uses (the default phone country)",
+          params: OrgParams,
+          response: { 200: OrganizationSettings },
+        },
+      },
+      async (req) => ({ default_country: await defaultCountry(ctx.db, orgActor(req, req.params.org_id).organizationId) }),
+    );
+
     app.get(
       '/organizations/:org_id/dispositions',
       {

@@ -2,12 +2,15 @@
 # Installs the Debian packages the test suite drives for real, if they are missing:
 #   chromium                      end-to-end tests of the renderer and the host's WebSocket bridge
 #   kamailio, kamailio-websocket-modules   the SIP registrar/proxy the phone tests call through
+#   rtpengine-daemon, baresip-core, sip-tester   the interop rig (test/phone/interop.test.ts): media
+#                                 bridging WebRTC to plain RTP, a desk phone, a carrier trunk (SIPp)
+#   iproute2                      `ip` for the loopback-only namespaces, `tc netem` to degrade links
 # Run by `npm test` (pretest). It never skips silently: if a package cannot be installed the run
 # stops here with the reason, because a test suite that quietly ran without its browser proves
 # nothing.
 set -euo pipefail
 
-PACKAGES=(chromium kamailio kamailio-websocket-modules)
+PACKAGES=(chromium kamailio kamailio-websocket-modules rtpengine-daemon baresip-core sip-tester iproute2)
 
 fail() {
   echo "ensure-system-deps: $*" >&2
@@ -44,3 +47,7 @@ version=$(/usr/bin/chromium --version 2>"$err") || fail "/usr/bin/chromium does 
 echo "ensure-system-deps: $version"
 command -v kamailio >/dev/null || [[ -x /usr/sbin/kamailio ]] || fail "kamailio is installed but not found on PATH or /usr/sbin."
 echo "ensure-system-deps: $(/usr/sbin/kamailio -v 2>/dev/null | head -1 || echo kamailio present)"
+for bin in /usr/bin/rtpengine /usr/bin/baresip /usr/bin/sipp /usr/sbin/tc; do
+  [[ -x $bin ]] || fail "$bin is missing although its package is installed."
+done
+echo "ensure-system-deps: $(/usr/bin/rtpengine --version 2>&1 | head -1), baresip, $(/usr/bin/sipp -v 2>&1 | grep -o 'SIPp v[^ ]*' | head -1)"

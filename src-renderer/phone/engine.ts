@@ -6,14 +6,16 @@
 import { Inviter, UserAgent, type Invitation, type Referral } from 'sip.js';
 import type { CallStatus } from '../../src-shared/domain/call-status';
 import type { CallRead } from '../../src-shared/schemas/calls';
+import { WITHHELD_NUMBER } from '../../src-shared/domain/phone';
 import { DEFAULT_PHONE_SETTINGS, type PhoneSettingsRead } from '../../src-shared/schemas/phone-settings';
 import { CallLogger, type CallLogPort } from './call-log';
 import { START_STATUS } from './call-status-map';
 import { openMicrophone, type DeviceId } from './media';
-import { callerNumber, dialTarget, domainOf, loggableNumber } from './numbers';
+import { callerNumber, dialTarget, domainOf, isWithheld, loggableNumber } from './numbers';
 import { PhoneCall, type CallInit, type CallSnapshot } from './phone-call';
 import { decideRefer, referFacts, referTargetNumber } from './refer-policy';
-import { Ringer, type RingKind } from './ringer';
+import { Ringer } from './ringer';
+import { toneFor, type RingKind } from './tones';
 import { SipConnection, type RegistrationStatus } from './sip-connection';
 import { completeAttendedTransfer, startBlindTransfer } from './transfers';
 
@@ -150,7 +152,8 @@ export class PhoneEngine {
     if (!target || !uri) throw new PhoneError('INVALID_NUMBER', `Not a number we can dial: ${input}`);
     // One conversation at a time: whoever is on the line waits on hold.
     if (!role.consultFor) await this.holdOthers(null);
-    const inviter = new Inviter(ua, uri);
+    // earlyMedia: a 183 with SDP (carrier ringback, "number not in service") is played.
+    const inviter = new Inviter(ua, uri, { earlyMedia: true });
     const call = this.track(inviter, { direction: 'outbound', number: target.number, name: null, ...role });
     // The screen shows who we are calling even when the caller already knows the patient id.
     const lookedUp = this.lookup(call, target.number);
@@ -291,10 +294,14 @@ export class PhoneEngine {
   private onInvite(invitation: Invitation): void {
     const replacee = invitation.replacee && [...this.calls.values()].find((c) => c.session === invitation.replacee);
     const identity = invitation.remoteIdentity;
-    const number = callerNumber(identity.uri.user, this.settings.default_region);
+    const withheld = isWithheld(invitation);
+    const number = withheld ? WITHHELD_NUMBER : callerNumber(identity.uri.user, this.settings.default_region);
     const waiting = [...this.calls.values()].some((c) => c.connected);
-    const call = this.track(invitation, { direction: 'inbound', number, name: identity.displayName || null, waiting: waiting && !replacee });
-    this.logStart(call, invitation.request.callId, call.snapshot.createdAt, this.lookup(call, number), replacee ? { replaces: replacee.snapshot.recordId } : {});
+    const call = this.track(invitation, { direction: 'inbound', number, name: withheld ? 'Withheld number' : identity.displayName || null, waiting: waiting && !replacee, withheld });
+    this.logStart(call, invitation.request.callId, call.snapshot.createdAt, withheld ? null : this.lookup(call, number), {
+      ...(replacee ? { replaces: replacee.snapshot.recordId } : {}),
+      ...(withheld ? { withheld: true } : {}),
+    });
     if (replacee) {
       // Attended transfer: this INVITE takes over a call we already have (RFC 3891), so it is
       // answered without ringing; SIP.js ends the replaced leg once it is accepted.
@@ -377,13 +384,13 @@ export class PhoneEngine {
   }
 
   private updateRinger(): void {
-    const alerting = [...this.calls.values()].some((c) => c.snapshot.phase === 'incoming');
-    if (!alerting) {
+    const kind = toneFor([...this.calls.values()].map((c) => c.snapshot));
+    if (!kind) {
       this.ringer?.stop();
       return;
     }
     this.ringer ??= new Ringer(this.devices.ringer, this.devices.speaker);
-    this.ringer.start([...this.calls.values()].some((c) => c.connected) ? 'waiting' : 'ring');
+    this.ringer.start(kind);
   }
 
   private setRegistration(status: RegistrationStatus): void {

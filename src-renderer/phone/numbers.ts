@@ -3,7 +3,8 @@
  * needs (a request URI in the agent's own domain), and back from a caller's identity to the E.164
  * number the patient directory and the call log use.
  */
-import { PHONE_TEXT, toE164 } from '../../src-shared/domain/phone';
+import type { Invitation } from 'sip.js';
+import { PHONE_TEXT, WITHHELD_NUMBER, toE164 } from '../../src-shared/domain/phone';
 
 export interface DialTarget {
   /** what the call log stores: E.164 when it is a phone number, else the SIP user */
@@ -33,9 +34,21 @@ export function callerNumber(user: string | undefined, region: string): string {
   return toE164(raw, region) ?? raw;
 }
 
-/** The call log only takes phone-number text (PHONE_TEXT): anything else is not logged. */
+/** The call log takes phone-number text (PHONE_TEXT) and a withheld number: nothing else is logged. */
 export function loggableNumber(number: string): boolean {
-  return PHONE_TEXT.test(number);
+  return number === WITHHELD_NUMBER || PHONE_TEXT.test(number);
+}
+
+/**
+ * The caller withheld their number: RFC 3323/3325 style (user `anonymous`, host
+ * `anonymous.invalid`, `Privacy: id`), or no user part at all.
+ */
+export function isWithheld(invitation: Pick<Invitation, 'remoteIdentity' | 'request'>): boolean {
+  const uri = invitation.remoteIdentity.uri;
+  const user = decodeURIComponent(uri.user ?? '').trim().toLowerCase();
+  if (user === '' || user === 'anonymous' || user === 'restricted' || user === 'unknown') return true;
+  if (uri.host.toLowerCase() === 'anonymous.invalid') return true;
+  return /(^|[;,\s])id($|[;,\s])/i.test(invitation.request.getHeader('Privacy') ?? '');
 }
 
 export function domainOf(sipUri: string): string {

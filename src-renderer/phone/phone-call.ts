@@ -40,6 +40,10 @@ export interface CallSnapshot {
   endedAt: number | null;
   endReason: EndReason | null;
   sipCode: number | null;
+  /** the other side's network is playing us audio before the answer (183 with SDP) */
+  earlyMedia: boolean;
+  /** the caller withheld their number (anonymous, Privacy: id) */
+  withheld: boolean;
   patient: { id: string; full_name: string } | null;
   transfer: TransferState | null;
   dtmfSent: string;
@@ -64,6 +68,7 @@ export interface CallInit {
   role?: CallRole;
   consultFor?: string | null;
   waiting?: boolean;
+  withheld?: boolean;
 }
 
 let counter = 0;
@@ -101,6 +106,8 @@ export class PhoneCall {
       endedAt: null,
       endReason: null,
       sipCode: null,
+      earlyMedia: false,
+      withheld: init.withheld ?? false,
       patient: null,
       transfer: null,
       dtmfSent: '',
@@ -112,8 +119,11 @@ export class PhoneCall {
     this.audio = new CallAudio(this.id, media.speakerId);
     session.stateChange.addListener((state) => this.onState(state));
     session.delegate = {
-      onBye: () => {
+      // Setting onBye makes replying our job (SIP.js no longer sends the 200 OK): without it the
+      // other side retransmits its BYE and ends with 408.
+      onBye: (bye) => {
         this.endHint ??= 'hangup_remote';
+        void bye.accept().catch(() => undefined);
       },
       onCancel: () => {
         this.endHint ??= 'caller_cancelled';
@@ -160,7 +170,12 @@ export class PhoneCall {
       requestDelegate: {
         onProgress: (response) => {
           const code = response.message.statusCode ?? 0;
-          if ((code === 180 || code === 183) && this.snap.phase === 'dialing') this.update({ phase: 'alerting' });
+          // A 18x with SDP is early media (SIP.js plays it: earlyMedia on the Inviter); a 180
+          // without is our cue to play ringback ourselves (engine.ts).
+          const early = Boolean(response.message.body);
+          if (code >= 180 && code < 200 && (this.snap.phase === 'dialing' || (early && !this.snap.earlyMedia))) {
+            this.update({ phase: 'alerting', earlyMedia: this.snap.earlyMedia || early });
+          }
         },
         onReject: (response) => {
           this.endHint ??= 'rejected';
@@ -301,14 +316,17 @@ export class PhoneCall {
         this.audio.attach(sdh.remoteMediaStream);
       }
       this.watchDtmfSender();
-      this.update({ phase: 'active', connectedAt: at, waiting: false });
+      this.update({ phase: 'active', connectedAt: at, waiting: false, earlyMedia: false });
       this.hooks.status(this, 'active', at, {});
     } else if (state === SessionState.Terminated) {
-      this.onTerminated();
+      // SIP.js terminates the session before it calls the request delegate's onReject (where the
+      // final response's code is read): log the end once that has run.
+      queueMicrotask(() => this.onTerminated());
     }
   }
 
   private onTerminated(): void {
+    if (this.ended) return;
     const at = Date.now();
     const connected = this.snap.connectedAt !== null;
     const reason: EndReason =

@@ -2,9 +2,11 @@
  * The ring tone, generated with WebAudio (no file to ship or license) and played through its own
  * <audio> element so it can go to a different device than the call audio: the desk speaker rings
  * while the headset stays quiet. Call waiting is a soft beep on the speaker (headset) device
- * instead, so the patient on the line is not drowned out and the room is not disturbed.
+ * instead, so the patient on the line is not drowned out and the room is not disturbed; so is the
+ * ringback we play while a number we call rings without sending early media of its own.
  */
 import { routeToSink, type DeviceId } from './media';
+import type { RingKind } from './tones';
 
 type Pattern = { freqs: number[]; bursts: Array<[number, number]>; period: number; gain: number };
 
@@ -12,8 +14,13 @@ type Pattern = { freqs: number[]; bursts: Array<[number, number]>; period: numbe
 const RING: Pattern = { freqs: [400, 450], bursts: [[0, 0.4], [0.6, 1.0]], period: 3, gain: 0.2 };
 // Call waiting: one short 440 Hz beep every 5 s.
 const WAITING: Pattern = { freqs: [440], bursts: [[0, 0.25]], period: 5, gain: 0.1 };
+// Ringback (we are calling, the far end rings without sending media): 440 + 480 Hz, 2 s on, 4 s
+// off, so it cannot be mistaken for our own phone ringing.
+const RINGBACK: Pattern = { freqs: [440, 480], bursts: [[0, 2]], period: 6, gain: 0.1 };
 
-export type RingKind = 'ring' | 'waiting';
+const PATTERNS: Record<RingKind, Pattern> = { ring: RING, waiting: WAITING, ringback: RINGBACK };
+
+export type { RingKind } from './tones';
 
 export class Ringer {
   private ctx: AudioContext | null = null;
@@ -47,7 +54,8 @@ export class Ringer {
     if (this.kind === kind) return;
     this.stop();
     this.kind = kind;
-    const pattern = kind === 'ring' ? RING : WAITING;
+    const pattern = PATTERNS[kind];
+    this.element.dataset.kind = kind;
     const ctx = new AudioContext();
     const destination = ctx.createMediaStreamDestination();
     const gain = ctx.createGain();
@@ -90,6 +98,7 @@ export class Ringer {
     this.ctx = null;
     this.element.pause();
     this.element.srcObject = null;
+    delete this.element.dataset.kind;
   }
 
   dispose(): void {

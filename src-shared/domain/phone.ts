@@ -12,3 +12,14 @@ export function toE164(text: string, defaultCountry: string = DEFAULT_COUNTRY): 
 
 /** Loose shape check used by schemas before the organization's country is known. */
 export const PHONE_TEXT = /^\+?[0-9 ()./-]{3,32}$/;
+
+/**
+ * What a call record holds as its number when the caller withheld it (SIP `anonymous`, RFC 3323):
+ * the call still happened and a missed one must be on the agent's list, but there is no number.
+ */
+export const WITHHELD_NUMBER = 'anonymous';
+
+/** A call's number: E.164, or WITHHELD_NUMBER as is; null when it is neither. */
+export function toCallNumber(text: string, defaultCountry: string = DEFAULT_COUNTRY): string | null {
+  return text.trim().toLowerCase() === WITHHELD_NUMBER ? WITHHELD_NUMBER : toE164(text, defaultCountry);
+}

@@ -6,7 +6,7 @@ import { allowedCallTransitions, canTransitionCall, isCallEnded } from '../domai
 import type { CallRead } from '../schemas/calls';
 import type { Mutator } from './define';
 import { badTransition, conflict, invalid, notFound } from './rule-error';
-import { canSee, differs, durationSeconds, e164, mergeFreeForm, toUtc } from './rules';
+import { callNumber, canSee, differs, durationSeconds, mergeFreeForm, toUtc } from './rules';
 import type { MutatorTx } from './tx';
 
 /** The patient's name for the call, or a 422 when the organization has no such patient. */
@@ -21,7 +21,7 @@ export const callCreate: Mutator<'call.create'> = {
   name: 'call.create',
   reads: (a) => ({ records: a.patient_id ? [['patient', a.patient_id]] : [] }),
   run(tx, a) {
-    const phone = e164('phone_number', a.phone_number, tx.settings.default_country);
+    const phone = callNumber('phone_number', a.phone_number, tx.settings.default_country);
     const startedAt = a.started_at ? toUtc('started_at', a.started_at) : tx.now;
     const name = patientName(tx, a.patient_id);
     if (tx.taken('call', a.id)) throw conflict('a call with this id already exists');

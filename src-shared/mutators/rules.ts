@@ -2,7 +2,7 @@
  * Small rules the mutators share: who sees a record, timestamps as stored, phone numbers with
  * the organization's country, and "only what changed".
  */
-import { toE164 } from '../domain/phone';
+import { toCallNumber, toE164 } from '../domain/phone';
 import { metadataLimitProblem } from '../schemas/common';
 import { invalid } from './rule-error';
 import { isSupervisorRole, type RecordOf, type RuleActor, type RuleEntity } from './tx';
@@ -38,6 +38,13 @@ export function toUtc(field: string, value: string): string {
 /** E.164 with the organization's default country, or 422 naming the field. */
 export function e164(field: string, text: string, country: string): string {
   const phone = toE164(text, country);
+  if (!phone) throw invalid({ [field]: 'not a valid phone number' });
+  return phone;
+}
+
+/** A call's number: E.164, or the withheld marker (`anonymous`) kept as is; else 422 naming the field. */
+export function callNumber(field: string, text: string, country: string): string {
+  const phone = toCallNumber(text, country);
   if (!phone) throw invalid({ [field]: 'not a valid phone number' });
   return phone;
 }

@@ -3,15 +3,17 @@ import { z } from 'zod';
 import { CallStatus, CALL_INITIAL_STATUSES } from '../domain/call-status';
 import { CallDirection, Priority, Region } from '../domain/enums';
 import { DispositionCode } from '../domain/dispositions';
-import { PHONE_TEXT } from '../domain/phone';
+import { PHONE_TEXT, WITHHELD_NUMBER } from '../domain/phone';
 import { Id, Metadata, MetadataPatch, PageQuery, StoredTimestamp, Timestamp } from './common';
 
 export const PhoneNumberText = z.string().regex(PHONE_TEXT, 'not a phone number');
+/** A call's number: phone-number text, or `anonymous` when the caller withheld it. */
+export const CallNumberText = z.union([PhoneNumberText, z.literal(WITHHELD_NUMBER)]);
 
 export const CallCreate = z.object({
   patient_id: Id.nullable().optional(),
   direction: CallDirection,
-  phone_number: PhoneNumberText,
+  phone_number: CallNumberText,
   status: z.enum(CALL_INITIAL_STATUSES).optional(),
   priority: Priority.optional(),
   region: Region.nullable().optional(),

@@ -8,6 +8,10 @@ import { canTransitionCall, isCallEnded } from '../../src-shared/domain/call-sta
 import { Backoff, RECONNECT_POLICY } from '../../src-renderer/phone/backoff';
 import { endStatus, START_STATUS, type EndReason } from '../../src-renderer/phone/call-status-map';
 import { decideRefer } from '../../src-renderer/phone/refer-policy';
+import { isWithheld, loggableNumber } from '../../src-renderer/phone/numbers';
+import { toneFor, type ToneLeg } from '../../src-renderer/phone/tones';
+import { toCallNumber, WITHHELD_NUMBER } from '../../src-shared/domain/phone';
+import { CallCreate } from '../../src-shared/schemas/calls';
 
 const REASONS: EndReason[] = ['hangup_local', 'hangup_remote', 'cancelled', 'rejected', 'declined', 'no_answer', 'caller_cancelled', 'transferred', 'replaced', 'failed'];
 
@@ -64,5 +68,42 @@ describe('incoming REFER policy', () => {
     expect(decideRefer({ ...base, scheme: 'tel' })).toMatchObject({ accept: false, statusCode: 403 });
     expect(decideRefer({ ...base, user: '+442079460101' })).toMatchObject({ accept: false, statusCode: 403 });
     expect(decideRefer({ ...base, connected: false })).toMatchObject({ accept: false });
+  });
+});
+
+describe('tones and withheld callers', () => {
+  const leg = (o: Partial<ToneLeg>): ToneLeg => ({ phase: 'active', connectedAt: null, earlyMedia: false, direction: 'outbound', ...o });
+
+  it('rings for an incoming call, beeps during a call, plays ringback only without early media', () => {
+    expect(toneFor([])).toBeNull();
+    expect(toneFor([leg({ direction: 'inbound', phase: 'incoming' })])).toBe('ring');
+    expect(toneFor([leg({ phase: 'active', connectedAt: 1 }), leg({ direction: 'inbound', phase: 'incoming' })])).toBe('waiting');
+    expect(toneFor([leg({ phase: 'alerting' })])).toBe('ringback');
+    expect(toneFor([leg({ phase: 'alerting', earlyMedia: true })])).toBeNull();
+    expect(toneFor([leg({ phase: 'dialing' })])).toBeNull();
+    // our own phone ringing wins over ringback for a call we placed
+    expect(toneFor([leg({ phase: 'alerting' }), leg({ direction: 'inbound', phase: 'incoming' })])).toBe('ring');
+  });
+
+  it('recognises a withheld number in its usual SIP spellings, and only those', () => {
+    const invite = (user: string | undefined, host = 'trunk.test', privacy?: string) => ({
+      remoteIdentity: { uri: { user, host } },
+      request: { getHeader: (name: string) => (name === 'Privacy' ? privacy : undefined) },
+    }) as unknown as Parameters<typeof isWithheld>[0];
+    expect(isWithheld(invite('anonymous', 'anonymous.invalid'))).toBe(true);
+    expect(isWithheld(invite('Anonymous'))).toBe(true);
+    expect(isWithheld(invite(undefined))).toBe(true);
+    expect(isWithheld(invite('+15550100001', 'trunk.test', 'id'))).toBe(true);
+    expect(isWithheld(invite('+15550100001', 'trunk.test', 'none'))).toBe(false);
+    expect(isWithheld(invite('+15550100001'))).toBe(false);
+  });
+
+  it('a call record takes E.164 or the withheld marker, nothing else', () => {
+    expect(toCallNumber('07700 900123')).toBe('+447700900123');
+    expect(toCallNumber(' Anonymous ')).toBe(WITHHELD_NUMBER);
+    expect(toCallNumber('restricted')).toBeNull();
+    expect(loggableNumber(WITHHELD_NUMBER)).toBe(true);
+    expect(CallCreate.safeParse({ direction: 'inbound', phone_number: WITHHELD_NUMBER }).success).toBe(true);
+    expect(CallCreate.safeParse({ direction: 'inbound', phone_number: 'nobody' }).success).toBe(false);
   });
 });

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const TEMPLATE = join(import.meta.dirname, 'kamailio.cfg.tmpl');
+const GATEWAY_TEMPLATE = join(import.meta.dirname, 'kamailio-gateway.cfg.tmpl');
 const BINARY_CANDIDATES = ['/usr/sbin/kamailio', '/usr/bin/kamailio'];
 const MODULE_DIRS = ['/usr/lib/x86_64-linux-gnu/kamailio/modules', '/usr/lib/aarch64-linux-gnu/kamailio/modules', '/usr/lib/kamailio/modules'];
 
@@ -21,12 +22,20 @@ export interface KamailioOptions {
   /** SIP domain the agents register in; never resolved (a `.test` name is safest) */
   domain?: string;
   port?: number;
+  /**
+   * A WebRTC gateway (kamailio-gateway.cfg.tmpl) instead of the WebSocket-only proxy: a UDP
+   * listener for desk phones, rtpengine bridging browser media to plain RTP, and a static route to
+   * a SIPp trunk for numbers under `trunkPrefix`.
+   */
+  gateway?: { ngPort: number; /** digits (no +) */ trunkPrefix: string; trunkPort: number };
 }
 
 export interface Kamailio {
   /** ws://127.0.0.1:<port> */
   wsUrl: string;
   port: number;
+  /** the gateway's UDP listener (desk phones, trunk), 0 without `gateway` */
+  udpPort: number;
   domain: string;
   /** stdout and stderr lines since the first start */
   logs: string[];
@@ -58,14 +67,26 @@ function found(paths: string[], what: string): string {
   return hit;
 }
 
-function render(port: number, domain: string, users: Record<string, string>): string {
+interface RenderOptions {
+  port: number;
+  udpPort: number;
+  domain: string;
+  users: Record<string, string>;
+  gateway?: KamailioOptions['gateway'];
+}
+
+function render({ port, udpPort, domain, users, gateway }: RenderOptions): string {
   const quote = (s: string) => {
     if (!/^[A-Za-z0-9+._-]+$/.test(s)) throw new Error(`unsafe SIP user or password for the test config: ${s}`);
     return s;
   };
   const lines = Object.entries(users).map(([user, pass]) => `\t$var(user) = "${quote(user)}";\n\t$sht(sipusers=>$var(user)) = "${quote(pass)}";`);
-  return readFileSync(TEMPLATE, 'utf8')
+  return readFileSync(gateway ? GATEWAY_TEMPLATE : TEMPLATE, 'utf8')
     .replaceAll('__PORT__', String(port))
+    .replaceAll('__UDP_PORT__', String(udpPort))
+    .replaceAll('__NG_PORT__', String(gateway?.ngPort ?? 0))
+    .replaceAll('__TRUNK_PREFIX__', quote(gateway?.trunkPrefix ?? '0'))
+    .replaceAll('__TRUNK_PORT__', String(gateway?.trunkPort ?? 0))
     .replaceAll('__DOMAIN__', domain)
     .replaceAll('__MPATH__', found(MODULE_DIRS.map((d) => join(d, 'websocket.so')), 'kamailio-websocket-modules').replace(/\/websocket\.so$/, '/'))
     .replace('__USERS__', lines.join('\n'));
@@ -86,10 +107,11 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
   const binary = found(BINARY_CANDIDATES, 'kamailio');
   const port = options.port ?? (await freePort());
   const domain = options.domain ?? 'oncall.test';
+  const udpPort = options.gateway ? await freePort() : 0;
   const runDir = mkdtempSync(join(tmpdir(), 'oncall-kamailio-'));
   const cfg = join(runDir, 'kamailio.cfg');
   const pidFile = join(runDir, 'kamailio.pid');
-  writeFileSync(cfg, render(port, domain, options.users));
+  writeFileSync(cfg, render({ port, udpPort, domain, users: options.users, gateway: options.gateway }));
   const logs: string[] = [];
   let child: ChildProcess | null = null;
 
@@ -159,6 +181,7 @@ export async function startKamailio(options: KamailioOptions): Promise<Kamailio>
   return {
     wsUrl: `ws://127.0.0.1:${port}`,
     port,
+    udpPort,
     domain,
     logs,
     running: () => child !== null && !exited(child),

@@ -60,7 +60,7 @@ export function CallCard({ call }: { call: CallSnapshot }) {
   const toggle = (p: 'keypad' | 'transfer') => setPanel(panel === p ? 'none' : p);
 
   return (
-    <section className="phone-call" data-call-id={call.id} data-phase={call.phase} data-held={call.held} aria-label={`Call with ${who}`}>
+    <section className="phone-call" data-call-id={call.id} data-phase={call.phase} data-held={call.held} data-early-media={call.earlyMedia} aria-label={`Call with ${who}`}>
       <header className="phone-call-header">
         <div>
           <strong className="phone-call-who">{who}</strong>

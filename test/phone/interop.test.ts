@@ -1,0 +1,314 @@
+/**
+ * The softphone against plain-SIP endpoints behind a WebRTC gateway, as in a real call center:
+ * Kamailio (SIP over WebSocket for the agent, UDP for the rest) with rtpengine bridging the
+ * browser's DTLS-SRTP/ICE/Opus to plain RTP/G.711, Debian's baresip as a desk phone (driven over
+ * ctrl_tcp) and SIPp scenarios (test/phone/sipp/) as a carrier trunk. One agent desktop (real API,
+ * Node host, built renderer in Chromium), all inside a loopback-only network namespace, every
+ * process started here and stopped by pid.
+ *
+ * Audio is measured on both sides: the agent's side with WebRTC getStats, the plain side with
+ * rtpengine's NG `query` (packets each party sent into the gateway). A SIPp scenario passing is
+ * itself an assertion: every response it waits for (200 OK to its BYE, 487 after CANCEL) came.
+ */
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { startApiServer, stopAndClean, type ApiServer } from '../support/api-server';
+import { startBaresip, type Baresip } from '../support/baresip';
+import { freePort, startKamailio, type Kamailio } from '../support/kamailio';
+import { startRtpengine, type Rtpengine } from '../support/rtpengine';
+import { runSipp, type SippCall, type SippRun } from '../support/sipp';
+import { audioFlow, buildRenderer, callCard, dialFromPad, incoming, launchBrowser, openAgent, setUpPhone, waitFor, type Agent } from './agents';
+import { loopbackSuite } from './netns-suite';
+
+const T = {
+  register: 'the agent registers over WebSocket, the desk phone over UDP, through one gateway',
+  inbound: 'a trunk call (G.711, offer in the INVITE): answered, audio both ways, the trunk hangs up and gets 200 OK to its BYE',
+  desk: 'agent calls a desk phone: audio both ways through rtpengine, hold from either side, RFC 4733 DTMF, hang-up from either side',
+  refused: 'busy and decline from the trunk: the call is logged failed with metadata.sip_code',
+  early: 'early media: the trunk\'s 183 with SDP is heard before the answer; a 180 without SDP gets local ringback',
+  withheld: 'a withheld number (anonymous) cancelled while ringing: CANCEL answered 200 + 487, logged missed as anonymous',
+  lateOffer: 'an INVITE without SDP (late offer): the agent offers in the 200 OK, audio both ways',
+  agentHangsUp: 'the agent hangs up a trunk call: the trunk gets the BYE and the record is wrap_up',
+} as const;
+
+const DOMAIN = 'oncall.test';
+const AGENT = { number: '+442079460101', password: 'sip-secret-a' };
+const DESK = { number: '+442079460201', password: 'sip-secret-desk' };
+/** numbers under this prefix are the SIPp trunk's */
+const TRUNK_PREFIX = '1555';
+const TRUNK_CALLER = '+15550100001';
+
+loopbackSuite(import.meta.filename, 'softphone interop through a WebRTC gateway', Object.values(T), 480_000, () => {
+  let api: ApiServer;
+  let kamailio: Kamailio;
+  let rtpengine: Rtpengine;
+  let browser: Browser;
+  let rendererDir: string;
+  let trunkPort: number;
+  let agent: Agent;
+  let desk: Baresip;
+  const running = new Set<SippCall>();
+
+  beforeAll(async () => {
+    // One after the other: on a loaded machine the build and the API's start compete for CPU.
+    rendererDir = await buildRenderer();
+    api = await startApiServer();
+    [rtpengine, trunkPort] = await Promise.all([startRtpengine(), freePort()]);
+    kamailio = await startKamailio({
+      domain: DOMAIN,
+      users: { [AGENT.number]: AGENT.password, [DESK.number]: DESK.password },
+      gateway: { ngPort: rtpengine.ngPort, trunkPrefix: TRUNK_PREFIX, trunkPort },
+    });
+    browser = await launchBrowser();
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const call of running) call.stop();
+    await agent?.close();
+    await desk?.stop();
+    await browser?.close();
+    await kamailio?.close();
+    await rtpengine?.stop();
+    await stopAndClean(api);
+    if (rendererDir) rmSync(rendererDir, { recursive: true, force: true });
+  }, 60_000);
+
+  beforeEach(({ onTestFailed }) => {
+    onTestFailed(async () => {
+      for (const call of running) call.stop();
+      running.clear();
+      process.stderr.write(`--- kamailio (last 15) ---\n${kamailio.logs.slice(-15).join("\n")}\n`);
+      if (!agent) return;
+      for (const button of await agent.page.getByRole('button', { name: /^(Hang up|Decline)$/ }).all()) await button.click({ timeout: 1000 }).catch(() => undefined);
+      await desk?.command('hangup').catch(() => undefined);
+    });
+  });
+
+  /** Starts a SIPp scenario (UAC when `to` is given: it calls that number through the gateway). */
+  async function sipp(scenario: string, pauseMs: number, keys: Record<string, string>, to?: string): Promise<SippCall & { result: () => Promise<SippRun> }> {
+    const call = runSipp({
+      scenario,
+      port: to ? await freePort() : trunkPort,
+      mediaPort: 30_000 + 2 * Math.floor(Math.random() * 5000),
+      remote: to ? `127.0.0.1:${kamailio.udpPort}` : undefined,
+      service: to,
+      pauseMs,
+      keys: { caller: TRUNK_CALLER, caller_name: 'Carrier', ...keys },
+    });
+    running.add(call);
+    return {
+      ...call,
+      async result() {
+        const run = await call.done;
+        running.delete(call);
+        return run;
+      },
+    };
+  }
+
+  function expectPassed(run: SippRun): void {
+    expect(run.code, `SIPp scenario failed:\n${run.output}\n${run.errors}\n${run.messages.slice(-6000)}`).toBe(0);
+  }
+
+  /** The agent's newest call record matching `phone` (read from the desktop's own store). */
+  async function latestRecord(phone: string): Promise<any> {
+    let found: any = null;
+    await waitFor(
+      async () => {
+        const list = (await agent.page.evaluate(() => (globalThis as any).oncall.invoke('calls.list', {}))) as any[];
+        found = list.filter((c) => c.phone_number === phone).sort((a, b) => b.started_at.localeCompare(a.started_at))[0] ?? null;
+        return found !== null;
+      },
+      10_000,
+      `a call record for ${phone}`,
+    );
+    return found;
+  }
+
+  async function recordWhen(phone: string, check: (r: any) => boolean, what: string): Promise<any> {
+    let record: any = null;
+    await waitFor(async () => check((record = await latestRecord(phone))), 10_000, what).catch((err) => {
+      throw new Error(`${(err as Error).message}: last record ${JSON.stringify(record)}`);
+    });
+    return record;
+  }
+
+  /** Packets each party sent into rtpengine over `ms`, for the call with this SIP Call-ID. */
+  async function gatewayFlow(callId: string, ms: number): Promise<number[]> {
+    const before = await rtpengine.query(callId);
+    await new Promise((r) => setTimeout(r, ms));
+    const after = await rtpengine.query(callId);
+    return after.legs.map((leg) => leg.packets - (before.legs.find((l) => l.tag === leg.tag)?.packets ?? 0));
+  }
+
+  const ringer = () =>
+    agent.page.evaluate(() => {
+      const el = (globalThis as any).document.querySelector('audio[data-phone-ringer]');
+      return el?.srcObject ? String(el.dataset.kind) : null;
+    });
+
+  it(T.register, async () => {
+    agent = await openAgent(browser, { name: 'Alex', email: 'agent1@demo.test', number: AGENT.number, apiUrl: api.url, rendererDir, sipWsUrl: kamailio.wsUrl });
+    await setUpPhone(agent, { wsUrl: kamailio.wsUrl, domain: DOMAIN, password: AGENT.password });
+    expect(await agent.status.textContent()).toContain('Phone: ready');
+    desk = await startBaresip({ user: DESK.number, password: DESK.password, domain: DOMAIN, proxyPort: kamailio.udpPort, displayName: 'Front desk' });
+  }, 90_000);
+
+  it(T.inbound, async () => {
+    const trunk = await sipp('uac-caller-hangs-up.xml', 8000, {}, AGENT.number);
+    const ringing = incoming(agent);
+    await expect.poll(() => ringing.getByTestId('screen-pop').textContent(), { timeout: 10_000 }).toContain(TRUNK_CALLER);
+    await ringing.getByRole('button', { name: 'Answer' }).click();
+    const card = callCard(agent, 'Carrier');
+    await expect.poll(() => card.getByTestId('call-state').textContent(), { timeout: 10_000 }).toBe('Connected');
+    const record = await latestRecord(TRUNK_CALLER);
+    const [[toAgent], legs] = await Promise.all([audioFlow([agent.page], 1500), gatewayFlow(record.metadata.sip_call_id, 1500)]);
+    expect(toAgent, 'audio bytes the agent received').toBeGreaterThan(2000);
+    expect(legs.length, 'rtpengine bridged two parties').toBe(2);
+    for (const packets of legs) expect(packets, 'packets each party sent in 1.5 s').toBeGreaterThan(20);
+
+    // The trunk hangs up: the agent's phone must answer its BYE (else SIPp retransmits and fails).
+    await expect.poll(() => card.count(), { timeout: 15_000 }).toBe(0);
+    expectPassed(await trunk.result());
+    await recordWhen(TRUNK_CALLER, (r) => r.status === 'wrap_up' && r.metadata.end_reason === 'hangup_remote', 'the call in wrap_up, ended by the caller');
+  }, 60_000);
+
+  it(T.desk, async () => {
+    const since = desk.events.length;
+    await dialFromPad(agent, DESK.number);
+    await desk.waitForEvent('CALL_INCOMING', 10_000, since);
+    await desk.command('accept');
+    const card = callCard(agent, DESK.number);
+    await expect.poll(() => card.getByTestId('call-state').textContent(), { timeout: 10_000 }).toBe('Connected');
+    const record = await latestRecord(DESK.number);
+    const callId = record.metadata.sip_call_id as string;
+    const [[toAgent], legs] = await Promise.all([audioFlow([agent.page], 1500), gatewayFlow(callId, 1500)]);
+    expect(toAgent).toBeGreaterThan(2000);
+    expect(legs.length).toBe(2);
+    for (const packets of legs) expect(packets).toBeGreaterThan(20);
+
+    // The agent holds: the desk phone stops sending (it was told sendonly), and so do we.
+    await card.getByRole('button', { name: 'Hold' }).click();
+    await expect.poll(() => card.getByTestId('call-state').textContent(), { timeout: 10_000 }).toBe('On hold');
+    await new Promise((r) => setTimeout(r, 500));
+    const held = await gatewayFlow(callId, 1500);
+    expect(Math.max(...held), 'packets while held').toBeLessThan(10);
+    await card.getByRole('button', { name: 'Resume' }).click();
+    await expect.poll(() => card.getByTestId('call-state').textContent(), { timeout: 10_000 }).toBe('Connected');
+    await expect.poll(async () => Math.min(...(await gatewayFlow(callId, 1000))), { timeout: 10_000 }).toBeGreaterThan(20);
+
+    // The desk phone holds and resumes.
+    await desk.command('hold');
+    await expect.poll(() => card.getByTestId('call-state').textContent(), { timeout: 10_000 }).toBe('Held by the other party');
+    await desk.command('resume');
+    await expect.poll(() => card.getByTestId('call-state').textContent(), { timeout: 10_000 }).toBe('Connected');
+
+    // RFC 4733 tones from the agent's keypad arrive at the desk phone as DTMF.
+    const dtmfSince = desk.events.length;
+    await card.getByRole('button', { name: 'Keypad' }).click();
+    for (const key of ['4', '2', '#']) await card.getByRole('button', { name: `Send tone ${key}` }).click();
+    await expect
+      .poll(() => desk.events.slice(dtmfSince).filter((e) => e.type === 'CALL_DTMF_START').map((e) => e.param).join(''), { timeout: 10_000 })
+      .toBe('42#');
+
+    // The desk phone hangs up.
+    const closedSince = desk.events.length;
+    await desk.command('hangup');
+    await desk.waitForEvent('CALL_CLOSED', 10_000, closedSince);
+    await expect.poll(() => card.count(), { timeout: 10_000 }).toBe(0);
+    await recordWhen(DESK.number, (r) => r.status === 'wrap_up' && r.metadata.end_reason === 'hangup_remote', 'wrap_up after the desk hung up');
+
+    // A second call, which the agent hangs up.
+    const since2 = desk.events.length;
+    await dialFromPad(agent, DESK.number);
+    await desk.waitForEvent('CALL_INCOMING', 10_000, since2);
+    await desk.command('accept');
+    await expect.poll(() => card.getByTestId('call-state').textContent(), { timeout: 10_000 }).toBe('Connected');
+    await card.getByRole('button', { name: 'Hang up' }).click();
+    await desk.waitForEvent('CALL_CLOSED', 10_000, since2);
+    await recordWhen(DESK.number, (r) => r.status === 'wrap_up' && r.metadata.end_reason === 'hangup_local', 'wrap_up after the agent hung up');
+  }, 90_000);
+
+  it(T.refused, async () => {
+    for (const [code, scenario, number] of [
+      [486, 'uas-busy.xml', '+15550100486'],
+      [603, 'uas-decline.xml', '+15550100603'],
+    ] as const) {
+      const trunk = await sipp(scenario, 1000, {});
+      await dialFromPad(agent, number);
+      await expect.poll(() => callCard(agent, number).count(), { timeout: 15_000 }).toBe(0);
+      expectPassed(await trunk.result());
+      await recordWhen(number, (r) => r.status === 'failed' && r.metadata.sip_code === code, `a failed call with sip_code ${code}`);
+    }
+  }, 60_000);
+
+  it(T.early, async () => {
+    // 183 with SDP: the carrier's tone plays while the call is still ringing, no local ringback.
+    let trunk = await sipp('uas-early-media.xml', 5000, {});
+    const number = '+15550100183';
+    await dialFromPad(agent, number);
+    const card = callCard(agent, number);
+    await expect.poll(() => card.getAttribute('data-early-media'), { timeout: 10_000 }).toBe('true');
+    expect(await card.getByTestId('call-state').textContent()).toBe('Ringing…');
+    const [early] = await audioFlow([agent.page], 1500);
+    expect(early, 'early-media bytes heard before the answer').toBeGreaterThan(2000);
+    expect(await card.getByTestId('call-state').textContent()).toBe('Ringing…');
+    expect(await ringer(), 'no local ringback over early media').toBeNull();
+    await expect.poll(() => card.getByTestId('call-state').textContent(), { timeout: 10_000 }).toBe('Connected');
+    const [after] = await audioFlow([agent.page], 1000);
+    expect(after).toBeGreaterThan(1000);
+    await card.getByRole('button', { name: 'Hang up' }).click();
+    expectPassed(await trunk.result());
+    await recordWhen(number, (r) => r.status === 'wrap_up', 'the early-media call in wrap_up');
+
+    // 180 without SDP: the phone plays ringback itself until the answer.
+    trunk = await sipp('uas-ring-answer.xml', 4000, {});
+    const number2 = '+15550100180';
+    await dialFromPad(agent, number2);
+    const card2 = callCard(agent, number2);
+    await expect.poll(ringer, { timeout: 10_000 }).toBe('ringback');
+    expect(await card2.getByTestId('call-state').textContent()).toBe('Ringing…');
+    await expect.poll(() => card2.getByTestId('call-state').textContent(), { timeout: 10_000 }).toBe('Connected');
+    expect(await ringer(), 'ringback stops at the answer').toBeNull();
+    await card2.getByRole('button', { name: 'Hang up' }).click();
+    expectPassed(await trunk.result());
+  }, 60_000);
+
+  it(T.withheld, async () => {
+    const trunk = await sipp('uac-cancel.xml', 2500, { caller: 'anonymous', caller_name: 'Anonymous' }, AGENT.number);
+    const ringing = incoming(agent);
+    await expect.poll(() => ringing.getByTestId('screen-pop').textContent(), { timeout: 10_000 }).toContain('Withheld number');
+    await expect.poll(() => ringing.count(), { timeout: 15_000 }).toBe(0);
+    expectPassed(await trunk.result());
+    const record = await recordWhen('anonymous', (r) => r.status === 'missed', 'a missed call from a withheld number');
+    expect(record.metadata).toMatchObject({ withheld: true, end_reason: 'caller_cancelled' });
+  }, 40_000);
+
+  it(T.lateOffer, async () => {
+    const caller = '+15550100002';
+    const trunk = await sipp('uac-late-offer.xml', 6000, { caller }, AGENT.number);
+    const ringing = incoming(agent);
+    await expect.poll(() => ringing.getByTestId('screen-pop').textContent(), { timeout: 10_000 }).toContain(caller);
+    await ringing.getByRole('button', { name: 'Answer' }).click();
+    const card = callCard(agent, 'Carrier');
+    await expect.poll(() => card.getByTestId('call-state').textContent(), { timeout: 10_000 }).toBe('Connected');
+    const record = await latestRecord(caller);
+    const [[toAgent], legs] = await Promise.all([audioFlow([agent.page], 1500), gatewayFlow(record.metadata.sip_call_id, 1500)]);
+    expect(toAgent).toBeGreaterThan(2000);
+    for (const packets of legs) expect(packets).toBeGreaterThan(20);
+    await expect.poll(() => card.count(), { timeout: 15_000 }).toBe(0);
+    expectPassed(await trunk.result());
+  }, 40_000);
+
+  it(T.agentHangsUp, async () => {
+    const caller = '+15550100003';
+    const trunk = await sipp('uac-agent-hangs-up.xml', 0, { caller }, AGENT.number);
+    await incoming(agent).getByRole('button', { name: 'Answer' }).click();
+    const card = callCard(agent, 'Carrier');
+    await expect.poll(() => card.getByTestId('call-state').textContent(), { timeout: 10_000 }).toBe('Connected');
+    await card.getByRole('button', { name: 'Hang up' }).click();
+    expectPassed(await trunk.result());
+    await recordWhen(caller, (r) => r.status === 'wrap_up' && r.metadata.end_reason === 'hangup_local', 'wrap_up after the agent hung up');
+  }, 40_000);
+});

@@ -10,10 +10,12 @@ import type { Database } from './schema';
 import { withStatementCache } from './statement-cache';
 import * as m001 from './migrations/001_initial';
 import * as m002 from './migrations/002_sync';
+import * as m003 from './migrations/003_session_families';
 
 const MIGRATIONS: Record<string, Migration> = {
   '001_initial': m001,
   '002_sync': m002,
+  '003_session_families': m003,
 };
 
 class StaticMigrations implements MigrationProvider {

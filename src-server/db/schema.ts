@@ -41,6 +41,10 @@ export interface SessionsTable {
   refresh_expires_at: string;
   revoked_at: string | null;
   created_at: string;
+  /** the first session of the refresh chain (its own id for a sign-in) */
+  family_id: string;
+  /** why it ended: 'rotated' (refreshed), 'logout', 'reuse' (a rotated token came back) */
+  revoke_reason: string | null;
 }
 
 export interface ApiKeysTable {

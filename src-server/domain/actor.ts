@@ -15,6 +15,8 @@ export interface Actor {
   authMethod: AuthMethod;
   requestId: string | null;
   ip: string | null;
+  /** the session family of a Bearer token (ends its event streams when it ends) */
+  sessionFamily?: string | null;
 }
 
 export const isSupervisor = (actor: Actor) => actor.role === 'supervisor' || actor.role === 'admin';

@@ -16,7 +16,12 @@ export interface CommittedChange {
  * Fired after a transaction commits: sync pokes and the webhook dispatcher listen here,
  * so nobody is ever told about a change that was rolled back.
  */
-export class ChangeNotifier extends EventEmitter<{ committed: [CommittedChange[]]; webhooksQueued: [] }> {}
+export class ChangeNotifier extends EventEmitter<{
+  committed: [CommittedChange[]];
+  webhooksQueued: [];
+  /** session families that have no live session left (logout, reuse revocation) */
+  sessionsEnded: [string[]];
+}> {}
 
 export interface ServerContext {
   db: Db;

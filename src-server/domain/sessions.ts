@@ -5,7 +5,7 @@ import type { LoginRequest, TokenResponse } from '../../src-shared/schemas/auth'
 import { ApiError } from '../http/api-error';
 import { DUMMY_PASSWORD_HASH, randomToken, sha256, verifyPassword } from '../http/secrets';
 import type { Actor } from './actor';
-import { mutate } from './mutation';
+import { mutate, type Mutation } from './mutation';
 import type { ServerContext } from './server-context';
 import type { UserRow } from '../db/schema';
 
@@ -30,13 +30,24 @@ function userActor(user: UserRow, authMethod: Actor['authMethod'], { requestId, 
   };
 }
 
-async function issueTokens(ctx: ServerContext, user: UserRow, actor: Actor, action: 'login' | 'refresh') {
+/**
+ * Mints a session. A sign-in starts a family; a refresh continues its predecessor's, inside the
+ * same transaction that rotated the predecessor (`rotate`), so the two commit together.
+ */
+async function issueTokens(
+  ctx: ServerContext,
+  user: UserRow,
+  actor: Actor,
+  action: 'login' | 'refresh',
+  rotate?: (m: Mutation) => Promise<string>,
+) {
   const access = randomToken('oca');
   const refresh = randomToken('ocr');
   const now = ctx.now();
   const { ACCESS_TOKEN_TTL_SECONDS: accessTtl, REFRESH_TOKEN_TTL_SECONDS: refreshTtl } = ctx.config;
   const sessionId = uuidv7();
   await mutate(ctx, actor, async (m) => {
+    const familyId = rotate ? await rotate(m) : sessionId;
     await m.trx
       .insertInto('sessions')
       .values({
@@ -49,6 +60,8 @@ async function issueTokens(ctx: ServerContext, user: UserRow, actor: Actor, acti
         refresh_expires_at: new Date(now.getTime() + refreshTtl * 1000).toISOString(),
         revoked_at: null,
         created_at: m.now,
+        family_id: familyId,
+        revoke_reason: null,
       })
       .execute();
     await m.record({ entity: 'session', entityId: sessionId, action });
@@ -82,7 +95,13 @@ export async function login(ctx: ServerContext, body: LoginRequest, meta: Reques
   return issueTokens(ctx, user, userActor(user, 'password', meta), 'login');
 }
 
-/** Rotates the pair: the old refresh token stops working, so a stolen one is only good once. */
+const refreshRefused = () => new ApiError('UNAUTHORIZED', 'refresh token is invalid or expired');
+
+/**
+ * Rotates the pair: the old refresh token stops working, so a stolen one is only good once. A
+ * rotated token presented again means two parties hold it (the thief or the owner used it
+ * first): the whole family is revoked, ending both (OAuth 2.0 security best practice).
+ */
 export async function refresh(ctx: ServerContext, refreshToken: string, meta: RequestMeta): Promise<TokenResponse> {
   const nowIso = ctx.now().toISOString();
   const session = await ctx.db
@@ -90,36 +109,68 @@ export async function refresh(ctx: ServerContext, refreshToken: string, meta: Re
     .selectAll()
     .where('refresh_hash', '=', sha256(refreshToken))
     .executeTakeFirst();
-  if (!session || session.revoked_at || session.refresh_expires_at <= nowIso) {
-    throw new ApiError('UNAUTHORIZED', 'refresh token is invalid or expired');
-  }
+  if (!session) throw refreshRefused();
   const user = await ctx.db.selectFrom('users').selectAll().where('id', '=', session.user_id).executeTakeFirst();
+  if (session.revoke_reason === 'rotated') {
+    if (user) await revokeFamily(ctx, userActor(user, 'refresh_token', meta), session.family_id, 'reuse');
+    throw refreshRefused();
+  }
+  if (session.revoked_at || session.refresh_expires_at <= nowIso) throw refreshRefused();
   if (!user || !user.active) throw new ApiError('UNAUTHORIZED', 'user is disabled');
-  // Conditional on still being live: of two requests racing with the same refresh token, only
-  // one rotates it; the other is refused instead of minting a second session.
-  const rotated = await ctx.db
-    .updateTable('sessions')
-    .set({ revoked_at: nowIso })
-    .where('id', '=', session.id)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
-  if (Number(rotated.numUpdatedRows) !== 1) throw new ApiError('UNAUTHORIZED', 'refresh token is invalid or expired');
-  return issueTokens(ctx, user, userActor(user, 'refresh_token', meta), 'refresh');
+  const actor = userActor(user, 'refresh_token', meta);
+  try {
+    return await issueTokens(ctx, user, actor, 'refresh', async (m) => {
+      // Conditional on still being live: of two requests racing with the same refresh token,
+      // only one rotates it; the other is a reuse like any other.
+      const rotated = await m.trx
+        .updateTable('sessions')
+        .set({ revoked_at: m.now, revoke_reason: 'rotated' })
+        .where('id', '=', session.id)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      if (Number(rotated.numUpdatedRows) !== 1) throw new RotationLost();
+      return session.family_id;
+    });
+  } catch (err) {
+    if (!(err instanceof RotationLost)) throw err;
+    await revokeFamily(ctx, actor, session.family_id, 'reuse');
+    throw refreshRefused();
+  }
+}
+
+class RotationLost extends Error {}
+
+/** Revokes every live session of a family, audits it, and ends the family's event streams. */
+async function revokeFamily(ctx: ServerContext, actor: Actor, familyId: string, reason: 'reuse'): Promise<void> {
+  await mutate(ctx, actor, async (m) => {
+    const revoked = await m.trx
+      .updateTable('sessions')
+      .set({ revoked_at: m.now, revoke_reason: reason })
+      .where('family_id', '=', familyId)
+      .where('revoked_at', 'is', null)
+      .returning('id')
+      .execute();
+    await m.record({ entity: 'session', entityId: familyId, action: 'revoke', after: { reason, sessions_revoked: revoked.length } });
+  });
+  ctx.notifier.emit('sessionsEnded', [familyId]);
 }
 
 export async function logout(ctx: ServerContext, actor: Actor, accessToken: string): Promise<void> {
-  await mutate(ctx, actor, async (m) => {
+  const ended = await mutate(ctx, actor, async (m) => {
     const session = await m.trx
       .updateTable('sessions')
-      .set({ revoked_at: m.now })
+      .set({ revoked_at: m.now, revoke_reason: 'logout' })
       .where('access_hash', '=', sha256(accessToken))
       // only the caller's own session: a request signed with an API key cannot end a user's
       .where('user_id', '=', actor.userId ?? '')
       .where('revoked_at', 'is', null)
-      .returning('id')
+      .returning(['id', 'family_id'])
       .executeTakeFirst();
     if (session) await m.record({ entity: 'session', entityId: session.id, action: 'logout' });
+    return session?.family_id;
   });
+  // A session's family holds one live session at a time (refresh revokes the old one).
+  if (ended) ctx.notifier.emit('sessionsEnded', [ended]);
 }
 
 export async function actorFromAccessToken(ctx: ServerContext, token: string, meta: RequestMeta): Promise<Actor> {
@@ -127,14 +178,14 @@ export async function actorFromAccessToken(ctx: ServerContext, token: string, me
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
     .selectAll('users')
-    .select(['sessions.access_expires_at', 'sessions.revoked_at'])
+    .select(['sessions.access_expires_at', 'sessions.revoked_at', 'sessions.family_id'])
     .where('sessions.access_hash', '=', sha256(token))
     .executeTakeFirst();
   if (!row || row.revoked_at || !row.active) throw new ApiError('UNAUTHORIZED', 'invalid access token');
   if (row.access_expires_at <= ctx.now().toISOString()) {
     throw new ApiError('TOKEN_EXPIRED', 'access token expired: refresh it with POST /api/v1/auth/refresh');
   }
-  return userActor(row, 'token', meta);
+  return { ...userActor(row, 'token', meta), sessionFamily: row.family_id };
 }
 
 export async function actorFromApiKey(ctx: ServerContext, key: string, meta: RequestMeta): Promise<Actor> {

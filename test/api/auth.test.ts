@@ -102,7 +102,7 @@ describe('bearer tokens', () => {
 });
 
 describe('POST /auth/refresh', () => {
-  it('rotates the pair: the new tokens work, the old refresh token answers 401', async () => {
+  it('rotates the pair: the new tokens work, the old refresh token answers 401 (and revokes the family)', async () => {
     const first = await http.login('supervisor@demo.test');
     const res = await refresh(first.refreshToken);
     expect(res.status).toBe(200);
@@ -115,8 +115,8 @@ describe('POST /auth/refresh', () => {
     expect(errorOf(reused).code).toBe('UNAUTHORIZED');
     // Rotation ends the old session, its access token included.
     expect((await http.get(calls(), first)).status).toBe(401);
-    // The rotated refresh token keeps working, once.
-    expect((await refresh(res.body.refresh_token)).status).toBe(200);
+    // The reuse revoked the whole family, the new pair included (test/api/sessions.test.ts).
+    expect((await refresh(res.body.refresh_token)).status).toBe(401);
 
     const entries = await audit(`action=refresh&actor_id=${first.user.id}`);
     expect(entries.body.items[0]).toMatchObject({ auth_method: 'refresh_token', entity: 'session' });

@@ -5,6 +5,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, stopAndClean, type ApiServer } from '../support/api-server';
+import { EventStream } from '../support/event-stream';
 import { errorOf, Http, type Session } from '../support/http';
 
 const HEARTBEAT_MS = 400;
@@ -19,98 +20,9 @@ let supervisor: Session;
 let org: string;
 const api = (path: string) => `/api/v1/organizations/${org}${path}`;
 
-interface SseEvent {
-  event: string;
-  data: string;
-  at: number;
-}
-
-/** A client of the event stream over fetch, as the desktop's main process reads it. */
-class EventStream {
-  readonly events: SseEvent[] = [];
-  readonly comments: string[] = [];
-  ended = false;
-  private readonly abort = new AbortController();
-  private waiters: Array<() => void> = [];
-  response!: Response;
-
-  static async open(as: Session, path = api('/sync/events')): Promise<EventStream> {
-    const stream = new EventStream();
-    stream.response = await fetch(`${server.url}${path}`, {
-      headers: { authorization: `Bearer ${as.token}`, accept: 'text/event-stream' },
-      signal: stream.abort.signal,
-    });
-    void stream.read();
-    await stream.until(() => stream.comments.includes('connected'), ARRIVES_MS);
-    return stream;
-  }
-
-  private async read() {
-    const reader = this.response.body!.pipeThrough(new TextDecoderStream()).getReader();
-    let buffer = '';
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        buffer += value;
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          this.parse(buffer.slice(0, end));
-          buffer = buffer.slice(end + 2);
-        }
-      }
-    } catch {
-      // aborted by close()
-    }
-    this.ended = true;
-    this.notify();
-  }
-
-  private parse(block: string) {
-    let event = 'message';
-    const data: string[] = [];
-    for (const line of block.split('\n')) {
-      if (line.startsWith(':')) this.comments.push(line.slice(1).trim());
-      else if (line.startsWith('event:')) event = line.slice(6).trim();
-      else if (line.startsWith('data:')) data.push(line.slice(5).trim());
-    }
-    if (data.length) this.events.push({ event, data: data.join('\n'), at: Date.now() });
-    this.notify();
-  }
-
-  private notify() {
-    for (const w of this.waiters.splice(0)) w();
-  }
-
-  pokes(): Array<{ cursor: number; at: number }> {
-    return this.events.filter((e) => e.event === 'poke').map((e) => ({ ...JSON.parse(e.data), at: e.at }));
-  }
-
-  /** Resolves true once `condition` holds, false after `ms`. */
-  async until(condition: () => boolean, ms: number): Promise<boolean> {
-    const deadline = Date.now() + ms;
-    while (!condition()) {
-      const left = deadline - Date.now();
-      if (left <= 0) return false;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
-    return true;
-  }
-
-  close() {
-    this.abort.abort();
-  }
-}
-
 const streams: EventStream[] = [];
 async function streamOf(as: Session, path?: string) {
-  const s = await EventStream.open(as, path);
+  const s = await EventStream.open(`${server.url}${path ?? api('/sync/events')}`, as.token, ARRIVES_MS);
   streams.push(s);
   return s;
 }

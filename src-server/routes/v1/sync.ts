@@ -6,14 +6,19 @@ import type { ServerContext } from '../../domain/server-context';
 import { OrgParams, orgActor } from '../../http/params';
 import { busy, isTransient } from '../../sync/failures';
 import { PokeHub } from '../../sync/pokes';
+import { StreamGuard } from '../../sync/stream-guard';
 import { pull } from '../../sync/pull';
 import { push, PushInterrupted } from '../../sync/push';
 
 export function v1SyncRoutes(ctx: ServerContext): FastifyPluginAsyncZod {
   return async (app) => {
     const pokes = new PokeHub(ctx);
+    const guard = new StreamGuard(ctx);
     // preClose, not onClose: open streams would keep the server from ever finishing its close.
-    app.addHook('preClose', async () => pokes.close());
+    app.addHook('preClose', async () => {
+      guard.close();
+      pokes.close();
+    });
 
     app.post(
       '/organizations/:org_id/sync/push',
@@ -72,7 +77,9 @@ export function v1SyncRoutes(ctx: ServerContext): FastifyPluginAsyncZod {
       },
       async (req, reply) => {
         const actor = orgActor(req, req.params.org_id);
-        pokes.open(req, reply, actor.organizationId, { userId: requireUser(actor), role: actor.role });
+        const userId = requireUser(actor);
+        pokes.open(req, reply, actor.organizationId, { userId, role: actor.role });
+        guard.track(reply.raw, userId, actor.sessionFamily ?? null);
         return reply;
       },
     );

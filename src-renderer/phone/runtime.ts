@@ -10,6 +10,7 @@ import { setDialer } from '../phone-api';
 import { useCalls } from '../stores/calls';
 import { effectiveDevices, listAudioDevices, watchDeviceChanges } from './audio-devices';
 import { PhoneEngine } from './engine';
+import { startHeadsets } from './headset/headsets';
 import type { CallSnapshot } from './phone-call';
 import { IDLE_PHONE, usePhone } from './store';
 
@@ -74,6 +75,7 @@ export function startPhone(): () => void {
   const offs = [
     engine.subscribe((phone) => usePhone.setState({ phone })),
     watchDeviceChanges(() => void refreshDevices(engine)),
+    startHeadsets(engine),
   ];
   let stopped = false;
   void invoke('phone.settings.get', {})

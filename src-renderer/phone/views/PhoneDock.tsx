@@ -6,6 +6,7 @@ import '../phone.css';
 import { usePhone } from '../store';
 import { AudioDeviceSettings } from './AudioDeviceSettings';
 import { Dialpad } from './Dialpad';
+import { HeadsetSettings } from './HeadsetSettings';
 import { InCallPanel } from './InCallPanel';
 import { IncomingCallDialog } from './IncomingCallDialog';
 import { PhoneSettingsForm } from './PhoneSettingsForm';
@@ -53,6 +54,7 @@ export function PhoneDock() {
             <div className="phone-settings-pane">
               <PhoneSettingsForm />
               <AudioDeviceSettings />
+              <HeadsetSettings />
             </div>
           )}
         </aside>

@@ -73,21 +73,26 @@ export class Mutation {
     }
   }
 
+  /** The organization's active webhooks, read once per transaction (a push batch records hundreds of changes). */
+  private hooks?: Promise<{ id: string; events: string[] }[]>;
+
   private async queueWebhook(emit: WebhookEmit): Promise<void> {
-    const hooks = await this.trx
+    this.hooks ??= this.trx
       .selectFrom('webhooks')
       .select(['id', 'events'])
       .where('organization_id', '=', this.actor.organizationId)
       .where('active', '=', 1)
       .where('deleted_at', 'is', null)
-      .execute();
+      .execute()
+      .then((rows) => rows.map((r) => ({ id: r.id, events: JSON.parse(r.events) as string[] })));
+    const hooks = await this.hooks;
     const payload = JSON.stringify({
       event: emit.event,
       timestamp: this.now,
       data: { id: emit.id, type: emit.type, attributes: emit.attributes },
     });
     for (const hook of hooks) {
-      if (!(JSON.parse(hook.events) as string[]).includes(emit.event)) continue;
+      if (!hook.events.includes(emit.event)) continue;
       await this.trx
         .insertInto('webhook_deliveries')
         .values({

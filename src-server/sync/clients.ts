@@ -117,6 +117,23 @@ export async function recordedOutcome(
   return { status: 'rejected', ...(row.error ? { error: JSON.parse(row.error) as ErrorObject } : {}) };
 }
 
+/** `recordedOutcome` for a whole push batch in one query: the ids processed before, with their answer. */
+export async function recordedOutcomes(
+  db: Kysely<Database>,
+  mutationIds: string[],
+): Promise<Map<string, { status: 'applied' | 'rejected'; error?: ErrorObject }>> {
+  const found = new Map<string, { status: 'applied' | 'rejected'; error?: ErrorObject }>();
+  if (!mutationIds.length) return found;
+  const rows = await db.selectFrom('sync_mutations').select(['mutation_id', 'status', 'error']).where('mutation_id', 'in', mutationIds).execute();
+  for (const row of rows) {
+    found.set(
+      row.mutation_id,
+      row.status !== 'rejected' ? { status: 'applied' } : { status: 'rejected', ...(row.error ? { error: JSON.parse(row.error) as ErrorObject } : {}) },
+    );
+  }
+  return found;
+}
+
 const queues = new Map<string, Promise<unknown>>();
 
 /** Runs one push per client at a time in this process, so a retry waits for the original. */

@@ -22,7 +22,7 @@ import { Mutation } from '../domain/mutation';
 import { SettingsCache } from '../domain/rulebook';
 import type { ServerContext } from '../domain/server-context';
 import { ApiError } from '../http/api-error';
-import { bindClient, oneAtATime, recordedOutcome, recordOutcome, Superseded } from './clients';
+import { bindClient, oneAtATime, recordedOutcome, recordedOutcomes, recordOutcome, Superseded } from './clients';
 import { isTransient, permanentError } from './failures';
 import { applyMutator } from './mutators';
 
@@ -80,6 +80,12 @@ async function inSavepoint<T>(trx: Trx, name: string, fn: () => Promise<T>): Pro
 class BatchRunner {
   readonly results: PushResult[] = [];
   private readonly settings = new SettingsCache();
+  /** the batch's mutation ids processed before (read in one query), and those processed in this batch */
+  private known = new Map<string, { status: 'applied' | 'rejected'; error?: PushResult['error'] }>();
+
+  async prefetch(mutations: PushMutation[]): Promise<void> {
+    this.known = await recordedOutcomes(this.trx, mutations.filter((m) => m.seq > this.last).map((m) => m.id));
+  }
 
   constructor(
     private readonly trx: Trx,
@@ -99,7 +105,7 @@ class BatchRunner {
     try {
       const result = await inSavepoint(trx, `m${m.seq}`, async (): Promise<PushResult> => {
         // The same mutation id under a new seq (a client that renumbered its outbox): consume the seq.
-        const earlier = await recordedOutcome(trx, m.id);
+        const earlier = this.known.get(m.id);
         if (earlier) {
           await recordOutcome(trx, clientId, m, { status: 'duplicate' }, mutation.now);
           return replayed(m.seq, earlier);
@@ -108,6 +114,7 @@ class BatchRunner {
         await recordOutcome(trx, clientId, m, { status: 'applied' }, mutation.now);
         return { seq: m.seq, status: 'applied' };
       });
+      if (result.status === 'applied') this.known.set(m.id, { status: 'applied' });
       this.results.push(result);
     } catch (err) {
       mutation.rollbackTo(mark);
@@ -119,6 +126,7 @@ class BatchRunner {
         const error = rejection.toBody().error;
         try {
           await recordOutcome(trx, clientId, m, { status: 'rejected', error }, mutation.now);
+          this.known.set(m.id, { status: 'rejected', error });
           this.results.push({ seq: m.seq, status: 'rejected', error });
         } catch (again) {
           if (!(again instanceof Superseded)) throw again;
@@ -154,6 +162,7 @@ export async function push(ctx: ServerContext, actor: Actor, body: PushRequest):
       const batch = new BatchRunner(trx, mutation, client.client_id, last);
       let stopped: unknown = null;
       try {
+        await batch.prefetch(body.mutations);
         for (const m of body.mutations) {
           try {
             await batch.run(m);

@@ -3,11 +3,21 @@ import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/
 
 export const DEFAULT_COUNTRY: CountryCode = 'GB';
 
+// Parsing is the costliest step of logging a call; the same few numbers recur (a queue of calls
+// from one caller, a retried push), so recent answers are kept.
+const recent = new Map<string, string | null>();
+const RECENT_MAX = 500;
+
 /** Returns the E.164 form, or null when the text is not a possible phone number. */
 export function toE164(text: string, defaultCountry: string = DEFAULT_COUNTRY): string | null {
+  const key = `${defaultCountry}|${text}`;
+  const known = recent.get(key);
+  if (known !== undefined) return known;
   const parsed = parsePhoneNumberFromString(text.trim(), defaultCountry as CountryCode);
-  if (!parsed || !parsed.isPossible()) return null;
-  return parsed.number;
+  const e164 = parsed && parsed.isPossible() ? parsed.number : null;
+  if (recent.size >= RECENT_MAX) recent.delete(recent.keys().next().value!);
+  recent.set(key, e164);
+  return e164;
 }
 
 /** Loose shape check used by schemas before the organization's country is known. */

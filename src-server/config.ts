@@ -13,6 +13,23 @@ const Env = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1000),
   RATE_LIMIT_PER_HOUR: z.coerce.number().int().min(1).default(10_000),
   RATE_LIMIT_PER_DAY: z.coerce.number().int().min(1).default(100_000),
+  /** sign-in and refresh have their own per-address limits, apart from the general one */
+  SIGNIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  SIGNIN_RATE_LIMIT_PER_HOUR: z.coerce.number().int().min(1).default(600),
+  REFRESH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /** scrypt's N for new password hashes (OWASP: 2^17); a power of two */
+  PASSWORD_SCRYPT_N: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .refine((n) => (n & (n - 1)) === 0, 'must be a power of two')
+    .default(131072),
+  /** password hashes computed at once, and sign-ins that may wait for one (503 beyond) */
+  PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).default(2),
+  PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).default(32),
+  /** failed sign-ins of one account before each further one locks it for a doubling delay */
+  SIGNIN_FREE_FAILURES: z.coerce.number().int().min(1).default(5),
+  SIGNIN_MAX_DELAY_SECONDS: z.coerce.number().int().min(1).default(900),
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(30).default(10),
   WEBHOOK_BACKOFF_BASE_MS: z.coerce.number().int().min(1).default(2000),
   WEBHOOK_BACKOFF_MAX_MS: z.coerce.number().int().min(1).default(3_600_000),

@@ -7,7 +7,7 @@ import { startWebhookDispatcher } from './webhooks/dispatcher';
 
 const config = loadConfig();
 const db = await openDatabase(config.DATABASE_URL);
-if (config.DEMO_SEED === '1') await seedDemoIfEmpty(db);
+if (config.DEMO_SEED === '1') await seedDemoIfEmpty(db, new Date(), config.PASSWORD_SCRYPT_N);
 const { app, ctx } = await buildApp({ db, config });
 const dispatcher = startWebhookDispatcher(ctx, app.log);
 

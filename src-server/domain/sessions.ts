@@ -3,7 +3,8 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Role } from '../../src-shared/domain/enums';
 import type { LoginRequest, TokenResponse } from '../../src-shared/schemas/auth';
 import { ApiError } from '../http/api-error';
-import { DUMMY_PASSWORD_HASH, randomToken, sha256, verifyPassword } from '../http/secrets';
+import { dummyPasswordHash, hashPassword, needsRehash, randomToken, scryptCostOf, sha256, verifyPassword } from '../http/secrets';
+import type { SignInGuard } from '../http/sign-in-guard';
 import type { Actor } from './actor';
 import { mutate, type Mutation } from './mutation';
 import type { ServerContext } from './server-context';
@@ -77,14 +78,22 @@ async function issueTokens(
   return response;
 }
 
-export async function login(ctx: ServerContext, body: LoginRequest, meta: RequestMeta): Promise<TokenResponse> {
+/**
+ * Password sign-in, guarded (src-server/http/sign-in-guard.ts): a locked account answers 429
+ * before any hashing, the hash waits for a bounded slot (503 when none is free soon), and a
+ * success with a hash of older parameters stores a new one.
+ */
+export async function login(ctx: ServerContext, body: LoginRequest, meta: RequestMeta, guard: SignInGuard): Promise<TokenResponse> {
+  const account = body.email.toLowerCase();
+  guard.accounts.check(account);
   const user = await ctx.db
     .selectFrom('users')
     .selectAll()
-    .where('email', '=', body.email.toLowerCase())
+    .where('email', '=', account)
     .executeTakeFirst();
-  const ok = await verifyPassword(body.password, user?.password_hash ?? DUMMY_PASSWORD_HASH);
+  const ok = await guard.hashing.run(() => verifyPassword(body.password, user?.password_hash ?? dummyPasswordHash(scryptCostOf(ctx.config))));
   if (!user || !ok || !user.active) {
+    guard.accounts.failed(account);
     if (user) {
       await mutate(ctx, userActor(user, 'password', meta), (m) =>
         m.record({ entity: 'user', entityId: user.id, action: 'login_failed' }),
@@ -92,7 +101,22 @@ export async function login(ctx: ServerContext, body: LoginRequest, meta: Reques
     }
     throw new ApiError('UNAUTHORIZED', 'email or password is incorrect');
   }
+  guard.accounts.succeeded(account);
+  if (needsRehash(user.password_hash, scryptCostOf(ctx.config))) await rehash(ctx, guard, user, body.password);
   return issueTokens(ctx, user, userActor(user, 'password', meta), 'login');
+}
+
+/** Upgrades a stored hash to the current parameters; skipped (next time) when hashing is busy. */
+async function rehash(ctx: ServerContext, guard: SignInGuard, user: UserRow, password: string): Promise<void> {
+  let hash: string;
+  try {
+    hash = await guard.hashing.run(() => hashPassword(password, scryptCostOf(ctx.config)));
+  } catch (err) {
+    if (err instanceof ApiError) return;
+    throw err;
+  }
+  // only over the hash just verified: a password changed meanwhile wins
+  await ctx.db.updateTable('users').set({ password_hash: hash }).where('id', '=', user.id).where('password_hash', '=', user.password_hash).execute();
 }
 
 const refreshRefused = () => new ApiError('UNAUTHORIZED', 'refresh token is invalid or expired');

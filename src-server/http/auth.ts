@@ -18,6 +18,11 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Routes that need no credential (sign-in, refresh, the OpenAPI document). */
     public?: boolean;
+    /**
+     * Unauthenticated requests to this route count against its own per-address limit instead of
+     * the general one: a flood of sign-ins from one NAT must not lock its clients out of refresh.
+     */
+    addressLimit?: 'sign-in' | 'refresh';
   }
 }
 
@@ -52,8 +57,19 @@ function setRateHeaders(reply: FastifyReply, d: ReturnType<RateLimiter['hit']>) 
   reply.header('X-RateLimit-Reset', d.reset);
 }
 
+function addressLimiters(config: Config): Record<'sign-in' | 'refresh', RateLimiter> {
+  return {
+    'sign-in': new RateLimiter([
+      { limit: config.SIGNIN_RATE_LIMIT_PER_MINUTE, windowMs: 60_000 },
+      { limit: config.SIGNIN_RATE_LIMIT_PER_HOUR, windowMs: 3_600_000 },
+    ]),
+    refresh: new RateLimiter([{ limit: config.REFRESH_RATE_LIMIT_PER_MINUTE, windowMs: 60_000 }]),
+  };
+}
+
 export function registerAuth(app: FastifyInstance, ctx: ServerContext, limiter: RateLimiter): void {
   app.decorateRequest('actor', null);
+  const ownLimits = addressLimiters(ctx.config);
 
   app.addHook('onRequest', async (request, reply) => {
     const meta = requestMeta(request);
@@ -74,8 +90,9 @@ export function registerAuth(app: FastifyInstance, ctx: ServerContext, limiter: 
     }
 
     // Unauthenticated traffic is limited per address, which also slows password guessing.
+    const own = request.actor ? undefined : request.routeOptions.config?.addressLimit;
     const key = request.actor ? `${request.actor.type}:${request.actor.id}` : `ip:${request.ip}`;
-    const decision = limiter.hit(key);
+    const decision = own ? ownLimits[own].hit(key) : limiter.hit(key);
     setRateHeaders(reply, decision);
     if (!decision.allowed) {
       reply.header('Retry-After', decision.retryAfterSeconds);

@@ -4,7 +4,7 @@
  */
 import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../db/connection';
-import { hashPassword } from '../http/secrets';
+import { hashPassword, OWASP_SCRYPT } from '../http/secrets';
 
 export const DEMO_PASSWORD = 'demo-password';
 export const DEMO_USERS = [
@@ -25,10 +25,10 @@ const PATIENTS = [
   ['Owen', 'Pritchard', '+447700900108'],
 ] as const;
 
-export async function seedDemoIfEmpty(db: Db, now = new Date()): Promise<boolean> {
+export async function seedDemoIfEmpty(db: Db, now = new Date(), scryptN?: number): Promise<boolean> {
   const any = await db.selectFrom('organizations').select('id').limit(1).executeTakeFirst();
   if (any) return false;
-  await seedDemo(db, { now });
+  await seedDemo(db, { now, scryptN });
   return true;
 }
 
@@ -37,6 +37,8 @@ export interface SeedOptions {
   /** e-mail domain of the four users: tests seed a second organization under another one */
   domain?: string;
   name?: string;
+  /** scrypt N of the users' password hashes (the server's PASSWORD_SCRYPT_N) */
+  scryptN?: number;
 }
 
 export async function seedDemo(db: Db, options: SeedOptions = {}): Promise<{ organizationId: string }> {
@@ -50,7 +52,7 @@ export async function seedDemo(db: Db, options: SeedOptions = {}): Promise<{ org
   const dayStart = Date.parse(`${iso.slice(0, 10)}T00:00:00.000Z`);
   const scale = Math.min(1, (now.getTime() - dayStart) / (200 * 60_000));
   const today = (minutesAgo: number) => new Date(now.getTime() - minutesAgo * 60_000 * scale).toISOString();
-  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const passwordHash = await hashPassword(DEMO_PASSWORD, { ...OWASP_SCRYPT, N: options.scryptN ?? OWASP_SCRYPT.N });
   const organizationId = uuidv7();
 
   await db.transaction().execute(async (trx) => {

@@ -35,10 +35,17 @@ export interface StartOptions {
   port?: number;
 }
 
-export async function seedTestDatabase(dbPath: string) {
+/**
+ * Test servers hash passwords at scrypt N=2^14 (a sign-in costs tens of milliseconds, not the
+ * production 2^17's hundreds, on a machine shared by several test runs); a test that is about
+ * the cost sets PASSWORD_SCRYPT_N itself.
+ */
+export const TEST_SCRYPT_N = '16384';
+
+export async function seedTestDatabase(dbPath: string, scryptN = Number(TEST_SCRYPT_N)) {
   const db = await openDatabase(dbPath);
-  const demo = await seedDemo(db, { domain: 'demo.test' });
-  const other = await seedDemo(db, { domain: 'other.test', name: 'Other Clinic' });
+  const demo = await seedDemo(db, { domain: 'demo.test', scryptN });
+  const other = await seedDemo(db, { domain: 'other.test', name: 'Other Clinic', scryptN });
   await db.destroy();
   return { demo: demo.organizationId, other: other.organizationId };
 }
@@ -53,6 +60,7 @@ function spawnServer(dbPath: string, port: number, env: Record<string, string>, 
       DATABASE_URL: dbPath,
       DEMO_SEED: '0',
       LOG_LEVEL: 'info',
+      PASSWORD_SCRYPT_N: TEST_SCRYPT_N,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -74,7 +82,7 @@ function spawnServer(dbPath: string, port: number, env: Record<string, string>, 
 export async function startApiServer(options: StartOptions = {}): Promise<ApiServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'oncall-api-'));
   const dbPath = options.dbPath ?? join(dataDir, 'api.sqlite');
-  const orgs = options.dbPath ? { demo: '', other: '' } : await seedTestDatabase(dbPath);
+  const orgs = options.dbPath ? { demo: '', other: '' } : await seedTestDatabase(dbPath, Number(options.env?.PASSWORD_SCRYPT_N ?? TEST_SCRYPT_N));
   const logs: string[] = [];
   let { child, listening } = spawnServer(dbPath, options.port ?? 0, options.env ?? {}, logs);
   const port = await listening;

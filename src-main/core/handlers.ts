@@ -2,6 +2,7 @@
 import { DEFAULT_DISPOSITIONS } from '../../src-shared/domain/dispositions';
 import type { CoreHandlers } from '../../src-shared/ipc/contract';
 import type { UserRead } from '../../src-shared/schemas/users';
+import { agentStateHandlers, type AgentStateService } from './services/agent-states';
 import { phoneSettingsHandlers, type PhoneSettingsService } from './phone-settings';
 import type { AttentionService } from './services/attention';
 import type { CallService } from './services/calls';
@@ -20,6 +21,7 @@ export interface Services {
   attention: AttentionService;
   engine: SyncEngine;
   phoneSettings: PhoneSettingsService;
+  agentStates: AgentStateService;
 }
 
 export function createHandlers(s: Services): CoreHandlers {
@@ -70,5 +72,6 @@ export function createHandlers(s: Services): CoreHandlers {
     },
 
     ...phoneSettingsHandlers(s.phoneSettings),
+    ...agentStateHandlers(s.agentStates),
   };
 }

@@ -8,6 +8,7 @@ import { CoreEvents } from './events';
 import { createHandlers } from './handlers';
 import { LocalWriter } from './local-writes';
 import { PhoneSettingsService } from './phone-settings';
+import { AgentStateService } from './services/agent-states';
 import { AttentionService } from './services/attention';
 import { CallService } from './services/calls';
 import { PatientService } from './services/patients';
@@ -70,6 +71,7 @@ export async function createDesktopCore(options: DesktopCoreOptions): Promise<De
     patients: new PatientService(store, writer),
     attention,
     phoneSettings: new PhoneSettingsService(store, options.secrets, () => session.user()),
+    agentStates: new AgentStateService(store, writer, () => session.user(), now),
   });
 
   let closed = false;

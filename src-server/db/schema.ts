@@ -249,7 +249,43 @@ export interface WebhookDeliveriesTable {
   delivered_at: string | null;
 }
 
+export interface AgentStatesTable {
+  id: string;
+  organization_id: string;
+  user_id: string;
+  state: string;
+  reason: string | null;
+  since: string;
+  previous_state: string | null;
+  previous_reason: string | null;
+  call_id: string | null;
+  version: number;
+  updated_at: string;
+}
+
+export interface AgentStateEventsTable {
+  id: string;
+  organization_id: string;
+  user_id: string;
+  state: string;
+  reason: string | null;
+  at: string;
+  call_id: string | null;
+  recorded_at: string;
+}
+
+export interface AgentStateSettingsTable {
+  organization_id: string;
+  /** JSON array of reason labels */
+  not_ready_reasons: string;
+  acw_limit_seconds: number;
+  updated_at: string;
+}
+
 export interface Database {
+  agent_states: AgentStatesTable;
+  agent_state_events: AgentStateEventsTable;
+  agent_state_settings: AgentStateSettingsTable;
   organizations: OrganizationsTable;
   org_dispositions: OrgDispositionsTable;
   users: UsersTable;

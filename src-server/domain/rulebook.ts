@@ -5,6 +5,7 @@
  * change-log row and the webhook deliveries that `Mutation.record` adds.
  */
 import type { Transaction } from 'kysely';
+import type { AgentStateSettings } from '../../src-shared/domain/agent-state';
 import { DEFAULT_DISPOSITIONS } from '../../src-shared/domain/dispositions';
 import {
   RuleError,
@@ -25,12 +26,13 @@ import { ApiError } from '../http/api-error';
 import { loadRecords, recordKey } from '../sync/records';
 import type { Actor } from './actor';
 import { ownershipLostAt } from './ownership';
+import { agentStateSettingsIn } from './agent-states';
 import { toOnCallCall } from './calls';
 import { mutate, type Mutation, type WebhookEmit } from './mutation';
 import type { ServerContext } from './server-context';
 
 type Trx = Transaction<Database>;
-const TABLE = { call: 'calls', task: 'tasks', patient: 'patients', user: 'users' } as const;
+const TABLE = { call: 'calls', task: 'tasks', patient: 'patients', user: 'users', agent_state: 'agent_states' } as const;
 
 export const ruleActor = (actor: Actor): RuleActor => ({
   userId: actor.userId,
@@ -43,6 +45,7 @@ export const ruleActor = (actor: Actor): RuleActor => ({
 export class SettingsCache {
   private country?: string;
   private codes?: string[];
+  private agentStates?: AgentStateSettings;
 
   async load(trx: Trx, organizationId: string, dispositions: boolean): Promise<OrgSettings> {
     this.country ??=
@@ -52,7 +55,8 @@ export class SettingsCache {
       const custom = await trx.selectFrom('org_dispositions').select('code').where('organization_id', '=', organizationId).execute();
       this.codes = [...DEFAULT_DISPOSITIONS.map((d) => d.code), ...custom.map((d) => d.code)];
     }
-    return { default_country: this.country, dispositions: this.codes ?? null };
+    this.agentStates ??= await agentStateSettingsIn(trx, organizationId);
+    return { default_country: this.country, dispositions: this.codes ?? null, agent_states: this.agentStates };
   }
 }
 
@@ -103,6 +107,7 @@ function rowOf(entity: RuleEntity, record: RecordOf[RuleEntity]): Record<string,
     const { assignee_name: _n, ...row } = record as TaskRead;
     return row satisfies TaskRow;
   }
+  if (entity === 'agent_state') return { ...record };
   const { full_name: _f, ...row } = record as PatientRead;
   return { ...row, search_name: `${row.first_name} ${row.last_name}`.toLowerCase() } satisfies PatientRow;
 }

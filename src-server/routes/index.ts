@@ -13,6 +13,7 @@ import { v1PatientRoutes } from './v1/patients';
 import { v1UserRoutes } from './v1/users';
 import { v1DispositionRoutes } from './v1/dispositions';
 import { v1SyncRoutes } from './v1/sync';
+import { v1AgentStateRoutes } from './v1/agent-states';
 
 export async function registerRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
   await app.register(v1AuthRoutes(ctx), { prefix: API_V1 });
@@ -25,5 +26,6 @@ export async function registerRoutes(app: FastifyInstance, ctx: ServerContext): 
   await app.register(v1UserRoutes(ctx), { prefix: API_V1 });
   await app.register(v1DispositionRoutes(ctx), { prefix: API_V1 });
   await app.register(v1SyncRoutes(ctx), { prefix: API_V1 });
+  await app.register(v1AgentStateRoutes(ctx), { prefix: API_V1 });
   await app.register(oncallRoutes(ctx), { prefix: ONCALL_V1 });
 }

@@ -6,7 +6,9 @@
 import type { z } from 'zod';
 import { MUTATORS, type MutatorName } from '../../src-shared/schemas/sync';
 import type { Mutation } from '../domain/mutation';
+import { recordAgentStateEvent } from '../domain/agent-states';
 import { applyRule, type SettingsCache } from '../domain/rulebook';
+import type { AgentStateSet } from '../../src-shared/schemas/agent-states';
 import { ApiError } from '../http/api-error';
 
 /** The same per-field details as a REST body that fails validation. */
@@ -21,4 +23,6 @@ export async function applyMutator(m: Mutation, name: MutatorName, args: unknown
   const parsed = MUTATORS[name].safeParse(args);
   if (!parsed.success) throw validationError(parsed.error);
   await applyRule(m, name, parsed.data as { id: string }, { formerOwnerRule: true, settings });
+  // Accepted: the change joins the history even when it was older than the current state.
+  if (name === 'agent_state.set') await recordAgentStateEvent(m, parsed.data as AgentStateSet);
 }

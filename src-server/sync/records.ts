@@ -6,6 +6,7 @@
 import type { Transaction } from 'kysely';
 import type { Change, SyncEntity } from '../../src-shared/schemas/sync';
 import type { Database } from '../db/schema';
+import { toAgentStateRead } from '../domain/agent-states';
 import { toCallRead } from '../domain/calls';
 import { toPatientRead } from '../domain/patients';
 import { toSchedule } from '../domain/schedules';
@@ -62,6 +63,10 @@ const LOADERS: Record<SyncEntity, (trx: Trx, org: string, ids: string[]) => Prom
       .where('id', 'in', ids)
       .execute();
     return rows.map((row) => [row.id, { row, data: toUserRead(row) }]);
+  },
+  agent_state: async (trx, org, ids) => {
+    const rows = await trx.selectFrom('agent_states').selectAll().where('organization_id', '=', org).where('id', 'in', ids).execute();
+    return rows.map((row) => [row.id, { row, data: toAgentStateRead(row) }]);
   },
   schedule: async (trx, org, ids) => {
     const rows = await trx.selectFrom('schedules').selectAll().where('organization_id', '=', org).where('id', 'in', ids).execute();

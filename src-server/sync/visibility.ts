@@ -23,6 +23,7 @@ const OWNER_COLUMNS: Record<SyncEntity, readonly string[]> = {
   call: ['agent_id'],
   task: ['assignee_id', 'created_by'],
   schedule: ['staff_id'],
+  agent_state: ['user_id'],
   patient: [],
   user: [],
 };

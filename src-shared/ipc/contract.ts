@@ -5,7 +5,9 @@
  * from this map, and both shells validate every argument with it before the core sees it.
  */
 import { z } from 'zod';
+import { AgentStateName, AgentStateSettings } from '../domain/agent-state';
 import { CallStatus } from '../domain/call-status';
+import { AgentStateRead } from '../schemas/agent-states';
 import { Disposition, DispositionCode } from '../domain/dispositions';
 import { CallDirection, Priority } from '../domain/enums';
 import { TaskStatus } from '../domain/task-status';
@@ -110,6 +112,16 @@ export const IPC_METHODS = {
   'sync.attention': method(Empty, z.array(AttentionItem)),
   'sync.discard': method(z.object({ mutation_id: Id }), z.null()),
   'sync.retry': method(z.object({ mutation_id: Id, args: z.record(z.string(), z.unknown()).optional() }), z.null()),
+
+  /** the agent's own state (the status bar); setting it is a local write that syncs with its time */
+  'agentStates.mine': method(Empty, AgentStateRead.nullable()),
+  'agentStates.set': method(
+    z.object({ state: AgentStateName, reason: z.string().min(1).max(40).nullable().optional(), at: Timestamp.optional(), call_id: Id.nullable().optional() }),
+    AgentStateRead,
+  ),
+  /** every agent's current state as last pulled (supervisors: the wallboard; agents: their own) */
+  'agentStates.list': method(Empty, z.array(AgentStateRead)),
+  'agentStates.settings': method(Empty, AgentStateSettings),
 
   /** the signed-in agent's softphone account and audio devices (the password via the SecretStore) */
   'phone.settings.get': method(Empty, PhoneSettingsRead),

@@ -4,6 +4,7 @@
  * inside `mutate()`, with authorisation, audit, change log and webhooks around it.
  */
 import { MUTATORS, type MutatorName } from '../schemas/sync';
+import { agentStateSet } from './agent-states';
 import { callCreate, callUpdate } from './calls';
 import type { Mutator } from './define';
 import { patientCreate, patientUpdate } from './patients';
@@ -17,6 +18,7 @@ export const RULEBOOK: { [N in MutatorName]: Mutator<N> } = {
   'task.update': taskUpdate,
   'patient.create': patientCreate,
   'patient.update': patientUpdate,
+  'agent_state.set': agentStateSet,
 };
 
 type AnyMutator = { reads(a: unknown, actor: RuleActor): ReadNeeds; run(tx: MutatorTx, a: unknown): void };

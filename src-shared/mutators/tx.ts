@@ -3,7 +3,9 @@
  * it over its local SQLite store, the server inside `mutate()` over its database (loading what
  * `reads` names first, so a body stays synchronous on both sides).
  */
+import type { AgentStateSettings } from '../domain/agent-state';
 import type { Role } from '../domain/enums';
+import type { AgentStateRead } from '../schemas/agent-states';
 import type { CallRead } from '../schemas/calls';
 import type { PatientRead } from '../schemas/patients';
 import type { TaskRead } from '../schemas/tasks';
@@ -14,6 +16,7 @@ export interface RecordOf {
   task: TaskRead;
   patient: PatientRead;
   user: UserRead;
+  agent_state: AgentStateRead;
 }
 export type RuleEntity = keyof RecordOf;
 
@@ -31,6 +34,8 @@ export interface OrgSettings {
   default_country: string;
   /** the organization's outcome codes; null when this side cannot know them (never synced yet) */
   dispositions: readonly string[] | null;
+  /** not-ready reasons and wrap-up limit (the defaults when absent) */
+  agent_states?: AgentStateSettings;
 }
 
 export interface MutatorTx {

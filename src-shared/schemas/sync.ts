@@ -4,6 +4,7 @@
  * server (Replicache-style): a signature change gets a new name, never a silent reinterpretation.
  */
 import { z } from 'zod';
+import { AgentStateRead, AgentStateSet } from './agent-states';
 import { CallCreate, CallRead, CallUpdate } from './calls';
 import { Id, Timestamp } from './common';
 import { ErrorBody } from './errors';
@@ -33,6 +34,7 @@ export const MUTATORS = {
   'task.update': TaskUpdate.and(z.object({ id: Id, based_on: BasedOn })),
   'patient.create': PatientCreate.extend({ id: Id }),
   'patient.update': PatientUpdate.and(z.object({ id: Id, based_on: BasedOn })),
+  'agent_state.set': AgentStateSet,
 } as const;
 export type MutatorName = keyof typeof MUTATORS;
 export const MUTATOR_NAMES = Object.keys(MUTATORS) as MutatorName[];
@@ -75,7 +77,7 @@ export const PullQuery = z.object({
 });
 export type PullQuery = z.infer<typeof PullQuery>;
 
-export const SYNC_ENTITIES = ['call', 'task', 'patient', 'user', 'schedule'] as const;
+export const SYNC_ENTITIES = ['call', 'task', 'patient', 'user', 'schedule', 'agent_state'] as const;
 export type SyncEntity = (typeof SYNC_ENTITIES)[number];
 
 const upsert = <E extends SyncEntity, T extends z.ZodType>(entity: E, data: T) =>
@@ -87,6 +89,7 @@ export const Change = z.union([
   upsert('patient', PatientRead),
   upsert('user', UserRead),
   upsert('schedule', Schedule),
+  upsert('agent_state', AgentStateRead),
   z.object({ entity: z.enum(SYNC_ENTITIES), id: Id, op: z.literal('delete'), data: z.null(), seq: z.number().int() }),
 ]);
 export type Change = z.infer<typeof Change>;

@@ -6,6 +6,7 @@
  */
 import type { z } from 'zod';
 import type { Disposition } from '../domain/dispositions';
+import type { AgentStateEvent, AgentStateEventQuery, AgentStateRead, AgentStateSettings } from '../schemas/agent-states';
 import type { LoginRequest, TokenResponse } from '../schemas/auth';
 import type { CallCreate, CallListQuery, CallRead, CallUpdate } from '../schemas/calls';
 import type { Page } from '../schemas/common';
@@ -127,6 +128,16 @@ export class OnCallClient {
     /** The defaults, then the organization's own codes. */
     list: async (opts: Call = {}) =>
       (await this.http.json<{ items: Disposition[] }>('GET', await this.orgPath('/dispositions'), opts)).items,
+  };
+
+  readonly agentStates = {
+    /** Each agent's current state (agents: their own). Changes are made through the sync push. */
+    list: async (opts: Call = {}) => (await this.http.json<{ items: AgentStateRead[] }>('GET', await this.orgPath('/agent-states'), opts)).items,
+    events: async (query: z.input<typeof AgentStateEventQuery> = {}, opts: Call = {}) =>
+      this.http.json<Page<AgentStateEvent>>('GET', await this.orgPath('/agent-state-events'), { query: query as Q, ...opts }),
+    settings: async (opts: Call = {}) => this.http.json<AgentStateSettings>('GET', await this.orgPath('/agent-state-settings'), opts),
+    putSettings: async (body: AgentStateSettings, opts: Call = {}) =>
+      this.http.json<AgentStateSettings>('PUT', await this.orgPath('/agent-state-settings'), { body, ...opts }),
   };
 
   readonly organization = {

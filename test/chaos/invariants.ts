@@ -18,7 +18,7 @@ export type Mirror = Record<SyncEntity, Map<string, Record<string, unknown>>>;
 
 const emptyMirror = (): Mirror => Object.fromEntries(SYNC_ENTITIES.map((e) => [e, new Map()])) as unknown as Mirror;
 
-const TABLES: Record<SyncEntity, string> = { call: 'calls', task: 'tasks', patient: 'patients', user: 'users', schedule: 'schedules' };
+const TABLES: Record<SyncEntity, string> = { call: 'calls', task: 'tasks', patient: 'patients', user: 'users', schedule: 'schedules', agent_state: 'agent_states' };
 
 /** The chaos seed: fixed by default (reproducible), CHAOS_SEED=n to explore other schedules. */
 export const CHAOS_SEED = Number(process.env.CHAOS_SEED ?? 20261122);

@@ -20,7 +20,9 @@ import {
   type SessionInfo,
   type SyncStatus,
 } from '../../src-shared/ipc/contract';
+import type { AgentStateRead } from '../../src-shared/schemas/agent-states';
 import type { CallRead } from '../../src-shared/schemas/calls';
+import { type AgentStateSettings, DEFAULT_AGENT_STATE_SETTINGS, agentStateProblem, nextAgentState } from '../../src-shared/domain/agent-state';
 import type { PatientRead } from '../../src-shared/schemas/patients';
 import { DEFAULT_PHONE_SETTINGS, type PhoneSettingsRead } from '../../src-shared/schemas/phone-settings';
 import type { TaskRead } from '../../src-shared/schemas/tasks';
@@ -100,6 +102,8 @@ export class FakeBridge implements RendererBridge {
   calls = new Map<string, CallRead>();
   tasks = new Map<string, TaskRead>();
   attention: AttentionItem[] = [];
+  agentStates = new Map<string, AgentStateRead>();
+  agentStateSettings: AgentStateSettings = DEFAULT_AGENT_STATE_SETTINGS;
   session: SessionInfo | null = null;
   /** the agent's softphone settings (not configured unless a test sets ws_url and sip_uri) */
   phoneSettings: PhoneSettingsRead = { ...DEFAULT_PHONE_SETTINGS, password: null };
@@ -352,6 +356,22 @@ export class FakeBridge implements RendererBridge {
       this.status = { ...this.status, attention: this.attention.length };
       return null;
     },
+    // The shared rules (nextAgentState), as the core applies them.
+    'agentStates.mine': () => this.agentStates.get(this.me().id) ?? null,
+    'agentStates.set': (a: IpcArgs<'agentStates.set'>) => {
+      const me = this.me();
+      const current = this.agentStates.get(me.id) ?? null;
+      const problem = agentStateProblem({ ...a, at: a.at ?? iso() }, this.agentStateSettings);
+      if (problem) throw new FakeError('VALIDATION_FAILED', 'validation failed', problem);
+      const next = nextAgentState(current, { ...a, at: a.at ?? iso() });
+      if (!next) return current!;
+      const row: AgentStateRead = { id: me.id, organization_id: ORG, user_id: me.id, ...next, version: (current?.version ?? 0) + 1, updated_at: iso() };
+      this.agentStates.set(me.id, row);
+      queueMicrotask(() => this.emit('data.changed', { entities: ['agent_state'] }));
+      return row;
+    },
+    'agentStates.list': () => [...this.agentStates.values()],
+    'agentStates.settings': () => this.agentStateSettings,
     'phone.settings.get': () => this.phoneSettings,
     'phone.settings.set': (a: IpcArgs<'phone.settings.set'>) => {
       this.phoneSettings = { ...this.phoneSettings, ...a } as PhoneSettingsRead;

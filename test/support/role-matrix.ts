@@ -44,6 +44,11 @@ export const EXPECTED: Record<string, Outcomes> = {
   [`GET ${ORG}/dispositions`]:                              [200,  200,  200,  200,  200,  200,  401],
   [`POST ${ORG}/dispositions`]:                             [403,  403,  403,  201,  403,  201,  401],
   [`GET ${ORG}/settings`]:                                  [200,  200,  200,  200,  200,  200,  401],
+  // Agent states: agents read their own (an agent-role key is nobody: 403); admins set the reasons.
+  [`GET ${ORG}/agent-states`]:                              [200,  200,  200,  200,  403,  200,  401],
+  [`GET ${ORG}/agent-state-events`]:                        [200,  200,  200,  200,  403,  200,  401],
+  [`GET ${ORG}/agent-state-settings`]:                      [200,  200,  200,  200,  200,  200,  401],
+  [`PUT ${ORG}/agent-state-settings`]:                      [403,  403,  403,  200,  403,  200,  401],
   // Calls: agents their own; an agent-role key owns only calls logged without an agent.
   [`GET ${ORG}/calls`]:                                     [200,  200,  200,  200,  200,  200,  401],
   [`POST ${ORG}/calls`]:                                    [201,  201,  201,  201,  201,  201,  401],
@@ -138,6 +143,7 @@ export const REQUESTS: Record<string, Recipe> = {
   [`POST ${ORG}/webhooks`]: { body: () => ({ url: SAFE_URL, events: ['compliance.violated'] }) },
   [`DELETE ${ORG}/webhooks/{webhook_id}`]: { ids: async (k) => ({ webhook_id: await k.freshWebhook() }) },
   [`POST ${ORG}/dispositions`]: { body: () => ({ code: `roles_${unique()}`, label: 'Roles test' }) },
+  [`PUT ${ORG}/agent-state-settings`]: { body: () => ({ not_ready_reasons: ['Break', 'Lunch', 'Training', 'Meeting'], acw_limit_seconds: 120 }) },
   [`GET ${ORG}/calls`]: { query: () => ({ from: hour(-24), limit: '200' }) },
   [`POST ${ORG}/calls`]: { body: () => ({ direction: 'inbound', phone_number: '+447700900123' }) },
   [`PATCH ${ORG}/calls/{call_id}`]: { body: () => ({ notes: `${MARK} v1 note` }) },

@@ -4,6 +4,7 @@
  * and `apply` runs the one shared body on the local store, for the write and for every rebase.
  */
 import { RuleError, changedFields, runMutator, type RuleActor } from '../../../src-shared/mutators';
+import { type AgentStateSettings, DEFAULT_AGENT_STATE_SETTINGS } from '../../../src-shared/domain/agent-state';
 import type { SessionUser } from '../../../src-shared/schemas/auth';
 import { MUTATORS, type MutatorName, type SyncEntity } from '../../../src-shared/schemas/sync';
 import { CoreError, validationError } from '../errors';
@@ -11,6 +12,9 @@ import type { LocalStore } from '../store';
 import { LocalTx } from './local-tx';
 
 type Row = Record<string, unknown>;
+
+/** Where the organization's agent-state settings are cached (refreshed with the reference data). */
+export const AGENT_STATE_SETTINGS_KEY = 'agent_state_settings';
 
 export const entityOf = (name: MutatorName): SyncEntity => name.split('.')[0] as SyncEntity;
 export const isCreate = (name: MutatorName) => name.endsWith('.create');
@@ -29,6 +33,7 @@ export function settingsOf(store: LocalStore) {
     default_country: store.reference.getSetting<string>('default_country') ?? 'GB',
     // An empty cache (never online yet) cannot tell: leave the check to the server.
     dispositions: codes.length ? codes : null,
+    agent_states: store.reference.getSetting<AgentStateSettings>(AGENT_STATE_SETTINGS_KEY) ?? DEFAULT_AGENT_STATE_SETTINGS,
   };
 }
 

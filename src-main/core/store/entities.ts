@@ -12,6 +12,7 @@ export const ENTITY_TABLES: Record<SyncEntity, string> = {
   patient: 'patients',
   user: 'users',
   schedule: 'schedules',
+  agent_state: 'agent_states',
 };
 
 export interface StoredEntity<T = Record<string, unknown>> {

@@ -89,6 +89,10 @@ const MIGRATIONS: string[] = [
   -- ids seen while rebuilding from cursor 0 (after CURSOR_EXPIRED); unseen server rows go
   CREATE TABLE rebuild_seen (entity TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (entity, id));
   `,
+  // 2: agents' states (the status bar, the supervisor's wallboard)
+  `
+  CREATE TABLE agent_states (id TEXT PRIMARY KEY, data TEXT NOT NULL, server TEXT, ${gen('state')}, ${gen('user_id')});
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,6 +1,7 @@
 /** Reference data the pull does not carry, cached for offline use: outcome codes, the organization's settings and the user list. */
 import type { UserRead } from '../../../src-shared/schemas/users';
 import type { OnCallClient } from '../../../src-shared/sdk';
+import { AGENT_STATE_SETTINGS_KEY } from '../domain/mutators';
 import type { LocalStore } from '../store';
 
 export async function refreshReference(client: OnCallClient, store: LocalStore, signal?: AbortSignal): Promise<void> {
@@ -12,9 +13,11 @@ export async function refreshReference(client: OnCallClient, store: LocalStore, 
     users.push(...res.items);
     if (res.items.length < 200 || users.length >= res.total) break;
   }
+  const agentStateSettings = await client.agentStates.settings({ signal });
   store.reference.replaceDispositions(dispositions);
   // The rulebook reads phone numbers with the organization's country, as the server does.
   store.reference.setSetting('default_country', settings.default_country);
+  store.reference.setSetting(AGENT_STATE_SETTINGS_KEY, agentStateSettings);
   store.tx(() => {
     for (const u of users) store.entities.put('user', u.id, u, u);
   });

@@ -44,7 +44,8 @@ export function prepareMutation(name: MutatorName, args: unknown, current: Row |
   const parsed = MUTATORS[name].safeParse(args);
   if (!parsed.success) throw validationError(parsed.error);
   const data = parsed.data as Row;
-  if (isCreate(name) || !current) return data;
+  // A state change is an event, not a patch: it goes as it is, with its time.
+  if (isCreate(name) || !current || name === 'agent_state.set') return data;
   const { id, at, based_on: _basedOn, ...patch } = data;
   const changed = changedFields(patch, current);
   if (changed.metadata) {

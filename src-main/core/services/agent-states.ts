@@ -27,8 +27,12 @@ export class AgentStateService {
   set(args: IpcArgs<'agentStates.set'>): AgentStateRead {
     const me = this.user();
     if (!me) throw new CoreError('UNAUTHORIZED', 'sign in first');
+    const current = this.mine();
+    const reason = args.reason ?? null;
+    // The same state again is no change: time in state keeps running.
+    if (current && current.state === args.state && current.reason === reason && (args.call_id === undefined || args.call_id === current.call_id)) return current;
     const at = args.at ?? new Date(this.now()).toISOString();
-    return this.writer.write<AgentStateRead>('agent_state.set', { id: me.id, state: args.state, reason: args.reason ?? null, at, ...(args.call_id !== undefined ? { call_id: args.call_id } : {}) });
+    return this.writer.write<AgentStateRead>('agent_state.set', { id: me.id, state: args.state, reason, at, ...(args.call_id !== undefined ? { call_id: args.call_id } : {}) });
   }
 
   list(): AgentStateRead[] {

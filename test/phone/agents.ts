@@ -61,11 +61,15 @@ export interface Agent {
   close(): Promise<void>;
 }
 
-export async function openAgent(browser: Browser, o: { name: string; email: string; number: string; apiUrl: string; rendererDir: string; sipWsUrl: string }): Promise<Agent> {
+export async function openAgent(
+  browser: Browser,
+  o: { name: string; email: string; number: string; apiUrl: string; rendererDir: string; sipWsUrl: string; /** run in the page before the app (e.g. a simulated headset) */ initScripts?: (() => void)[] },
+): Promise<Agent> {
   const dataDir = mkdtempSync(join(tmpdir(), `oncall-${o.name.toLowerCase()}-`));
   const host = await startHost({ apiUrl: o.apiUrl, dataDir, rendererDir: o.rendererDir, env: { SIP_WS_URL: o.sipWsUrl } });
   const context = await browser.newContext();
   await context.addInitScript(TRACK_PEER_CONNECTIONS);
+  for (const script of o.initScripts ?? []) await context.addInitScript(script);
   const page = await context.newPage();
   page.setDefaultTimeout(10_000);
   // The page's own errors (a failed call-log write, an exception) explain a failing case.

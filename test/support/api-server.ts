@@ -74,7 +74,7 @@ function spawnServer(dbPath: string, port: number, env: Record<string, string>, 
     createInterface({ input: child.stdout! }).on('line', onLine);
     createInterface({ input: child.stderr! }).on('line', onLine);
     child.once('exit', (code) => reject(new Error(`API exited with ${code} before listening:\n${logs.join('\n')}`)));
-    setTimeout(() => reject(new Error(`API did not start in 20 s:\n${logs.join('\n')}`)), 20_000).unref();
+    setTimeout(() => reject(new Error(`API did not start in 90 s:\n${logs.join('\n')}`)), 90_000).unref();
   });
   return { child, listening };
 }

@@ -95,7 +95,12 @@ export class HeadsetLink {
   /** Sends the lights for the phone's state now (only changed reports unless `force`). */
   syncLights(force: boolean): void {
     this.enqueue(async () => {
-      for (const { reportId, data } of lightReports(this.layout, lightsFor(this.phone.snapshot))) {
+      const lights = lightsFor(this.phone.snapshot);
+      // The host owns the hook state: a headset's hook switch follows the off-hook light we send
+      // (a call answered with the mouse puts it off-hook), so its next report is read against that.
+      const hook = this.layout.buttons.hookSwitch;
+      if (hook && !hook.relative) this.previous.set('hookSwitch', lights.offHook ? 1 : 0);
+      for (const { reportId, data } of lightReports(this.layout, lights)) {
         const key = Array.from(data).join(',');
         if (!force && this.sent.get(reportId) === key) continue;
         this.sent.set(reportId, key);

@@ -51,6 +51,8 @@ export interface ParsedDescriptor {
   fields: ParsedField[];
   /** data bytes (without the id) of each output report */
   outputBytes: Map<number, number>;
+  /** data bytes (without the id) of each input report */
+  inputBytes: Map<number, number>;
 }
 
 interface Globals {
@@ -153,6 +155,6 @@ export function parseDescriptor(bytes: readonly number[]): ParsedDescriptor {
     usages = [];
     usageMin = usageMax = null;
   }
-  const outputBytes = new Map([...bitsSoFar.output].map(([id, bits]) => [id, Math.ceil(bits / 8)]));
-  return { collections: tops, fields, outputBytes };
+  const bytesOf = (bits: Map<number, number>) => new Map([...bits].map(([id, n]) => [id, Math.ceil(n / 8)]));
+  return { collections: tops, fields, outputBytes: bytesOf(bitsSoFar.output), inputBytes: bytesOf(bitsSoFar.input) };
 }

@@ -7,6 +7,7 @@ import { StatusBar } from './components/StatusBar';
 import { Toasts } from './components/Toasts';
 import { listenForDialLinks } from './phone/dial-links';
 import { startPhone } from './phone/runtime';
+import { startAgentState } from './agent-state/runtime';
 import { PhoneDock } from './phone/views/PhoneDock';
 import { useGlobalShortcuts } from './shortcuts';
 import { startLive } from './stores/live';
@@ -63,6 +64,7 @@ function Shell() {
   const userId = useSession((s) => s.session?.user.id);
   useEffect(() => (userId ? startLive() : undefined), [userId]);
   useEffect(() => (userId ? startPhone() : undefined), [userId]);
+  useEffect(() => (userId ? startAgentState() : undefined), [userId]);
   useGlobalShortcuts(true);
   return (
     <div className="shell">

@@ -53,6 +53,7 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: 'j', label: 'Next row', run: () => moveSelection(1) },
   { keys: 'k', label: 'Previous row', run: () => moveSelection(-1) },
   { keys: 'x', label: 'Select the current row (Team board)', run: toggleCursorSelection, supervisorOnly: true },
+  { keys: 'a', label: 'Change your state (Available, Not ready…)', run: () => useUi.getState().focusState() },
   { keys: 's', label: 'Sync now', run: () => void useSync.getState().syncNow() },
   { keys: '?', label: 'Show keyboard shortcuts', run: () => useUi.getState().openDialog('help') },
   // Handled by the focused form or dialog itself; listed so the help is complete.

@@ -4,6 +4,7 @@ import { useSync } from '../stores/sync';
 import { useUi } from '../stores/ui';
 import { useNow } from '../lib/hooks';
 import { formatTimeWithSeconds } from '../lib/time';
+import { AgentStateControl } from '../agent-state/AgentStateControl';
 import { PhoneStatusSlot } from './PhoneStatusSlot';
 
 /** Always relative (how stale the screen is matters more than the clock time, which is the tooltip). */
@@ -58,6 +59,7 @@ export function StatusBar() {
         </button>
       )}
       <span className="spacer" />
+      <AgentStateControl />
       <PhoneStatusSlot />
       <button type="button" className="ghost-button" onClick={() => void syncNow()} title="Sync now (s)">
         Sync now

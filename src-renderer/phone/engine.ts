@@ -31,6 +31,8 @@ export interface EngineDeps {
   /** an inbound call started ringing (desktop notification) */
   onIncoming?(call: CallSnapshot): void;
   onRecord?(legId: string, record: CallRead): void;
+  /** false: the agent is not Available, so a new inbound call is declined (486) and logged missed (docs/agent-states.md) */
+  admitInbound?(): boolean;
 }
 
 export interface DialContext {
@@ -308,6 +310,10 @@ export class PhoneEngine {
       replacee.expectEnd('replaced');
       this.logger.patch(replacee.id, {}, Date.now(), { replaced_by: number });
       void call.answer().catch((err: unknown) => call.update({ error: String(err) }));
+      return;
+    }
+    if (this.deps.admitInbound?.() === false) {
+      void call.decline().catch((err: unknown) => call.update({ error: String(err) }));
       return;
     }
     this.deps.onIncoming?.(call.snapshot);

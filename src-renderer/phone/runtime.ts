@@ -7,6 +7,7 @@
 import type { PhoneSettingsRead } from '../../src-shared/schemas/phone-settings';
 import { invoke } from '../bridge';
 import { setDialer } from '../phone-api';
+import { admitsInbound } from '../agent-state/runtime';
 import { useCalls } from '../stores/calls';
 import { effectiveDevices, listAudioDevices, watchDeviceChanges } from './audio-devices';
 import { PhoneEngine } from './engine';
@@ -70,6 +71,7 @@ export function startPhone(): () => void {
     lookupPatient: (number) => invoke('patients.lookupByNumber', { phone: number }).catch(() => null),
     onIncoming: (call) => notifyIncoming(call),
     onRecord: (_legId, record) => useCalls.getState().put(record),
+    admitInbound: admitsInbound,
   });
   usePhone.setState({ engine, phone: engine.snapshot, error: null });
   const offs = [

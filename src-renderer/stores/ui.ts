@@ -21,6 +21,9 @@ interface UiState {
   toasts: Toast[];
   /** bumped by the "/" shortcut; the current view's search field focuses itself */
   searchFocus: number;
+  /** bumped by the "a" shortcut; the status bar's state picker focuses itself */
+  stateFocus: number;
+  focusState(): void;
   navigate(view: View): void;
   openDialog(dialog: Exclude<DialogName, null>, newTaskFor?: UiState['newTaskFor']): void;
   closeDialog(): void;
@@ -42,6 +45,10 @@ export const useUi = create<UiState>()((set, get) => ({
   newTaskFor: null,
   toasts: [],
   searchFocus: 0,
+  stateFocus: 0,
+  focusState() {
+    set({ stateFocus: get().stateFocus + 1 });
+  },
   navigate(view) {
     set({ view });
     if (typeof history !== 'undefined' && location.hash !== `#/${view}`) history.replaceState(null, '', `#/${view}`);

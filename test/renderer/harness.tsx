@@ -7,6 +7,7 @@ import { afterEach } from 'vitest';
 import { installBridge } from '../../src-renderer/bridge';
 import { App } from '../../src-renderer/App';
 import { usePhone } from '../../src-renderer/phone/store';
+import { useAgentState } from '../../src-renderer/agent-state/store';
 import { useCalls } from '../../src-renderer/stores/calls';
 import { usePatientLookup } from '../../src-renderer/stores/patient-lookup';
 import { usePatients } from '../../src-renderer/stores/patients';
@@ -18,7 +19,7 @@ import { useTeam } from '../../src-renderer/stores/team';
 import { useUi } from '../../src-renderer/stores/ui';
 import { FakeBridge, makeUser } from './fake-bridge';
 
-const stores = [useCalls, usePatients, useReference, useSession, useSync, useTasks, useTeam, useUi, usePhone, usePatientLookup] as const;
+const stores = [useAgentState, useCalls, usePatients, useReference, useSession, useSync, useTasks, useTeam, useUi, usePhone, usePatientLookup] as const;
 const initial = stores.map((s) => s.getState());
 
 // jsdom has no layout: give scroll containers a height so TanStack Virtual renders a window.

@@ -50,10 +50,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
       requestTimeout: options.config.REQUEST_TIMEOUT_MS,
       connectionsCheckingInterval: Math.min(30_000, Math.max(250, options.config.REQUEST_TIMEOUT_MS / 4)),
     },
-    genReqId: (req) => {
-      const given = req.headers['x-request-id'];
-      return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
-    },
+    // Always the server's own: a client-chosen id could make two audit entries share one. The
+    // client's X-Request-Id is kept apart (audit `client_request_id`).
+    genReqId: () => randomUUID(),
     routerOptions: { maxParamLength: 200 },
     frameworkErrors,
     clientErrorHandler,

@@ -12,12 +12,14 @@ import * as m001 from './migrations/001_initial';
 import * as m002 from './migrations/002_sync';
 import * as m003 from './migrations/003_session_families';
 import * as m004 from './migrations/004_agent_states';
+import * as m005 from './migrations/005_audit_chain';
 
 const MIGRATIONS: Record<string, Migration> = {
   '001_initial': m001,
   '002_sync': m002,
   '003_session_families': m003,
   '004_agent_states': m004,
+  '005_audit_chain': m005,
 };
 
 class StaticMigrations implements MigrationProvider {

@@ -170,8 +170,13 @@ export interface AuditLogTable {
   entity_id: string | null;
   changes: string;
   request_id: string | null;
+  /** the X-Request-Id the client sent, if any (request_id is always the server's) */
+  client_request_id: string | null;
   ip: string | null;
   created_at: string;
+  /** hash chain (src-server/domain/audit-chain.ts) */
+  prev_hash: string | null;
+  hash: string | null;
 }
 
 /** The organization's change sequence that sync pulls follow (one row per changed entity). */

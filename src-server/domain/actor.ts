@@ -14,6 +14,8 @@ export interface Actor {
   name: string;
   authMethod: AuthMethod;
   requestId: string | null;
+  /** the X-Request-Id the client sent, kept apart from the server's own */
+  clientRequestId?: string | null;
   ip: string | null;
   /** the session family of a Bearer token (ends its event streams when it ends) */
   sessionFamily?: string | null;
@@ -31,6 +33,9 @@ export function requireUser(actor: Actor): string {
   if (!actor.userId) throw forbidden('this endpoint needs a signed-in user, not an API key');
   return actor.userId;
 }
+
+/** Where entries that belong to no organization are kept (sign-ins for unknown emails, refusals of anonymous traffic). */
+export const NO_ORGANIZATION = '00000000-0000-0000-0000-000000000000';
 
 export function systemActor(organizationId: string): Actor {
   return {

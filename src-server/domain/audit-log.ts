@@ -5,10 +5,11 @@
  * megabytes of log (the review grew 37 MB of audit from seven PATCHes).
  */
 import { createHash } from 'node:crypto';
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { AuditAction } from '../../src-shared/schemas/audit';
 import type { Database } from '../db/schema';
 import type { Actor } from './actor';
+import { entryHash, GENESIS_HASH, type ChainedFields } from './audit-chain';
 
 /** Before and after of one field together, in JSON bytes, beyond which they are narrowed. */
 export const AUDIT_FIELD_MAX_BYTES = 2048;
@@ -81,20 +82,29 @@ export interface AuditWrite {
 }
 
 export async function appendAuditEntry(trx: Transaction<Database>, actor: Actor, entry: AuditWrite, now: string): Promise<void> {
+  const last = await trx.selectFrom('audit_log').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  const fields: ChainedFields = {
+    organization_id: actor.organizationId,
+    actor_type: actor.type,
+    actor_id: actor.id,
+    auth_method: actor.authMethod,
+    action: entry.action,
+    entity: entry.entity,
+    entity_id: entry.entityId,
+    changes: JSON.stringify(diffFields(entry.before, entry.after)),
+    request_id: actor.requestId,
+    client_request_id: actor.clientRequestId ?? null,
+    ip: actor.ip,
+    created_at: now,
+    prev_hash: last?.hash ?? GENESIS_HASH,
+  };
   await trx
     .insertInto('audit_log')
-    .values({
-      organization_id: actor.organizationId,
-      actor_type: actor.type,
-      actor_id: actor.id,
-      auth_method: actor.authMethod,
-      action: entry.action,
-      entity: entry.entity,
-      entity_id: entry.entityId,
-      changes: JSON.stringify(diffFields(entry.before, entry.after)),
-      request_id: actor.requestId,
-      ip: actor.ip,
-      created_at: now,
-    })
+    .values({ ...fields, hash: entryHash(fields) })
     .execute();
+}
+
+/** An audit entry of its own (a refusal, an unknown sign-in): not part of any change. */
+export async function appendStandaloneEntry(db: Kysely<Database>, actor: Actor, entry: AuditWrite, now: string): Promise<void> {
+  await db.transaction().execute((trx) => appendAuditEntry(trx, actor, entry, now));
 }

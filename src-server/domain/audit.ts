@@ -24,6 +24,7 @@ export function toAuditEntry(row: AuditRow): AuditEntry {
     entity_id: row.entity_id,
     changes: parseJsonObject(row.changes) as AuditEntry['changes'],
     request_id: row.request_id,
+    client_request_id: row.client_request_id,
     ip: row.ip,
     created_at: row.created_at,
   };

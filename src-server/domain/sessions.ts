@@ -5,19 +5,22 @@ import type { LoginRequest, TokenResponse } from '../../src-shared/schemas/auth'
 import { ApiError } from '../http/api-error';
 import { dummyPasswordHash, hashPassword, needsRehash, randomToken, scryptCostOf, sha256, verifyPassword } from '../http/secrets';
 import type { SignInGuard } from '../http/sign-in-guard';
-import type { Actor } from './actor';
+import { NO_ORGANIZATION, systemActor, type Actor } from './actor';
+import { appendStandaloneEntry } from './audit-log';
 import { mutate, type Mutation } from './mutation';
 import type { ServerContext } from './server-context';
 import type { UserRow } from '../db/schema';
 
 export interface RequestMeta {
   requestId: string | null;
+  /** the X-Request-Id the client sent */
+  clientRequestId?: string | null;
   ip: string | null;
   /** "METHOD /path", kept in the audit entry of an API key use */
   route?: string;
 }
 
-function userActor(user: UserRow, authMethod: Actor['authMethod'], { requestId, ip }: RequestMeta): Actor {
+function userActor(user: UserRow, authMethod: Actor['authMethod'], { requestId, clientRequestId, ip }: RequestMeta): Actor {
   return {
     type: 'user',
     id: user.id,
@@ -27,6 +30,7 @@ function userActor(user: UserRow, authMethod: Actor['authMethod'], { requestId, 
     name: user.name,
     authMethod,
     requestId,
+    clientRequestId: clientRequestId ?? null,
     ip,
   };
 }
@@ -98,6 +102,11 @@ export async function login(ctx: ServerContext, body: LoginRequest, meta: Reques
       await mutate(ctx, userActor(user, 'password', meta), (m) =>
         m.record({ entity: 'user', entityId: user.id, action: 'login_failed' }),
       );
+    } else {
+      // An unknown email belongs to no organization: its entry is kept under none, for the
+      // operator (audit:verify covers it), never listed to a tenant.
+      const actor: Actor = { ...systemActor(NO_ORGANIZATION), requestId: meta.requestId, clientRequestId: meta.clientRequestId ?? null, ip: meta.ip };
+      await appendStandaloneEntry(ctx.db, actor, { action: 'login_failed', entity: 'sign_in', entityId: null, after: { email: account } }, ctx.now().toISOString());
     }
     throw new ApiError('UNAUTHORIZED', 'email or password is incorrect');
   }
@@ -226,6 +235,7 @@ export async function actorFromApiKey(ctx: ServerContext, key: string, meta: Req
     name: row.name,
     authMethod: 'api_key',
     requestId: meta.requestId,
+    clientRequestId: meta.clientRequestId ?? null,
     ip: meta.ip,
   };
   return actor;

@@ -10,6 +10,7 @@ import { actorFromAccessToken, actorFromApiKey, recordApiKeyUse } from '../domai
 import type { ServerContext } from '../domain/server-context';
 import { ApiError } from './api-error';
 import { RateLimiter } from './rate-limit';
+import { registerRefusalAudit } from './refusal-audit';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -27,7 +28,14 @@ declare module 'fastify' {
 }
 
 export function requestMeta(request: FastifyRequest) {
-  return { requestId: request.id, ip: request.ip, route: `${request.method} ${request.url.split('?')[0]}` };
+  const given = request.headers['x-request-id'];
+  return {
+    requestId: request.id,
+    // kept for correlation with the client's logs, bounded; never used as the request's id
+    clientRequestId: typeof given === 'string' && given.length > 0 ? given.slice(0, 128) : null,
+    ip: request.ip,
+    route: `${request.method} ${request.url.split('?')[0]}`,
+  };
 }
 
 /** The signed-in actor; routes marked public must not call this. */
@@ -70,6 +78,7 @@ function addressLimiters(config: Config): Record<'sign-in' | 'refresh', RateLimi
 export function registerAuth(app: FastifyInstance, ctx: ServerContext, limiter: RateLimiter): void {
   app.decorateRequest('actor', null);
   const ownLimits = addressLimiters(ctx.config);
+  registerRefusalAudit(app, ctx);
 
   app.addHook('onRequest', async (request, reply) => {
     const meta = requestMeta(request);

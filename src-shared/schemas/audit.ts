@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { Id, PageQuery, StoredTimestamp, Timestamp } from './common';
 
-export const AUDIT_ACTIONS = ['create', 'update', 'delete', 'login', 'login_failed', 'logout', 'refresh', 'key_use', 'revoke'] as const;
+/** `denied`: a known principal refused (403, or 404 on a record it may not see); `rate_limited`: a 429. */
+export const AUDIT_ACTIONS = ['create', 'update', 'delete', 'login', 'login_failed', 'logout', 'refresh', 'key_use', 'revoke', 'denied', 'rate_limited'] as const;
 export const AuditAction = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditAction>;
 
@@ -21,7 +22,10 @@ export const AuditEntry = z.object({
   entity: z.string(),
   entity_id: z.string().nullable(),
   changes: z.record(z.string(), z.object({ before: z.unknown(), after: z.unknown() })),
+  /** the server's id of the request (its X-Request-Id answer header) */
   request_id: z.string().nullable(),
+  /** the X-Request-Id the client sent, if any */
+  client_request_id: z.string().nullable(),
   ip: z.string().nullable(),
   created_at: StoredTimestamp,
 });

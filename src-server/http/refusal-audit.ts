@@ -1,0 +1,58 @@
+/**
+ * Refusals go in the audit log too: a known principal's 403, its 404 on a route that names a
+ * record (another agent's call, another organization's id), and 429s. Written after the answer
+ * is sent, so a refusal costs the refused client no latency. A 429 is recorded once per
+ * principal (or address) per minute: a flood of refused requests must not become a flood of
+ * writes; denials are bounded by the rate limit that precedes them.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { NO_ORGANIZATION, systemActor, type Actor } from '../domain/actor';
+import { appendStandaloneEntry } from '../domain/audit-log';
+import type { ServerContext } from '../domain/server-context';
+import { requestMeta } from './auth';
+
+const MINUTE_MS = 60_000;
+
+function anonymousActor(request: FastifyRequest): Actor {
+  const meta = requestMeta(request);
+  return { ...systemActor(NO_ORGANIZATION), requestId: meta.requestId, clientRequestId: meta.clientRequestId, ip: meta.ip };
+}
+
+export function registerRefusalAudit(app: FastifyInstance, ctx: ServerContext): void {
+  /** principal or address -> the minute whose first 429 was recorded */
+  const throttled = new Map<string, number>();
+
+  app.addHook('onResponse', async (request, reply) => {
+    const status = reply.statusCode;
+    const actor = request.actor;
+    const route = request.routeOptions.url;
+    let action: 'denied' | 'rate_limited';
+    if (status === 429) {
+      const who = actor ? `${actor.type}:${actor.id}` : `ip:${request.ip}`;
+      const minute = Math.floor(ctx.now().getTime() / MINUTE_MS);
+      if (throttled.get(who) === minute) return;
+      if (throttled.size > 50_000) throttled.clear();
+      throttled.set(who, minute);
+      action = 'rate_limited';
+    } else if (actor && (status === 403 || (status === 404 && route && route.includes(':')))) {
+      action = 'denied';
+    } else {
+      return;
+    }
+    try {
+      await appendStandaloneEntry(
+        ctx.db,
+        actor ?? anonymousActor(request),
+        {
+          action,
+          entity: 'request',
+          entityId: null,
+          after: { request: `${request.method} ${request.url.split('?')[0]}`.slice(0, 300), status },
+        },
+        ctx.now().toISOString(),
+      );
+    } catch (err) {
+      request.log.error({ err }, 'could not audit a refusal');
+    }
+  });
+}

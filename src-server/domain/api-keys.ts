@@ -83,15 +83,17 @@ export async function createApiKey(ctx: ServerContext, actor: Actor, input: ApiK
 export async function listApiKeys(ctx: ServerContext, actor: Actor, query: PageQuery): Promise<Page<ApiKeyRead>> {
   requireRole(actor, 'admin');
   const base = ctx.db.selectFrom('api_keys').where('organization_id', '=', actor.organizationId);
-  return fetchPage(
-    base
-      .selectAll()
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc'),
-    base.select((eb) => eb.fn.countAll<number>().as('total')),
+  return fetchPage({
+    list: 'api_keys',
+    rows: base.selectAll(),
+    count: () => base.select((eb) => eb.fn.countAll<number>().as('total')),
+    keys: [
+      { by: 'created_at', dir: 'desc', of: (r) => r.created_at },
+      { by: 'id', dir: 'desc', of: (r) => r.id },
+    ],
     query,
-    toApiKeyRead,
-  );
+    map: toApiKeyRead,
+  });
 }
 
 /** Revoking twice answers the same record: the key stays revoked from the first time. */

@@ -48,17 +48,16 @@ export async function listAudit(ctx: ServerContext, actor: Actor, query: AuditLi
     return eb.and(c);
   };
 
-  return fetchPage(
-    ctx.db
-      .selectFrom('audit_log')
-      .selectAll()
-      .where(conditions)
-      .orderBy('id', 'desc'),
-    ctx.db
-      .selectFrom('audit_log')
-      .select((eb) => eb.fn.countAll<number>().as('total'))
-      .where(conditions),
+  return fetchPage({
+    list: 'audit',
+    rows: ctx.db.selectFrom('audit_log').selectAll().where(conditions),
+    count: () =>
+      ctx.db
+        .selectFrom('audit_log')
+        .select((eb) => eb.fn.countAll<number>().as('total'))
+        .where(conditions),
+    keys: [{ by: 'id', dir: 'desc', of: (r) => Number(r.id) }],
     query,
-    toAuditEntry,
-  );
+    map: toAuditEntry,
+  });
 }

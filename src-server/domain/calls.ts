@@ -10,7 +10,7 @@ import type { CallStatus } from '../../src-shared/domain/call-status';
 import { durationSeconds } from '../../src-shared/mutators/rules';
 import type { CallCreate, CallListQuery, CallRead, CallUpdate } from '../../src-shared/schemas/calls';
 import type { OnCallCall } from '../../src-shared/schemas/oncall';
-import type { Page } from '../../src-shared/schemas/common';
+import type { Page, PageRequest } from '../../src-shared/schemas/common';
 import type { Database, CallRow } from '../db/schema';
 import { notFound } from '../http/api-error';
 import { isSupervisor, type Actor } from './actor';
@@ -102,12 +102,12 @@ export function dayRange(date: string): { from: string; to: string } {
   return { from: from.toISOString(), to: new Date(from.getTime() + 86_400_000).toISOString() };
 }
 
-export type CallFilters = Omit<CallListQuery, 'page' | 'limit'> & { region?: string };
+export type CallFilters = Omit<CallListQuery, keyof PageRequest> & { region?: string };
 
 export async function listCalls(
   ctx: ServerContext,
   actor: Actor,
-  query: CallFilters & { page: number; limit: number },
+  query: CallFilters & PageRequest,
   /** Seed 000 lists today's calls when no range is given; seed 003's list has no such default. */
   options: { defaultToToday?: boolean } = {},
 ): Promise<Page<CallRead>> {
@@ -132,18 +132,22 @@ export async function listCalls(
     return eb.and(c);
   };
 
-  return fetchPage(
-    selectCalls(ctx.db)
-      .where((eb) => conditions(eb as unknown as ExpressionBuilder<Database, 'calls'>))
-      .orderBy('calls.started_at', 'desc')
-      .orderBy('calls.id', 'desc'),
-    ctx.db
-      .selectFrom('calls')
-      .select((eb) => eb.fn.countAll<number>().as('total'))
-      .where(conditions),
+  return fetchPage({
+    list: 'calls',
+    rows: selectCalls(ctx.db).where((eb) => conditions(eb as unknown as ExpressionBuilder<Database, 'calls'>)),
+    count: () =>
+      ctx.db
+        .selectFrom('calls')
+        .select((eb) => eb.fn.countAll<number>().as('total'))
+        .where(conditions),
+    // Newest first; index calls_org_started (organization_id, started_at, id) serves both keys.
+    keys: [
+      { by: 'calls.started_at', dir: 'desc', of: (r) => r.started_at },
+      { by: 'calls.id', dir: 'desc', of: (r) => r.id },
+    ],
     query,
-    (r) => toCallRead(withNames(r)),
-  );
+    map: (r) => toCallRead(withNames(r)),
+  });
 }
 
 export interface CallCreateInput extends CallCreate {

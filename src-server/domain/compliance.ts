@@ -5,7 +5,7 @@
 import type { ExpressionBuilder } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { ComplianceStatus, Region } from '../../src-shared/domain/enums';
-import type { Page } from '../../src-shared/schemas/common';
+import { pageRequestOf, type Page } from '../../src-shared/schemas/common';
 import type { Compliance, ComplianceCreate, ComplianceListQuery, ComplianceUpdate } from '../../src-shared/schemas/oncall';
 import type { ComplianceRow, Database } from '../db/schema';
 import { ApiError, notFound } from '../http/api-error';
@@ -82,20 +82,21 @@ export async function listCompliance(ctx: ServerContext, actor: Actor, query: Co
     if (query.checkType) c.push(eb('check_type', '=', query.checkType));
     return eb.and(c);
   };
-  return fetchPage(
-    ctx.db
-      .selectFrom('compliance_records')
-      .selectAll()
-      .where(conditions)
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc'),
-    ctx.db
-      .selectFrom('compliance_records')
-      .select((eb) => eb.fn.countAll<number>().as('total'))
-      .where(conditions),
-    query,
-    toCompliance,
-  );
+  return fetchPage({
+    list: 'compliance',
+    rows: ctx.db.selectFrom('compliance_records').selectAll().where(conditions),
+    count: () =>
+      ctx.db
+        .selectFrom('compliance_records')
+        .select((eb) => eb.fn.countAll<number>().as('total'))
+        .where(conditions),
+    keys: [
+      { by: 'created_at', dir: 'desc', of: (r) => r.created_at },
+      { by: 'id', dir: 'desc', of: (r) => r.id },
+    ],
+    query: pageRequestOf(query),
+    map: toCompliance,
+  });
 }
 
 export async function createCompliance(ctx: ServerContext, actor: Actor, input: ComplianceCreate): Promise<Compliance> {

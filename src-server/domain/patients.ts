@@ -61,7 +61,13 @@ function matchesPhone(eb: ExpressionBuilder<Database, 'patients'>, e164: string)
 }
 
 export async function listPatients(ctx: ServerContext, actor: Actor, query: PatientListQuery): Promise<Page<PatientRead>> {
-  const empty: Page<PatientRead> = { items: [], page: query.page, limit: query.limit, total: 0 };
+  const empty: Page<PatientRead> = {
+    items: [],
+    page: query.page,
+    limit: query.limit,
+    ...(query.include_total ? { total: 0 } : {}),
+    next_cursor: null,
+  };
   const country = await defaultCountry(ctx.db, actor.organizationId);
 
   let phone: string | null = null;
@@ -97,21 +103,22 @@ export async function listPatients(ctx: ServerContext, actor: Actor, query: Pati
     return eb.and(c);
   };
 
-  return fetchPage(
-    ctx.db
-      .selectFrom('patients')
-      .selectAll()
-      .where(conditions)
-      .orderBy('last_name')
-      .orderBy('first_name')
-      .orderBy('id'),
-    ctx.db
-      .selectFrom('patients')
-      .select((eb) => eb.fn.countAll<number>().as('total'))
-      .where(conditions),
+  return fetchPage({
+    list: 'patients',
+    rows: ctx.db.selectFrom('patients').selectAll().where(conditions),
+    count: () =>
+      ctx.db
+        .selectFrom('patients')
+        .select((eb) => eb.fn.countAll<number>().as('total'))
+        .where(conditions),
+    keys: [
+      { by: 'last_name', of: (r) => r.last_name },
+      { by: 'first_name', of: (r) => r.first_name },
+      { by: 'id', of: (r) => r.id },
+    ],
     query,
-    toPatientRead,
-  );
+    map: toPatientRead,
+  });
 }
 
 export interface PatientCreateInput extends PatientCreate {

@@ -7,7 +7,7 @@ import type { ExpressionBuilder } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { RecordingStatus } from '../../src-shared/domain/enums';
 import { frozenRecordingChanges, RECORDING_FINAL_STATUSES } from '../../src-shared/domain/recording-rules';
-import type { Page } from '../../src-shared/schemas/common';
+import { pageRequestOf, type Page } from '../../src-shared/schemas/common';
 import type { Recording, RecordingCreate, RecordingListQuery, RecordingUpdate } from '../../src-shared/schemas/oncall';
 import type { Database, RecordingRow } from '../db/schema';
 import { ApiError, notFound } from '../http/api-error';
@@ -76,16 +76,17 @@ export async function listRecordings(ctx: ServerContext, actor: Actor, query: Re
     if (query.maxDuration !== undefined) qb = qb.where('recordings.duration', '<=', query.maxDuration);
     return qb;
   };
-  return fetchPage(
-    filtered()
-      .selectAll('recordings')
-      .orderBy('recordings.created_at', 'desc')
-      .orderBy('recordings.id', 'desc'),
-    filtered()
-      .select((eb) => eb.fn.countAll<number>().as('total')),
-    query,
-    toRecording,
-  );
+  return fetchPage({
+    list: 'recordings',
+    rows: filtered().selectAll('recordings'),
+    count: () => filtered().select((eb) => eb.fn.countAll<number>().as('total')),
+    keys: [
+      { by: 'recordings.created_at', dir: 'desc', of: (r) => r.created_at },
+      { by: 'recordings.id', dir: 'desc', of: (r) => r.id },
+    ],
+    query: pageRequestOf(query),
+    map: toRecording,
+  });
 }
 
 export async function createRecording(ctx: ServerContext, actor: Actor, input: RecordingCreate): Promise<Recording> {

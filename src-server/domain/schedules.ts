@@ -6,7 +6,7 @@
 import type { ExpressionBuilder } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { ScheduleStatus } from '../../src-shared/domain/enums';
-import type { Page } from '../../src-shared/schemas/common';
+import { pageRequestOf, type Page } from '../../src-shared/schemas/common';
 import type { Schedule, ScheduleCreate, ScheduleListQuery, ScheduleUpdate } from '../../src-shared/schemas/oncall';
 import type { Database, ScheduleRow } from '../db/schema';
 import { ApiError, notFound } from '../http/api-error';
@@ -91,17 +91,17 @@ export async function listSchedules(ctx: ServerContext, actor: Actor, query: Sch
     if (query.endDate) c.push(eb('schedules.start_time', '<', iso(query.endDate)));
     return eb.and(c);
   };
-  return fetchPage(
-    ctx.db
-      .selectFrom('schedules')
-      .selectAll()
-      .where(conditions)
-      .orderBy('start_time', 'desc')
-      .orderBy('id', 'desc'),
-    ctx.db.selectFrom('schedules').select((eb) => eb.fn.countAll<number>().as('total')).where(conditions),
-    query,
-    toSchedule,
-  );
+  return fetchPage({
+    list: 'schedules',
+    rows: ctx.db.selectFrom('schedules').selectAll().where(conditions),
+    count: () => ctx.db.selectFrom('schedules').select((eb) => eb.fn.countAll<number>().as('total')).where(conditions),
+    keys: [
+      { by: 'start_time', dir: 'desc', of: (r) => r.start_time },
+      { by: 'id', dir: 'desc', of: (r) => r.id },
+    ],
+    query: pageRequestOf(query),
+    map: toSchedule,
+  });
 }
 
 export async function createSchedule(ctx: ServerContext, actor: Actor, input: ScheduleCreate): Promise<Schedule> {

@@ -99,6 +99,11 @@ export type TaskFilters = Omit<TaskListQuery, 'page' | 'limit'>;
 // The queue order of src-shared/domain/task-order.ts: most urgent first, then the earliest due
 // (undated last), then the oldest, then id: a total, stable order.
 const PRIORITY_RANK = sql<number>`case tasks.priority ${sql.raw(PRIORITY_ORDER.map((p, i) => `when '${p}' then ${i}`).join(' '))} else ${sql.lit(PRIORITY_ORDER.length)} end`;
+/** PRIORITY_RANK of a fetched row (its value in a page cursor). */
+const priorityRank = (p: string) => {
+  const i = (PRIORITY_ORDER as readonly string[]).indexOf(p);
+  return i < 0 ? PRIORITY_ORDER.length : i;
+};
 const UNDATED_LAST = sql<number>`case when tasks.due_date is null then 1 else 0 end`;
 
 export async function listTasks(
@@ -121,21 +126,25 @@ export async function listTasks(
     return eb.and(c);
   };
 
-  return fetchPage(
-    selectTasks(ctx.db)
-      .where(conditions)
-      .orderBy(PRIORITY_RANK)
-      .orderBy(UNDATED_LAST)
-      .orderBy('tasks.due_date')
-      .orderBy('tasks.created_at')
-      .orderBy('tasks.id'),
-    ctx.db
-      .selectFrom('tasks')
-      .select((eb) => eb.fn.countAll<number>().as('total'))
-      .where(conditions),
+  return fetchPage({
+    list: 'tasks',
+    rows: selectTasks(ctx.db).where(conditions),
+    count: () =>
+      ctx.db
+        .selectFrom('tasks')
+        .select((eb) => eb.fn.countAll<number>().as('total'))
+        .where(conditions),
+    // The queue order; "undated last" separates the NULL due dates before they are compared.
+    keys: [
+      { by: PRIORITY_RANK, of: (r) => priorityRank(r.priority) },
+      { by: UNDATED_LAST, of: (r) => (r.due_date === null ? 1 : 0) },
+      { by: 'tasks.due_date', of: (r) => r.due_date },
+      { by: 'tasks.created_at', of: (r) => r.created_at },
+      { by: 'tasks.id', of: (r) => r.id },
+    ],
     query,
-    toTaskRead,
-  );
+    map: toTaskRead,
+  });
 }
 
 /** `GET /users/me/tasks`: the tasks assigned to the signed-in user (API keys have no "me"). */

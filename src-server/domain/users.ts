@@ -43,15 +43,17 @@ export async function getMe(ctx: ServerContext, actor: Actor): Promise<UserRead>
 export async function listUsers(ctx: ServerContext, actor: Actor, query: UserListQuery): Promise<Page<UserRead>> {
   let base = ctx.db.selectFrom('users').where('organization_id', '=', actor.organizationId);
   if (query.role) base = base.where('role', '=', query.role);
-  return fetchPage(
-    base
-      .select(USER_COLUMNS)
-      .orderBy('name')
-      .orderBy('id'),
-    base.select((eb) => eb.fn.countAll<number>().as('total')),
+  return fetchPage({
+    list: 'users',
+    rows: base.select(USER_COLUMNS),
+    count: () => base.select((eb) => eb.fn.countAll<number>().as('total')),
+    keys: [
+      { by: 'name', of: (r) => r.name },
+      { by: 'id', of: (r) => r.id },
+    ],
     query,
-    toUserRead,
-  );
+    map: toUserRead,
+  });
 }
 
 /** Answers 422 naming `field` unless `userId` is an active user of the organization. */

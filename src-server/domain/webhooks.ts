@@ -113,15 +113,17 @@ async function findWebhook(db: Kysely<Database>, actor: Actor, id: string): Prom
 export async function listWebhooks(ctx: ServerContext, actor: Actor, query: PageQuery): Promise<Page<WebhookRead>> {
   requireRole(actor, 'admin');
   const base = ctx.db.selectFrom('webhooks').where('organization_id', '=', actor.organizationId);
-  return fetchPage(
-    base
-      .selectAll()
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc'),
-    base.select((eb) => eb.fn.countAll<number>().as('total')),
+  return fetchPage({
+    list: 'webhooks',
+    rows: base.selectAll(),
+    count: () => base.select((eb) => eb.fn.countAll<number>().as('total')),
+    keys: [
+      { by: 'created_at', dir: 'desc', of: (r) => r.created_at },
+      { by: 'id', dir: 'desc', of: (r) => r.id },
+    ],
     query,
-    toWebhookRead,
-  );
+    map: toWebhookRead,
+  });
 }
 
 /**
@@ -158,13 +160,15 @@ export async function listDeliveries(
   await findWebhook(ctx.db, actor, webhookId);
   let base = ctx.db.selectFrom('webhook_deliveries').where('webhook_id', '=', webhookId);
   if (query.status) base = base.where('status', '=', query.status);
-  return fetchPage(
-    base
-      .selectAll()
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc'),
-    base.select((eb) => eb.fn.countAll<number>().as('total')),
+  return fetchPage({
+    list: 'deliveries',
+    rows: base.selectAll(),
+    count: () => base.select((eb) => eb.fn.countAll<number>().as('total')),
+    keys: [
+      { by: 'created_at', dir: 'desc', of: (r) => r.created_at },
+      { by: 'id', dir: 'desc', of: (r) => r.id },
+    ],
     query,
-    toWebhookDelivery,
-  );
+    map: toWebhookDelivery,
+  });
 }

@@ -110,27 +110,93 @@ export type Metadata = z.infer<typeof Metadata>;
 export const MAX_PAGE_LIMIT = 200;
 export const DEFAULT_PAGE_LIMIT = 50;
 
-export const PageQuery = z.object({
+/** Longest cursor we accept: ours are a few dozen characters (the sort key of one row). */
+export const MAX_CURSOR_LENGTH = 512;
+
+/** Query-string booleans arrive as text. */
+export const QueryBoolean = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+const pageFields = {
   page: z.coerce.number().int().min(1).max(1_000_000).default(1),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_LIMIT).default(DEFAULT_PAGE_LIMIT),
+  cursor: z
+    .string()
+    .min(1)
+    .max(MAX_CURSOR_LENGTH)
+    .optional()
+    .describe('the `next_cursor` (`nextCursor`) of the previous page: continues right after its last row, as cheap as page 1; `page` is then ignored'),
+};
+
+/** Seed 000's paging (snake_case). `total` costs a COUNT over every match: only when asked for. */
+export const PageQuery = z.object({
+  ...pageFields,
+  include_total: QueryBoolean.optional().describe('`true`: also answer `total`, the number of matching rows (an extra COUNT)'),
 });
 export type PageQuery = z.infer<typeof PageQuery>;
 
-/** Every list endpoint answers with this envelope (keys are identical in both facades). */
+/** Seed 003's paging: the same, camelCase. */
+export const OnCallPageQuery = z.object({
+  ...pageFields,
+  includeTotal: QueryBoolean.optional().describe('`true`: also answer `total`, the number of matching rows (an extra COUNT)'),
+});
+export type OnCallPageQuery = z.infer<typeof OnCallPageQuery>;
+
+/** What a list service needs to page, whichever facade asked. */
+export interface PageRequest {
+  page: number;
+  limit: number;
+  cursor?: string;
+  include_total?: boolean;
+}
+
+/** Seed 003's paging parameters as the services take them. */
+export const pageRequestOf = (q: OnCallPageQuery): PageRequest => ({
+  page: q.page,
+  limit: q.limit,
+  cursor: q.cursor,
+  include_total: q.includeTotal,
+});
+
+const envelope = {
+  page: z.number().int(),
+  limit: z.number().int(),
+  total: z.number().int().optional().describe('present only when asked for (`include_total=true` / `includeTotal=true`)'),
+};
+
+/** Every seed 000 list endpoint answers with this envelope. */
 export function pageOf<T extends z.ZodType>(item: T) {
   return z.object({
     items: z.array(item),
-    page: z.number().int(),
-    limit: z.number().int(),
-    total: z.number().int(),
+    ...envelope,
+    next_cursor: z.string().nullable().describe('pass as `cursor` for the next page; null on the last page'),
   });
 }
 export interface Page<T> {
   items: T[];
   page: number;
   limit: number;
-  total: number;
+  total?: number;
+  next_cursor: string | null;
 }
 
-/** Query-string booleans arrive as text. */
-export const QueryBoolean = z.enum(['true', 'false']).transform((v) => v === 'true');
+/** Seed 003's list envelope: the same keys, camelCase. */
+export function onCallPageOf<T extends z.ZodType>(item: T) {
+  return z.object({
+    items: z.array(item),
+    ...envelope,
+    nextCursor: z.string().nullable().describe('pass as `cursor` for the next page; null on the last page'),
+  });
+}
+export interface OnCallPage<T> {
+  items: T[];
+  page: number;
+  limit: number;
+  total?: number;
+  nextCursor: string | null;
+}
+
+/** A service's page in seed 003's envelope, items mapped. */
+export function toOnCallPage<T, U = T>({ next_cursor, ...page }: Page<T>, map?: (item: T) => U): OnCallPage<U> {
+  return { ...page, items: map ? page.items.map(map) : (page.items as unknown as U[]), nextCursor: next_cursor };
+}
+

@@ -14,7 +14,7 @@ import {
   ScheduleStatus,
   ScheduleType,
 } from '../domain/enums';
-import { Id, Metadata, MetadataPatch, PageQuery, StoredTimestamp, Timestamp } from './common';
+import { Id, Metadata, MetadataPatch, OnCallPageQuery, StoredTimestamp, Timestamp } from './common';
 import { PhoneNumberText } from './calls';
 
 const updateOf = <T extends z.ZodRawShape>(shape: T) =>
@@ -65,7 +65,7 @@ export const OnCallCall = z.object({
 });
 export type OnCallCall = z.infer<typeof OnCallCall>;
 
-export const OnCallCallListQuery = PageQuery.extend({
+export const OnCallCallListQuery = OnCallPageQuery.extend({
   region: Region.optional(),
   status: CallStatus.optional(),
   startDate: Timestamp.optional(),
@@ -108,7 +108,7 @@ export const Schedule = z.object({
 });
 export type Schedule = z.infer<typeof Schedule>;
 
-export const ScheduleListQuery = PageQuery.extend({
+export const ScheduleListQuery = OnCallPageQuery.extend({
   staffId: Id.optional(),
   status: ScheduleStatus.optional(),
   startDate: Timestamp.optional(),
@@ -147,7 +147,7 @@ export const Recording = z.object({
 });
 export type Recording = z.infer<typeof Recording>;
 
-export const RecordingListQuery = PageQuery.extend({
+export const RecordingListQuery = OnCallPageQuery.extend({
   callId: Id.optional(),
   status: RecordingStatus.optional(),
   minDuration: z.coerce.number().int().min(0).optional(),
@@ -192,7 +192,7 @@ export const Compliance = z.object({
 });
 export type Compliance = z.infer<typeof Compliance>;
 
-export const ComplianceListQuery = PageQuery.extend({
+export const ComplianceListQuery = OnCallPageQuery.extend({
   region: Region.optional(),
   regulatoryBody: z.string().trim().min(1).max(100).optional(),
   status: ComplianceStatus.optional(),

@@ -105,7 +105,7 @@ describe('entries', () => {
     for (let page = 1; ; page++) {
       const res = await audit(`limit=200&page=${page}`, admin);
       all.push(res.text);
-      if (page * 200 >= res.body.total) break;
+      if (!res.body.next_cursor) break;
     }
     const text = all.join('\n');
     for (const secret of [key.body.key, hook.body.secret, session.token, session.refreshToken, admin.token, PASSWORD]) {
@@ -118,10 +118,10 @@ describe('entries', () => {
 
 describe('GET /audit filters and paging', () => {
   it('lists newest first by id, pages with a total', async () => {
-    const all = await audit('limit=200');
+    const all = await audit('limit=200&include_total=true');
     const ids = all.body.items.map((e: { id: number }) => e.id);
     expect(ids).toEqual([...ids].sort((a, b) => b - a));
-    const page1 = await audit('limit=2&page=1');
+    const page1 = await audit('limit=2&page=1&include_total=true');
     const page2 = await audit('limit=2&page=2');
     expect([...page1.body.items, ...page2.body.items].map((e: { id: number }) => e.id)).toEqual(ids.slice(0, 4));
     expect(page1.body.total).toBe(all.body.total);
@@ -177,7 +177,7 @@ describe('who may read the log', () => {
     expect(own.text).not.toContain(call.id);
     expect(own.text).not.toContain(agent.user.id);
     const byId = await audit(`entity_id=${call.id}`, otherAdmin, server.orgs.other);
-    expect(byId.body.total).toBe(0);
+    expect(byId.body.items).toEqual([]);
   });
 });
 

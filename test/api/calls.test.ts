@@ -130,18 +130,18 @@ describe('GET /calls filters', () => {
     expect(missed.body.items.length).toBeGreaterThan(0);
     expect(missed.body.items.every((c: { status: string }) => c.status === 'missed')).toBe(true);
 
-    const byAgent = await http.get(`${calls()}?agent_id=${agent1.user.id}&limit=200`, supervisor);
+    const byAgent = await http.get(`${calls()}?agent_id=${agent1.user.id}&limit=200&include_total=true`, supervisor);
     expect(byAgent.body.items.every((c: { agent_id: string }) => c.agent_id === agent1.user.id)).toBe(true);
     expect(byAgent.body.total).toBe(byAgent.body.items.length);
 
     const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
     const old = await http.get(`${calls()}?date=${yesterday}`, supervisor);
-    expect(old.body.total).toBe(0);
+    expect(old.body.items).toEqual([]);
   });
 
   it('pages with a stable order and a total', async () => {
-    const all = await http.get(`${calls()}?limit=200`, supervisor);
-    const page1 = await http.get(`${calls()}?limit=3&page=1`, supervisor);
+    const all = await http.get(`${calls()}?limit=200&include_total=true`, supervisor);
+    const page1 = await http.get(`${calls()}?limit=3&page=1&include_total=true`, supervisor);
     const page2 = await http.get(`${calls()}?limit=3&page=2`, supervisor);
     expect(page1.body.total).toBe(all.body.total);
     expect([...page1.body.items, ...page2.body.items].map((c: { id: string }) => c.id)).toEqual(

@@ -203,10 +203,10 @@ describe('GET /v1/oncall/calls', () => {
   });
 
   it("has no default date range (unlike the v1 facade's today's calls)", async () => {
-    const all = await http.get(`${CALLS}?limit=200`, supervisor);
+    const all = await http.get(`${CALLS}?limit=200&includeTotal=true`, supervisor);
     expect(all.status).toBe(200);
     expect(all.body.items.map((c: { id: string }) => c.id)).toContain(oldCallId);
-    const v1 = await http.get(`${v1Calls()}?limit=200`, supervisor);
+    const v1 = await http.get(`${v1Calls()}?limit=200&include_total=true`, supervisor);
     expect(v1.body.items.map((c: { id: string }) => c.id)).not.toContain(oldCallId);
     expect(all.body.total).toBe(v1.body.total + 1);
   });
@@ -217,7 +217,7 @@ describe('GET /v1/oncall/calls', () => {
       supervisor,
     );
     expect(around.body.items.map((c: { id: string }) => c.id)).toEqual([oldCallId]);
-    expect(around.body.total).toBe(1);
+    expect(around.body.nextCursor).toBeNull();
     // exactly at the start, written with an offset and no milliseconds
     const exact = new Date(oldStart);
     const plusOne = new Date(exact.getTime() + 3_600_000).toISOString().slice(0, 19) + '+01:00';
@@ -225,8 +225,8 @@ describe('GET /v1/oncall/calls', () => {
     expect(atStart.body.items.map((c: { id: string }) => c.id)).toContain(oldCallId);
     const untilStart = await http.get(`${CALLS}?endDate=${encodeURIComponent(oldStart)}`, supervisor);
     expect(untilStart.body.items.map((c: { id: string }) => c.id)).not.toContain(oldCallId);
-    const since = await http.get(`${CALLS}?startDate=${encodeURIComponent(new Date(Date.now() - 86_400_000).toISOString())}&limit=200`, supervisor);
-    expect(since.body.total).toBe((await http.get(`${CALLS}?limit=200`, supervisor)).body.total - 1);
+    const since = await http.get(`${CALLS}?startDate=${encodeURIComponent(new Date(Date.now() - 86_400_000).toISOString())}&includeTotal=true`, supervisor);
+    expect(since.body.total).toBe((await http.get(`${CALLS}?includeTotal=true`, supervisor)).body.total - 1);
   });
 
   it('filters by region and status', async () => {
@@ -236,7 +236,7 @@ describe('GET /v1/oncall/calls', () => {
     expect(pending.body.items.length).toBeGreaterThan(0);
     expect(pending.body.items.every((c: { status: string }) => c.status === 'pending')).toBe(true);
     const ni = await http.get(`${CALLS}?region=northern_ireland&status=pending`, supervisor);
-    expect(ni.body.total).toBe(1);
+    expect(ni.body.items).toHaveLength(1);
     expect(ni.body.items[0].agentId).toBe(agent2.user.id);
     const bad = await http.get(`${CALLS}?region=atlantis`, supervisor);
     expect(bad.status).toBe(400);
@@ -244,14 +244,14 @@ describe('GET /v1/oncall/calls', () => {
   });
 
   it('pages newest first by startTime then id, with a total', async () => {
-    const all = await http.get(`${CALLS}?limit=200`, supervisor);
+    const all = await http.get(`${CALLS}?limit=200&includeTotal=true`, supervisor);
     const items = all.body.items as { id: string; startTime: string }[];
     const sorted = [...items].sort((a, b) => (b.startTime === a.startTime ? (b.id > a.id ? 1 : -1) : b.startTime > a.startTime ? 1 : -1));
     expect(items.map((c) => c.id)).toEqual(sorted.map((c) => c.id));
     expect(items.at(-1)!.id).toBe(oldCallId);
 
-    const page1 = await http.get(`${CALLS}?limit=3&page=1`, supervisor);
-    const page2 = await http.get(`${CALLS}?limit=3&page=2`, supervisor);
+    const page1 = await http.get(`${CALLS}?limit=3&page=1&includeTotal=true`, supervisor);
+    const page2 = await http.get(`${CALLS}?limit=3&page=2&includeTotal=true`, supervisor);
     expect(page1.body).toMatchObject({ page: 1, limit: 3, total: all.body.total });
     expect(page2.body).toMatchObject({ page: 2, limit: 3, total: all.body.total });
     expect([...page1.body.items, ...page2.body.items].map((c: { id: string }) => c.id)).toEqual(items.slice(0, 6).map((c) => c.id));
@@ -264,7 +264,7 @@ describe('GET /v1/oncall/calls', () => {
 
   it('shows an agent only their own calls', async () => {
     const res = await http.get(`${CALLS}?limit=200`, agent2);
-    expect(res.body.total).toBeGreaterThan(0);
+    expect(res.body.items.length).toBeGreaterThan(0);
     expect(res.body.items.every((c: { agentId: string }) => c.agentId === agent2.user.id)).toBe(true);
   });
 });

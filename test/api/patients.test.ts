@@ -95,8 +95,8 @@ describe('GET /patients search', () => {
   it('treats LIKE wildcards in the query as plain text', async () => {
     const percent = await search('q=%25');
     expect(percent.status).toBe(200);
-    expect(percent.body.total).toBe(0);
-    expect((await search('q=_')).body.total).toBe(0);
+    expect(percent.body.items).toEqual([]);
+    expect((await search('q=_')).body.items).toEqual([]);
   });
 
   it('finds a caller by a number typed in any format, on the main or the alternate number', async () => {
@@ -106,15 +106,15 @@ describe('GET /patients search', () => {
     }
     expect(names(await search(`q=${encodeURIComponent('0161 496 0321')}`))).toEqual(["Niamh O'Connor"]);
     // a fragment is neither a number nor a name
-    expect((await search('q=0770')).body.total).toBe(0);
+    expect((await search('q=0770')).body.items).toEqual([]);
   });
 
   it('looks a caller up by exact number for the screen pop', async () => {
     const hit = await search(`phone=${encodeURIComponent('+447700900102')}`);
     expect(hit.status).toBe(200);
     expect(names(hit)).toEqual(['Peter Okafor']);
-    expect(hit.body.total).toBe(1);
-    expect((await search(`phone=${encodeURIComponent('+447700900999')}`)).body.total).toBe(0);
+    expect(hit.body.next_cursor).toBeNull();
+    expect((await search(`phone=${encodeURIComponent('+447700900999')}`)).body.items).toEqual([]);
 
     const bad = await search('phone=not-a-number');
     expect(bad.status).toBe(400);
@@ -122,14 +122,14 @@ describe('GET /patients search', () => {
   });
 
   it('lists everyone ordered by last name, first name, id, in pages with a total', async () => {
-    const all = await search('limit=200');
+    const all = await search('limit=200&include_total=true');
     const keys = all.body.items.map((p: { last_name: string; first_name: string; id: string }) => [p.last_name, p.first_name, p.id]);
     const sorted = [...keys].sort((a, b) => (a.join('\u0000') < b.join('\u0000') ? -1 : 1));
     expect(keys).toEqual(sorted);
     expect(all.body.total).toBe(all.body.items.length);
     expect(all.body.items[0].last_name).toBe('Adeyemi');
 
-    const page2 = await search('limit=3&page=2');
+    const page2 = await search('limit=3&page=2&include_total=true');
     expect(page2.body.total).toBe(all.body.total);
     expect(page2.body.items.map((p: { id: string }) => p.id)).toEqual(
       all.body.items.slice(3, 6).map((p: { id: string }) => p.id),
@@ -152,7 +152,7 @@ describe('PATCH /patients/{id}', () => {
     });
     expect(names(await search('q=gwenl'))).toEqual(['Gwenllian Davies']);
     expect(names(await search('q=07700900332'))).toEqual(['Gwenllian Davies']);
-    expect((await search('q=07700900331')).body.total).toBe(0);
+    expect((await search('q=07700900331')).body.items).toEqual([]);
 
     const cleared = await http.patch(`${patients()}/${id}`, { alt_phone_number: null }, supervisor);
     expect(cleared.status).toBe(200);

@@ -154,7 +154,7 @@ describe('with 5 requests per minute', () => {
     expect((await http.get(path, agent2)).status).toBe(200);
 
     // Only the five served requests count as uses of the key: refused ones write nothing.
-    const uses = await http.get(`/api/v1/organizations/${server.orgs.demo}/audit?action=key_use&actor_id=${apiKeyId}`, admin);
+    const uses = await http.get(`/api/v1/organizations/${server.orgs.demo}/audit?action=key_use&actor_id=${apiKeyId}&include_total=true`, admin);
     expect(uses.body.total).toBe(5);
   });
 

@@ -153,7 +153,7 @@ describe('GET /v1/oncall/recordings', () => {
     const res = await http.get(`${RECORDINGS}?callId=${call3}`, agent1);
     expect(res.status).toBe(200);
     expect(ids(res)).toEqual(newestFirst());
-    expect(res.body.total).toBe(4);
+    expect(res.body.nextCursor).toBeNull();
   });
 
   it('filters by status', async () => {
@@ -175,8 +175,8 @@ describe('GET /v1/oncall/recordings', () => {
   });
 
   it('pages with a total', async () => {
-    const page1 = await http.get(`${RECORDINGS}?callId=${call3}&limit=3&page=1`, agent1);
-    const page2 = await http.get(`${RECORDINGS}?callId=${call3}&limit=3&page=2`, agent1);
+    const page1 = await http.get(`${RECORDINGS}?callId=${call3}&limit=3&page=1&includeTotal=true`, agent1);
+    const page2 = await http.get(`${RECORDINGS}?callId=${call3}&limit=3&page=2&includeTotal=true`, agent1);
     expect(page1.body).toMatchObject({ page: 1, limit: 3, total: 4 });
     expect(page2.body).toMatchObject({ page: 2, limit: 3, total: 4 });
     expect([...ids(page1), ...ids(page2)]).toEqual(newestFirst());
@@ -184,9 +184,9 @@ describe('GET /v1/oncall/recordings', () => {
 
   it('shows an agent only recordings of their own calls; a supervisor all of them', async () => {
     const agent2Sees = await http.get(`${RECORDINGS}?limit=200`, agent2);
-    expect(agent2Sees.body.total).toBeGreaterThan(0);
+    expect(agent2Sees.body.items.length).toBeGreaterThan(0);
     expect(agent2Sees.body.items.every((r: { callId: string }) => r.callId === call2)).toBe(true);
-    expect((await http.get(`${RECORDINGS}?callId=${call3}`, agent2)).body.total).toBe(0);
+    expect((await http.get(`${RECORDINGS}?callId=${call3}`, agent2)).body.items).toEqual([]);
     expect((await http.get(`${RECORDINGS}/${made[0]!.id}`, agent2)).status).toBe(404);
     const all = await http.get(`${RECORDINGS}?limit=200`, supervisor);
     const callIds = new Set(all.body.items.map((r: { callId: string }) => r.callId));

@@ -179,7 +179,7 @@ describe('GET /v1/oncall/schedules', () => {
   const window = '&startDate=2030-01-01T00:00:00Z&endDate=2030-01-04T00:00:00Z';
 
   it('filters by staffId, newest start first then id', async () => {
-    const res = await http.get(`${SCHEDULES}?staffId=${agent1.user.id}${window}`, supervisor);
+    const res = await http.get(`${SCHEDULES}?staffId=${agent1.user.id}${window}&includeTotal=true`, supervisor);
     expect(res.status).toBe(200);
     expect(ids(res)).toEqual([...mine].reverse());
     expect(res.body.total).toBe(3);
@@ -209,7 +209,7 @@ describe('GET /v1/oncall/schedules', () => {
   });
 
   it('pages with a total', async () => {
-    const page1 = await http.get(`${SCHEDULES}?limit=2&page=1${window}`, supervisor);
+    const page1 = await http.get(`${SCHEDULES}?limit=2&page=1${window}&includeTotal=true`, supervisor);
     const page2 = await http.get(`${SCHEDULES}?limit=2&page=2${window}`, supervisor);
     const page3 = await http.get(`${SCHEDULES}?limit=2&page=3${window}`, supervisor);
     expect(page1.body).toMatchObject({ page: 1, limit: 2, total: 5 });
@@ -219,10 +219,10 @@ describe('GET /v1/oncall/schedules', () => {
 
   it('shows an agent only their own schedules, in the list and by id', async () => {
     const res = await http.get(`${SCHEDULES}?limit=200`, agent1);
-    expect(res.body.total).toBeGreaterThanOrEqual(3);
+    expect(res.body.items.length).toBeGreaterThanOrEqual(3);
     expect(res.body.items.every((s: { staffId: string }) => s.staffId === agent1.user.id)).toBe(true);
     const asked = await http.get(`${SCHEDULES}?staffId=${agent2.user.id}`, agent1);
-    expect(asked.body.total).toBe(0);
+    expect(asked.body.items).toEqual([]);
     expect((await http.get(`${SCHEDULES}/${mine[0]}`, agent1)).status).toBe(200);
     expect((await http.get(`${SCHEDULES}/${theirs[0]}`, agent1)).status).toBe(404);
   });

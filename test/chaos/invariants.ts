@@ -121,11 +121,12 @@ export interface AuditEntry {
 export async function auditTrail(http: Http, admin: Session, org: string, filter: Record<string, string>): Promise<AuditEntry[]> {
   const entries: AuditEntry[] = [];
   const query = new URLSearchParams(filter);
-  for (let page = 1; ; page++) {
-    const res = await http.get(`/api/v1/organizations/${org}/audit?${query}&limit=200&page=${page}`, admin);
+  for (let cursor = ''; ; ) {
+    const res = await http.get(`/api/v1/organizations/${org}/audit?${query}&limit=200${cursor}`, admin);
     if (res.status !== 200) throw new Error(`audit answered ${res.status}: ${res.text}`);
     entries.push(...(res.body.items as AuditEntry[]));
-    if (entries.length >= res.body.total || res.body.items.length === 0) break;
+    if (!res.body.next_cursor) break;
+    cursor = `&cursor=${res.body.next_cursor}`;
   }
   return entries.sort((a, b) => a.id - b.id);
 }

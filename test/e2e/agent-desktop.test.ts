@@ -150,7 +150,7 @@ describe('agent desktop end to end', () => {
   it('offline: the agent keeps working, the status bar shows it pending, and it all reaches the server on reconnect', async () => {
     const page = alex.page;
     await waitSynced(page);
-    const callsBefore = (await http.get(`${orgPath()}/calls?agent_id=${alexApi.user.id}&from=2000-01-01T00:00:00.000Z&limit=200`, alexApi)).body.total as number;
+    const callsBefore = (await http.get(`${orgPath()}/calls?agent_id=${alexApi.user.id}&from=2000-01-01T00:00:00.000Z&limit=200&include_total=true`, alexApi)).body.total as number;
     await api.stop();
 
     // Log a call with notes.
@@ -180,7 +180,7 @@ describe('agent desktop end to end', () => {
     await waitSynced(page, 30_000);
     await page.getByTestId('connection').filter({ hasText: 'Online' }).waitFor();
 
-    const calls = (await http.get(`${orgPath()}/calls?agent_id=${alexApi.user.id}&from=2000-01-01T00:00:00.000Z&limit=200`, alexApi)).body;
+    const calls = (await http.get(`${orgPath()}/calls?agent_id=${alexApi.user.id}&from=2000-01-01T00:00:00.000Z&limit=200&include_total=true`, alexApi)).body;
     expect(calls.total).toBe(callsBefore + 1);
     const offline = calls.items.filter((c: any) => c.phone_number.endsWith('2079460991'));
     expect(offline).toHaveLength(1);

@@ -8,10 +8,12 @@ export async function refreshReference(client: OnCallClient, store: LocalStore, 
   const dispositions = await client.dispositions.list({ signal });
   const settings = await client.organization.settings({ signal });
   const users: UserRead[] = [];
-  for (let page = 1; ; page++) {
-    const res = await client.users.list({ page, limit: 200 }, { signal });
+  // Keyset pages: each continues after the last, so a user added meanwhile cannot shift one out.
+  for (let cursor: string | undefined; ; ) {
+    const res = await client.users.list({ limit: 200, cursor }, { signal });
     users.push(...res.items);
-    if (res.items.length < 200 || users.length >= res.total) break;
+    if (!res.next_cursor) break;
+    cursor = res.next_cursor;
   }
   const agentStateSettings = await client.agentStates.settings({ signal });
   store.reference.replaceDispositions(dispositions);

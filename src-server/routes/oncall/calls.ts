@@ -3,7 +3,7 @@
  * Only the mapping lives here; status rules, permissions and webhooks are the call service's.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { pageOf } from '../../../src-shared/schemas/common';
+import { onCallPageOf, pageRequestOf, toOnCallPage } from '../../../src-shared/schemas/common';
 import { OnCallCall, OnCallCallCreate, OnCallCallListQuery, OnCallCallUpdate } from '../../../src-shared/schemas/oncall';
 import { createCall, getCall, listCalls, toOnCallCall, updateCall } from '../../domain/calls';
 import type { ServerContext } from '../../domain/server-context';
@@ -22,7 +22,7 @@ export function oncallCallRoutes(ctx: ServerContext): FastifyPluginAsyncZod {
           tags: ['oncall'],
           summary: 'List calls (no default date range)',
           querystring: OnCallCallListQuery,
-          response: { 200: pageOf(OnCallCall) },
+          response: { 200: onCallPageOf(OnCallCall) },
         },
       },
       async (req) => {
@@ -30,10 +30,10 @@ export function oncallCallRoutes(ctx: ServerContext): FastifyPluginAsyncZod {
         const page = await listCalls(
           ctx,
           actorOf(req),
-          { region: q.region, status: q.status, from: iso(q.startDate), to: iso(q.endDate), page: q.page, limit: q.limit },
+          { region: q.region, status: q.status, from: iso(q.startDate), to: iso(q.endDate), ...pageRequestOf(q) },
           { defaultToToday: false },
         );
-        return { ...page, items: page.items.map(toOnCallCall) };
+        return toOnCallPage(page, toOnCallCall);
       },
     );
 

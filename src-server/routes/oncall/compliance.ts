@@ -1,6 +1,6 @@
 /** Seed 003's compliance records (supervisor or admin only). */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { pageOf } from '../../../src-shared/schemas/common';
+import { onCallPageOf, toOnCallPage } from '../../../src-shared/schemas/common';
 import { Compliance, ComplianceCreate, ComplianceListQuery, ComplianceUpdate } from '../../../src-shared/schemas/oncall';
 import { createCompliance, getCompliance, listCompliance, updateCompliance } from '../../domain/compliance';
 import type { ServerContext } from '../../domain/server-context';
@@ -16,10 +16,10 @@ export function oncallComplianceRoutes(ctx: ServerContext): FastifyPluginAsyncZo
           tags: ['oncall'],
           summary: 'List compliance records',
           querystring: ComplianceListQuery,
-          response: { 200: pageOf(Compliance) },
+          response: { 200: onCallPageOf(Compliance) },
         },
       },
-      async (req) => listCompliance(ctx, actorOf(req), req.query),
+      async (req) => toOnCallPage(await listCompliance(ctx, actorOf(req), req.query)),
     );
 
     app.post(

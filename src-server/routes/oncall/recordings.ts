@@ -1,6 +1,6 @@
 /** Seed 003's call recordings. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { pageOf } from '../../../src-shared/schemas/common';
+import { onCallPageOf, toOnCallPage } from '../../../src-shared/schemas/common';
 import { Recording, RecordingCreate, RecordingListQuery, RecordingUpdate } from '../../../src-shared/schemas/oncall';
 import { createRecording, getRecording, listRecordings, updateRecording } from '../../domain/recordings';
 import type { ServerContext } from '../../domain/server-context';
@@ -16,10 +16,10 @@ export function oncallRecordingRoutes(ctx: ServerContext): FastifyPluginAsyncZod
           tags: ['oncall'],
           summary: 'List recordings (agents: of their own calls)',
           querystring: RecordingListQuery,
-          response: { 200: pageOf(Recording) },
+          response: { 200: onCallPageOf(Recording) },
         },
       },
-      async (req) => listRecordings(ctx, actorOf(req), req.query),
+      async (req) => toOnCallPage(await listRecordings(ctx, actorOf(req), req.query)),
     );
 
     app.post(

@@ -1,6 +1,6 @@
 /** Seed 003's staff schedules. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { pageOf } from '../../../src-shared/schemas/common';
+import { onCallPageOf, toOnCallPage } from '../../../src-shared/schemas/common';
 import { Schedule, ScheduleCreate, ScheduleListQuery, ScheduleUpdate } from '../../../src-shared/schemas/oncall';
 import { createSchedule, getSchedule, listSchedules, updateSchedule } from '../../domain/schedules';
 import type { ServerContext } from '../../domain/server-context';
@@ -16,10 +16,10 @@ export function oncallScheduleRoutes(ctx: ServerContext): FastifyPluginAsyncZod 
           tags: ['oncall'],
           summary: "List schedules (agents: their own); startDate/endDate select shifts overlapping the window",
           querystring: ScheduleListQuery,
-          response: { 200: pageOf(Schedule) },
+          response: { 200: onCallPageOf(Schedule) },
         },
       },
-      async (req) => listSchedules(ctx, actorOf(req), req.query),
+      async (req) => toOnCallPage(await listSchedules(ctx, actorOf(req), req.query)),
     );
 
     app.post(

@@ -112,10 +112,15 @@ export async function listAgentStateEvents(ctx: ServerContext, actor: Actor, que
     if (query.to) c.push(eb('at', '<', new Date(query.to).toISOString()));
     return eb.and(c);
   };
-  return fetchPage(
-    ctx.db.selectFrom('agent_state_events').selectAll().where(conditions).orderBy('at').orderBy('id'),
-    ctx.db.selectFrom('agent_state_events').select((eb) => eb.fn.countAll<number>().as('total')).where(conditions),
+  return fetchPage({
+    list: 'agent_state_events',
+    rows: ctx.db.selectFrom('agent_state_events').selectAll().where(conditions),
+    count: () => ctx.db.selectFrom('agent_state_events').select((eb) => eb.fn.countAll<number>().as('total')).where(conditions),
+    keys: [
+      { by: 'at', of: (r) => r.at },
+      { by: 'id', of: (r) => r.id },
+    ],
     query,
-    (row) => ({ ...row, state: row.state as AgentStateName }),
-  );
+    map: (row) => ({ ...row, state: row.state as AgentStateName }),
+  });
 }

@@ -21,7 +21,8 @@ export const SYNC_SCHEMA_VERSION = 2;
 export const SUPPORTED_SCHEMA_VERSIONS: readonly number[] = [1, 2];
 export const MAX_PUSH_BATCH = 500;
 export const DEFAULT_PULL_LIMIT = 500;
-export const MAX_PULL_LIMIT = 2000;
+/** A first download of 100,000 rows is 20 pages of 5,000 (bench:sync): fewer round trips and local commits. */
+export const MAX_PULL_LIMIT = 5000;
 
 /** The version of the record an update was made on (0: a record not yet acknowledged by the server). */
 const BasedOn = z.number().int().min(0).optional();

@@ -11,19 +11,25 @@
  * 4. poke-to-applied latency of a supervisor's reassignment (p50/p95 over 30 samples), against
  *    the same reassignment made over REST (the request round trip).
  *
+ * 5. memory: the resident size of the desktop core's process (its own process here, as in the
+ *    shells) and of the API's, sampled while the initial pull runs, above their idle size.
+ *
  * Bounded and self-stopping (each step has a fixed size; the whole run stops after 9.5 min).
- * Knobs: BENCH_WRITES (2000), BENCH_DRAIN (10000), BENCH_PULL_ROWS (100000), BENCH_POKES (30).
+ * Knobs: BENCH_WRITES (2000), BENCH_DRAIN (10000), BENCH_PULL_ROWS (100000), BENCH_POKES (30),
+ * BENCH_PULL_LIMIT (the desktop's pull page), BENCH_STEPS (default all: write,drain,pokes,pull).
  */
 import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import PouchDB from 'pouchdb-node';
 import { v7 as uuidv7 } from 'uuid';
 import { migrate } from '../../src-main/core/store/migrations';
+import { DEFAULT_TIMING } from '../../src-main/core/sync/timing';
 import { ROOT, startApiServer, stopAndClean, type ApiServer } from '../support/api-server';
+import { startClientProcess } from '../support/client-process';
 import { openCore, type TestCore } from '../support/desktop-core';
 import { Http } from '../support/http';
 import { buildLargeStore } from './sync-bench-seed';
@@ -32,6 +38,8 @@ const WRITES = Number(process.env.BENCH_WRITES ?? 2000);
 const DRAIN = Number(process.env.BENCH_DRAIN ?? 10_000);
 const PULL_ROWS = Number(process.env.BENCH_PULL_ROWS ?? 100_000);
 const POKES = Number(process.env.BENCH_POKES ?? 30);
+const PULL_LIMIT = Number(process.env.BENCH_PULL_LIMIT ?? DEFAULT_TIMING.pullLimit);
+const STEPS = new Set((process.env.BENCH_STEPS ?? 'write,drain,pokes,pull').split(',').map((x) => x.trim()));
 const RUN_LIMIT_MS = 9.5 * 60_000;
 /** While "offline" the engine must not wake up during a measurement: one retry per 10 minutes. */
 const QUIET = { minBackoffMs: 600_000, maxBackoffMs: 600_000 };
@@ -197,6 +205,26 @@ async function pokes(api: ApiServer, agent: TestCore): Promise<void> {
   }
 }
 
+/** Resident memory of a process (Linux /proc), in MiB. */
+function rssMiB(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+/** Samples a process's RSS every 20 ms until stopped; answers the peak. */
+function rssPeak(pid: number): { stop(): number } {
+  let peak = rssMiB(pid);
+  const timer = setInterval(() => {
+    peak = Math.max(peak, rssMiB(pid));
+  }, 20);
+  return {
+    stop() {
+      clearInterval(timer);
+      return Math.max(peak, rssMiB(pid));
+    },
+  };
+}
+
 /** Fetches and parses every page of a fresh pull, applying nothing: the server + transport floor. */
 async function rawPull(api: ApiServer, orgId: string): Promise<{ ms: number; pages: { entity: string; id: string; data: object }[][] }> {
   const http = new Http(api.url);
@@ -205,7 +233,7 @@ async function rawPull(api: ApiServer, orgId: string): Promise<{ ms: number; pag
   const pages: { entity: string; id: string; data: object }[][] = [];
   const t0 = performance.now();
   for (let cursor = 0; ; ) {
-    const res = await fetch(`${api.url}/api/v1/organizations/${orgId}/sync/pull?client_id=${clientId}&cursor=${cursor}&limit=500`, {
+    const res = await fetch(`${api.url}/api/v1/organizations/${orgId}/sync/pull?client_id=${clientId}&cursor=${cursor}&limit=${PULL_LIMIT}`, {
       headers: { authorization: `Bearer ${session.token}` },
     });
     const page = (await res.json()) as { changes: { entity: string; id: string; data: object }[]; cursor: number; has_more: boolean };
@@ -221,35 +249,47 @@ async function initialPull(): Promise<void> {
   const store = await buildLargeStore(PULL_ROWS);
   const api = await startApiServer({ dbPath: store.dbPath, env: API_ENV });
   try {
-    step('initial pull: raw fetch, the desktop, raw fetch again');
+    step(`initial pull: raw fetch, the desktop (its own process, pages of ${PULL_LIMIT}), raw fetch again`);
     const before = await rawPull(api, store.orgId);
-    const core = await openCore();
+    // The desktop as the shells run it: the core in a process of its own, so its memory is its own.
+    const core = await startClientProcess({ timing: { pullLimit: PULL_LIMIT } });
+    const apiIdle = rssMiB(api.process.pid!);
+    const coreIdle = rssMiB(core.process.pid!);
+    const apiPeak = rssPeak(api.process.pid!);
+    const corePeak = rssPeak(core.process.pid!);
     const t0 = performance.now();
     const idle = core.next('sync.status', (s) => s.state === 'idle' && s.last_pull_at !== null, 300_000);
     await core.signIn(api.url, 'supervisor@demo.test');
-    const coreMs = (await idle).at - t0;
+    await idle;
+    const coreMs = performance.now() - t0;
+    const [apiMax, coreMax] = [apiPeak.stop(), corePeak.stop()];
     const db = new Database(join(core.dataDir, 'oncall-desk.sqlite'), { readonly: true });
     const pulled = ['calls', 'tasks', 'patients', 'users', 'schedules']
       .map((t) => (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n)
       .reduce((a, b) => a + b, 0);
     db.close();
     await core.close();
+    rmSync(core.dataDir, { recursive: true, force: true });
     const after = await rawPull(api, store.orgId);
     const fetchMs = (before.ms + after.ms) / 2;
 
-    // The local floor: the same rows into the same schema, one transaction per page.
+    // The local floor: the same rows into the same schema, one transaction per page, with the
+    // statements prepared once (what a bare, well-written insert loop costs).
     const dir = mkdtempSync(join(tmpdir(), 'oncall-rawpull-'));
     const raw = new Database(join(dir, 'raw.sqlite'));
     raw.pragma('journal_mode = WAL');
     raw.pragma('synchronous = FULL');
     migrate(raw);
     const tables: Record<string, string> = { call: 'calls', task: 'tasks', patient: 'patients', user: 'users', schedule: 'schedules' };
+    const inserts = Object.fromEntries(
+      Object.entries(tables).map(([entity, table]) => [entity, raw.prepare(`INSERT OR REPLACE INTO ${table} (id, data, server) VALUES (?, ?, ?)`)]),
+    );
     const t1 = performance.now();
     for (const page of after.pages) {
       raw.transaction(() => {
         for (const c of page) {
           const json = JSON.stringify(c.data);
-          raw.prepare(`INSERT OR REPLACE INTO ${tables[c.entity]} (id, data, server) VALUES (?, ?, ?)`).run(c.id, json, json);
+          inserts[c.entity]!.run(c.id, json, json);
         }
       })();
     }
@@ -257,16 +297,17 @@ async function initialPull(): Promise<void> {
     raw.close();
     rmSync(dir, { recursive: true, force: true });
 
-    row(`initial pull of ${pulled.toLocaleString('en')} rows by a fresh desktop`, `${f(coreMs / 1000)} s, ${f(pulled / (coreMs / 1000), 0)} rows/s`, `fetch+parse only ${f(fetchMs / 1000)} s`, `${f(coreMs / fetchMs)}x`);
+    row(`initial pull of ${pulled.toLocaleString('en')} rows by a fresh desktop (pages of ${PULL_LIMIT})`, `${f(coreMs / 1000)} s, ${f(pulled / (coreMs / 1000), 0)} rows/s`, `fetch+parse only ${f(fetchMs / 1000)} s`, `${f(coreMs / fetchMs)}x`);
     row('  against fetch+parse plus a raw local insert of the same rows', '', `${f((fetchMs + insertMs) / 1000)} s`, `${f(coreMs / (fetchMs + insertMs))}x`);
+    row('memory: desktop core process during the pull, above idle (budget 150 MB)', `+${f(coreMax - coreIdle, 0)} MiB (peak ${f(coreMax, 0)})`, `idle ${f(coreIdle, 0)} MiB`, '');
+    row('memory: API process serving it, above idle (budget 200 MB)', `+${f(apiMax - apiIdle, 0)} MiB (peak ${f(apiMax, 0)})`, `idle ${f(apiIdle, 0)} MiB`, '');
   } finally {
     await stopAndClean(api);
     rmSync(store.dir, { recursive: true, force: true });
   }
 }
 
-async function main(): Promise<void> {
-  console.log(`bench:sync on ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, load ${loadavg().map((l) => l.toFixed(1)).join(' / ')}`);
+async function writeDrainPoke(): Promise<void> {
   const api = await startApiServer({ env: API_ENV });
   let writer: TestCore | undefined;
   let drainer: TestCore | undefined;
@@ -289,7 +330,13 @@ async function main(): Promise<void> {
     await drainer?.close();
     await stopAndClean(api);
   }
-  await initialPull();
+}
+
+async function main(): Promise<void> {
+  console.log(`bench:sync on ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, load ${loadavg().map((l) => l.toFixed(1)).join(' / ')}`);
+  // BENCH_STEPS=pull runs the initial pull alone (the first three steps share their desktops).
+  if (STEPS.has('write') || STEPS.has('drain') || STEPS.has('pokes')) await writeDrainPoke();
+  if (STEPS.has('pull')) await initialPull();
 
   console.log(`\nbench:sync done in ${((Date.now() - started) / 1000).toFixed(0)} s, load ${loadavg().map((l) => l.toFixed(1)).join(' / ')}\n`);
   console.log('| measure | ours | baseline | ours / baseline |');

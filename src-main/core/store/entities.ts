@@ -66,6 +66,25 @@ export class EntityStore {
     ).run(...values);
   }
 
+  /**
+   * Writes a server row that has nothing pending on top of it: visible and server state are the
+   * same JSON, serialised once (the pull's fast path; `put` would serialise it twice).
+   */
+  putServer(entity: SyncEntity, id: string, row: Json): void {
+    const json = JSON.stringify(row);
+    if (entity === 'patient') {
+      this.stmt(
+        `INSERT INTO patients (id, data, server, search_name) VALUES (?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET data = excluded.data, server = excluded.server, search_name = excluded.search_name`,
+      ).run(id, json, json, searchNameOf(row));
+      return;
+    }
+    this.stmt(
+      `INSERT INTO ${ENTITY_TABLES[entity]} (id, data, server) VALUES (?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET data = excluded.data, server = excluded.server`,
+    ).run(id, json, json);
+  }
+
   delete(entity: SyncEntity, id: string): void {
     this.stmt(`DELETE FROM ${ENTITY_TABLES[entity]} WHERE id = ?`).run(id);
   }

@@ -34,6 +34,12 @@ export class NoticeStore {
     return rows.map((r) => ({ ...r, value: JSON.parse(r.value) as unknown }));
   }
 
+  /** Ids of the records of this entity with remembered fields (usually none). */
+  ackedIds(entity: SyncEntity): Set<string> {
+    const rows = this.db.prepare('SELECT DISTINCT entity_id FROM acked_fields WHERE entity = ?').all(entity) as { entity_id: string }[];
+    return new Set(rows.map((r) => r.entity_id));
+  }
+
   add(item: AttentionItem): void {
     this.db
       .prepare(

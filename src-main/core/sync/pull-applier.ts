@@ -3,6 +3,11 @@
  * local mutations are rebased on top, the cursor moves, and two things are noticed on the way:
  * tasks that newly became the user's (assigned by someone else) and acknowledged changes of
  * ours that a later write replaced (OVERWRITTEN notices in the attention list).
+ *
+ * Most rows of a page (all of a first download) have neither a pending mutation nor a
+ * remembered field: such a row is simply the server's, written with one prepared statement.
+ * Only the others take the full path (lost-update check, rebase of pending mutations), which
+ * reads and writes the row several times (bench:sync profile: ~70% of applying a page).
  */
 import type { AttentionItem } from '../../../src-shared/ipc/contract';
 import type { SessionUser } from '../../../src-shared/schemas/auth';
@@ -34,9 +39,14 @@ export function applyPullPage(page: PullResponse, o: ApplyPullOptions): PullPage
   store.tx(() => {
     const rebuilding = store.state.get().rebuilding;
     const seen = rebuilding ? store.db.prepare('INSERT OR IGNORE INTO rebuild_seen (entity, id) VALUES (?, ?)') : null;
+    const busy = busyRecords(store);
     for (const change of page.changes) {
       result.entities.add(change.entity);
       seen?.run(change.entity, change.id);
+      if (!busy(change.entity, change.id)) {
+        applyPlain(change, o, result);
+        continue;
+      }
       const before = store.entities.get(change.entity, change.id)?.data ?? null;
       if (change.op === 'delete') {
         store.notices.take(change.entity, change.id);
@@ -54,6 +64,33 @@ export function applyPullPage(page: PullResponse, o: ApplyPullOptions): PullPage
     store.state.set({ cursor: page.cursor, lastMutationSeq: page.last_mutation_seq, lastPullAt: o.now });
   });
   return result;
+}
+
+/** Whether a record has pending mutations or remembered fields (each set read once per page). */
+function busyRecords(store: LocalStore): (entity: SyncEntity, id: string) => boolean {
+  const sets = new Map<SyncEntity, Set<string>>();
+  return (entity, id) => {
+    let ids = sets.get(entity);
+    if (!ids) {
+      ids = new Set([...store.outbox.pendingEntityIds(entity), ...store.notices.ackedIds(entity)]);
+      sets.set(entity, ids);
+    }
+    return ids.has(id);
+  };
+}
+
+/** A change to a record with nothing pending and nothing remembered: the server's row is the row. */
+function applyPlain(change: Change, o: ApplyPullOptions, result: PullPageResult): void {
+  const { store } = o;
+  if (change.op === 'delete') {
+    store.entities.delete(change.entity, change.id);
+    return;
+  }
+  // Only a task can be news (newly assigned), and only outside a first download or a rebuild.
+  const news = change.entity === 'task' && !o.quiet;
+  const before = news ? (store.entities.get<TaskRead>('task', change.id)?.data ?? null) : null;
+  store.entities.putServer(change.entity, change.id, change.data);
+  if (news && newlyMine(before, change.data as TaskRead, o.user)) result.assigned.push(change.data as TaskRead);
 }
 
 /** Assigned to me now, not before (as I last saw it), and not my own doing. */

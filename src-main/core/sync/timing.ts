@@ -36,7 +36,8 @@ export const DEFAULT_TIMING: SyncTiming = {
   },
   clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
   pushBatchSize: 100,
-  pullLimit: 500,
+  // Large pages: each is one request and one local commit (an fsync); bench:sync, initial pull.
+  pullLimit: 5000,
   staleCycleMs: 15_000,
   pollMs: 5 * 60_000,
   // The same 45 s as the open stream's silence rule (three missed 15 s heartbeats).

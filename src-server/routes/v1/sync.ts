@@ -54,6 +54,10 @@ export function v1SyncRoutes(ctx: ServerContext): FastifyPluginAsyncZod {
           querystring: PullQuery,
           response: { 200: PullResponse },
         },
+        // The schema documents the page; checking thousands of changes against its union on every
+        // page cost more than building them (bench:sync profile). Every field comes from the same
+        // explicit mappers as the REST answers (sync/records.ts), so plain JSON is the answer.
+        serializerCompiler: () => (data) => JSON.stringify(data),
       },
       async (req, reply) => {
         try {

@@ -10,6 +10,7 @@ import type { DesktopCore } from '../core/api';
 import { createPagePolicy } from '../core/page-policy';
 import { registerAppScheme, serveRenderer } from './app-protocol';
 import { DIAL_SCHEMES, findDialLink } from './dial-link';
+import { allowTelephonyHid } from './hid';
 import { registerIpc, sendEvent } from './ipc';
 import { createSafeStorageSecretStore } from './secret-store';
 import type { CspSources } from './security-policy';
@@ -59,6 +60,7 @@ async function start(): Promise<void> {
   core = desktop;
   const policy = createPagePolicy(desktop, csp);
   hardenSession(session.defaultSession, policy.base);
+  allowTelephonyHid(session.defaultSession, join(dataDir, 'hid-devices.json'));
   serveRenderer(join(app.getAppPath(), 'dist/renderer'), policy);
   registerIpc(desktop, () => mainWindow, policy);
   mainWindow = createMainWindow(join(app.getAppPath(), 'out/main/preload.cjs'));

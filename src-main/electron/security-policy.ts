@@ -29,12 +29,15 @@ export interface PermissionAsk {
 }
 
 /**
- * A softphone needs the microphone (and audio output) and desktop notifications; nothing else,
- * and only for our own page. Camera, screen capture, geolocation, USB... are all denied.
+ * A softphone needs the microphone (and audio output), desktop notifications and the headset's
+ * HID buttons; nothing else, and only for our own page. Camera, screen capture, geolocation,
+ * USB, serial... are all denied.
  */
 export function isPermissionGranted({ permission, requestingUrl, mediaTypes }: PermissionAsk): boolean {
   if (!isAppUrl(requestingUrl)) return false;
   if (permission === 'notifications') return true;
+  // WebHID for the headset's call buttons; which devices is hid-policy.ts's decision.
+  if (permission === 'hid') return true;
   // Grant only what is asked: an empty or missing list is not "audio", it is unknown (Electron
   // sends [] for some requests), so it is refused rather than granted as a blanket `media`.
   if (permission === 'media') return !!mediaTypes && mediaTypes.length > 0 && mediaTypes.every((type) => type === 'audio');

@@ -1,7 +1,8 @@
 /**
  * The main window and the guards every webContents gets: locked-down webPreferences, no
  * navigation away from our page, no new windows (https links open in the OS browser), no
- * <webview>, and a session that grants only microphone and notifications to our own origin.
+ * <webview>, and a session that grants only microphone, notifications and telephony HID (the
+ * headset's buttons) to our own origin.
  */
 import { app, BrowserWindow, shell, type Session } from 'electron';
 import { APP_ORIGIN, isAppUrl, isPermissionGranted, isSafeExternalUrl } from './security-policy';
@@ -22,7 +23,8 @@ export function hardenSession(session: Session, baseCsp: string): void {
   session.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) =>
     isPermissionGranted({ permission, requestingUrl: requestingOrigin, mediaTypes: details.mediaType ? [details.mediaType] : undefined }),
   );
-  // WebHID / WebUSB / Web Serial: a softphone has no business with them.
+  // WebUSB / Web Serial: never. WebHID: telephony headsets only (hid.ts, allowTelephonyHid),
+  // whose handler replaces this one; until it is installed, nothing.
   session.setDevicePermissionHandler(() => false);
 }
 

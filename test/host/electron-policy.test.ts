@@ -24,7 +24,7 @@ describe('permissions', () => {
   it('grants only what is asked: a media request that names no type gets nothing', () => {
     expect(isPermissionGranted({ permission: 'media', requestingUrl: page, mediaTypes: [] })).toBe(false);
     expect(isPermissionGranted({ permission: 'media', requestingUrl: page })).toBe(false);
-    for (const permission of ['display-capture', 'geolocation', 'clipboard-read', 'hid', 'usb', 'serial', 'openExternal', 'midi']) {
+    for (const permission of ['display-capture', 'geolocation', 'clipboard-read', 'usb', 'serial', 'openExternal', 'midi']) {
       expect(isPermissionGranted({ permission, requestingUrl: page }), permission).toBe(false);
     }
   });

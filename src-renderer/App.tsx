@@ -23,6 +23,8 @@ import { TasksView } from './views/tasks/TasksView';
 // Only supervisors ever open it, so agents never download it.
 const TeamView = lazy(() => import('./views/team/TeamView').then((m) => ({ default: m.TeamView })));
 
+const WallboardView = lazy(() => import('./agent-state/WallboardView').then((m) => ({ default: m.WallboardView })));
+
 function CurrentView() {
   const view = useUi((s) => s.view);
   const supervisor = useIsSupervisor();
@@ -38,6 +40,14 @@ function CurrentView() {
         </Suspense>
       ) : (
         <p className="empty">The team board is for supervisors.</p>
+      );
+    case 'wallboard':
+      return supervisor ? (
+        <Suspense fallback={<p className="empty">Loading…</p>}>
+          <WallboardView />
+        </Suspense>
+      ) : (
+        <p className="empty">The wallboard is for supervisors.</p>
       );
     default:
       return <CallsView />;

@@ -46,6 +46,7 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: 'g p', label: 'Go to Patients', run: () => useUi.getState().navigate('patients') },
   { keys: 'g t', label: 'Go to My tasks', run: () => useUi.getState().navigate('tasks') },
   { keys: 'g b', label: 'Go to Team board', run: () => isSupervisor() && useUi.getState().navigate('team'), supervisorOnly: true },
+  { keys: 'g w', label: 'Go to Wallboard', run: () => isSupervisor() && useUi.getState().navigate('wallboard'), supervisorOnly: true },
   { keys: 'n', label: 'Log a new call', run: () => useUi.getState().openDialog('logCall') },
   { keys: 't', label: 'New task', run: () => useUi.getState().openDialog('newTask') },
   { keys: 'c', label: "Call: the selected call back, the selected task's patient, the open patient", run: callCurrent },

@@ -7,6 +7,7 @@ const ITEMS: { view: View; label: string; keys: string }[] = [
   { view: 'patients', label: 'Patients', keys: 'g p' },
   { view: 'tasks', label: 'My tasks', keys: 'g t' },
   { view: 'team', label: 'Team board', keys: 'g b' },
+  { view: 'wallboard', label: 'Wallboard', keys: 'g w' },
 ];
 
 export function Nav() {
@@ -22,7 +23,7 @@ export function Nav() {
         Log call
       </button>
       <ul>
-        {ITEMS.filter((i) => i.view !== 'team' || supervisor).map((item) => (
+        {ITEMS.filter((i) => (i.view !== 'team' && i.view !== 'wallboard') || supervisor).map((item) => (
           <li key={item.view}>
             <a
               href={`#/${item.view}`}

@@ -36,16 +36,17 @@ describe('click-to-call', () => {
 
     fireEvent.click(within(callLog()).getByRole('button', { name: 'Call back Grace Hopper' }));
     await waitFor(() => expect(bridge.calledWith('calls.start')).toHaveLength(3));
-    expect(bridge.calledWith('calls.start')[2]).toMatchObject({ direction: 'outbound', phone_number: '07700 900123', patient_id: grace.id });
+    // Calls are stored in E.164 (the rulebook), so the call back dials the stored number.
+    expect(bridge.calledWith('calls.start')[2]).toMatchObject({ direction: 'outbound', phone_number: '+447700900123', patient_id: grace.id });
     // The new call opens, ready for notes.
     await waitFor(() => expect(within(callLog()).getAllByRole('listitem')).toHaveLength(3));
     expect(screen.getByRole('heading', { name: 'Grace Hopper', level: 2 })).toBeTruthy();
 
-    fireEvent.click(within(callLog()).getByRole('button', { name: /^inbound call 020 7946 0999/ }));
-    const detail = await screen.findByRole('article', { name: '020 7946 0999' });
-    fireEvent.click(within(detail).getByRole('button', { name: 'Call back 020 7946 0999' }));
+    fireEvent.click(within(callLog()).getByRole('button', { name: /^inbound call \+442079460999/ }));
+    const detail = await screen.findByRole('article', { name: '+442079460999' });
+    fireEvent.click(within(detail).getByRole('button', { name: 'Call back +442079460999' }));
     await waitFor(() => expect(bridge.calledWith('calls.start')).toHaveLength(4));
-    expect(bridge.calledWith('calls.start')[3]).toMatchObject({ direction: 'outbound', phone_number: '020 7946 0999', patient_id: null });
+    expect(bridge.calledWith('calls.start')[3]).toMatchObject({ direction: 'outbound', phone_number: '+442079460999', patient_id: null });
   });
 
   it("calls a task's patient from the task row and the task detail, looked up with patients.get", async () => {
@@ -122,7 +123,7 @@ describe('click-to-call', () => {
     await logCall('020 7946 0999');
     fireEvent.keyDown(window, { key: 'c' });
     await waitFor(() => expect(bridge.calledWith('calls.start')).toHaveLength(2));
-    expect(bridge.calledWith('calls.start')[1]).toMatchObject({ direction: 'outbound', phone_number: '020 7946 0999' });
+    expect(bridge.calledWith('calls.start')[1]).toMatchObject({ direction: 'outbound', phone_number: '+442079460999' });
 
     fireEvent.keyDown(window, { key: 'g' });
     fireEvent.keyDown(window, { key: 't' });

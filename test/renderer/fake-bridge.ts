@@ -1,12 +1,11 @@
 /**
  * An in-memory RendererBridge for component and store tests ONLY (the end-to-end tests run the
- * real core behind the real host). It follows the contract's shapes and the shared status
- * machines, validates every argument with the contract's zod schemas, and records every call so
- * a test can assert what the renderer asked for. Also used by the UI benchmark page.
+ * real core behind the real host). It validates every argument with the contract's zod schemas,
+ * applies every change with the real rulebook (src-shared/mutators: the core's and the API's
+ * rules), and records every call so a test can assert what the renderer asked for. Also used by
+ * the UI benchmark page.
  */
-import { canTransitionCall, isCallEnded } from '../../src-shared/domain/call-status';
 import { DEFAULT_DISPOSITIONS } from '../../src-shared/domain/dispositions';
-import { canTransitionTask } from '../../src-shared/domain/task-status';
 import {
   type AttentionItem,
   type BridgeError,
@@ -21,8 +20,10 @@ import {
   type SyncStatus,
 } from '../../src-shared/ipc/contract';
 import type { AgentStateRead } from '../../src-shared/schemas/agent-states';
-import type { CallRead } from '../../src-shared/schemas/calls';
 import { type AgentStateSettings, DEFAULT_AGENT_STATE_SETTINGS, agentStateProblem, nextAgentState } from '../../src-shared/domain/agent-state';
+import { RuleError, runMutator, type MutatorTx, type RecordOf, type RuleEntity } from '../../src-shared/mutators';
+import type { CallRead } from '../../src-shared/schemas/calls';
+import type { MutatorName } from '../../src-shared/schemas/sync';
 import type { PatientRead } from '../../src-shared/schemas/patients';
 import { DEFAULT_PHONE_SETTINGS, type PhoneSettingsRead } from '../../src-shared/schemas/phone-settings';
 import type { TaskRead } from '../../src-shared/schemas/tasks';
@@ -180,24 +181,48 @@ export class FakeBridge implements RendererBridge {
     queueMicrotask(() => this.emit('data.changed', { entities }));
   }
 
-  private patientName(id: string | null | undefined) {
-    return this.patients.find((p) => p.id === id)?.full_name ?? null;
-  }
-
-  private userName(id: string | null | undefined) {
-    return this.users.find((u) => u.id === id)?.name ?? null;
-  }
-
   putTask(task: TaskRead): TaskRead {
     this.tasks.set(task.id, task);
     return task;
   }
 
-  private bumpTask(t: TaskRead, patch: Partial<TaskRead>): TaskRead {
-    const next = { ...t, ...patch, updated_at: iso(), version: t.version + 1 };
-    if (patch.assignee_id !== undefined) next.assignee_name = this.userName(patch.assignee_id);
-    this.tasks.set(t.id, next);
-    return next;
+  private lookup(entity: RuleEntity, id: string): RecordOf[RuleEntity] | null {
+    if (entity === 'call') return this.calls.get(id) ?? null;
+    if (entity === 'task') return this.tasks.get(id) ?? null;
+    if (entity === 'patient') return this.patients.find((p) => p.id === id) ?? null;
+    return this.users.find((u) => u.id === id) ?? null;
+  }
+
+  /**
+   * A change, by the real rulebook (src-shared/mutators), the bodies the core and the API run:
+   * the fake keeps only the store (in memory), never rules of its own.
+   */
+  private rule(name: MutatorName, args: Record<string, unknown>): RecordOf[RuleEntity] | null {
+    const me = this.me();
+    const written: [RuleEntity, RecordOf[RuleEntity]][] = [];
+    const tx: MutatorTx = {
+      actor: { userId: me.id, organizationId: ORG, role: me.role, name: me.name },
+      now: iso(),
+      settings: { default_country: 'GB', dispositions: DEFAULT_DISPOSITIONS.map((d) => d.code) },
+      read: <E extends RuleEntity>(entity: E, id: string) => (this.lookup(entity, id) ?? undefined) as RecordOf[E] | undefined,
+      taken: (entity, id) => this.lookup(entity, id) !== null,
+      wasOwner: () => false,
+      write: (entity, record) => written.push([entity, record]),
+    };
+    try {
+      runMutator(tx, name, args);
+    } catch (err) {
+      if (err instanceof RuleError) throw new FakeError(err.code, err.message, err.details);
+      throw err;
+    }
+    const entity = name.split('.')[0] as RuleEntity;
+    for (const [e, record] of written) {
+      if (e === 'call') this.calls.set(record.id, record as CallRead);
+      else if (e === 'task') this.tasks.set(record.id, record as TaskRead);
+      else if (e === 'patient') this.patients = [...this.patients.filter((p) => p.id !== record.id), record as PatientRead];
+    }
+    if (written.length) this.changed(entity as 'call');
+    return this.lookup(entity, String(args.id));
   }
 
   private handlers: { [M in IpcMethod]: (args: never) => Promise<IpcResult<M>> | IpcResult<M> } = {
@@ -212,53 +237,8 @@ export class FakeBridge implements RendererBridge {
       return null;
     },
     'session.current': () => this.session,
-    'calls.start': (a: IpcArgs<'calls.start'>) => {
-      const me = this.me();
-      const at = a.started_at ?? iso();
-      const call: CallRead = {
-        id: newId(),
-        organization_id: ORG,
-        patient_id: a.patient_id ?? null,
-        patient_name: this.patientName(a.patient_id),
-        agent_id: me.id,
-        agent_name: me.name,
-        direction: a.direction,
-        phone_number: a.phone_number,
-        status: a.status ?? 'pending',
-        priority: a.priority ?? 'normal',
-        region: a.region ?? null,
-        notes: a.notes ?? '',
-        outcome: null,
-        metadata: a.metadata ?? {},
-        started_at: at,
-        ended_at: null,
-        duration_seconds: null,
-        created_at: at,
-        updated_at: at,
-        version: 1,
-      };
-      this.calls.set(call.id, call);
-      this.changed('call');
-      return call;
-    },
-    'calls.update': (a: IpcArgs<'calls.update'>) => {
-      const call = this.calls.get(a.id);
-      if (!call) throw new FakeError('NOT_FOUND', 'call not found');
-      const p = a.patch;
-      if (p.status && !canTransitionCall(call.status, p.status)) {
-        throw new FakeError('INVALID_STATUS_TRANSITION', `a call cannot go from ${call.status} to ${p.status}`);
-      }
-      const now = iso();
-      const next: CallRead = { ...call, ...(p as Partial<CallRead>), updated_at: now, version: call.version + 1 };
-      if (p.patient_id !== undefined) next.patient_name = this.patientName(p.patient_id);
-      if (p.status && isCallEnded(p.status) && !call.ended_at) {
-        next.ended_at = now;
-        next.duration_seconds = Math.round((Date.parse(now) - Date.parse(call.started_at)) / 1000);
-      }
-      this.calls.set(a.id, next);
-      this.changed('call');
-      return next;
-    },
+    'calls.start': (a: IpcArgs<'calls.start'>) => this.rule('call.create', { ...a, id: newId() }) as CallRead,
+    'calls.update': (a: IpcArgs<'calls.update'>) => this.rule('call.update', { ...a.patch, id: a.id, ...(a.at ? { at: a.at } : {}) }) as CallRead,
     'calls.get': (a: { id: string }) => this.calls.get(a.id) ?? null,
     'calls.list': (a: IpcArgs<'calls.list'>) =>
       [...this.calls.values()]
@@ -278,52 +258,13 @@ export class FakeBridge implements RendererBridge {
       return this.filterTasks(a);
     },
     'tasks.get': (a: { id: string }) => this.tasks.get(a.id) ?? null,
-    'tasks.create': (a: IpcArgs<'tasks.create'>) => {
-      const me = this.me();
-      const task = makeTask({
-        title: a.title,
-        description: a.description ?? '',
-        assignee_id: a.assignee_id ?? null,
-        assignee_name: this.userName(a.assignee_id),
-        created_by: me.id,
-        priority: a.priority ?? 'normal',
-        due_date: a.due_date ?? null,
-        call_id: a.call_id ?? null,
-        patient_id: a.patient_id ?? null,
-      });
-      this.tasks.set(task.id, task);
-      this.changed('task');
-      return task;
-    },
-    'tasks.update': (a: IpcArgs<'tasks.update'>) => {
-      const t = this.tasks.get(a.id);
-      if (!t) throw new FakeError('NOT_FOUND', 'task not found');
-      if (a.patch.status && !canTransitionTask(t.status, a.patch.status)) {
-        throw new FakeError('INVALID_STATUS_TRANSITION', `a task cannot go from ${t.status} to ${a.patch.status}`);
-      }
-      const extra = a.patch.status === 'completed' ? { completed_at: iso() } : {};
-      const next = this.bumpTask(t, { ...(a.patch as Partial<TaskRead>), ...extra });
-      this.changed('task');
-      return next;
-    },
+    'tasks.create': (a: IpcArgs<'tasks.create'>) => this.rule('task.create', { ...a, id: newId() }) as TaskRead,
+    'tasks.update': (a: IpcArgs<'tasks.update'>) => this.rule('task.update', { ...a.patch, id: a.id }) as TaskRead,
     'tasks.reassign': (a: IpcArgs<'tasks.reassign'>) => {
-      if (this.me().role === 'agent') throw new FakeError('FORBIDDEN', 'supervisors only');
-      const out = a.ids.map((id) => {
-        const t = this.tasks.get(id);
-        if (!t) throw new FakeError('NOT_FOUND', 'task not found');
-        return this.bumpTask(t, { assignee_id: a.assignee_id });
-      });
-      this.changed('task');
-      return out;
+      for (const id of a.ids) if (!this.tasks.has(id)) throw new FakeError('NOT_FOUND', `task ${id} not found`);
+      return a.ids.map((id) => this.rule('task.update', { id, assignee_id: a.assignee_id }) as TaskRead);
     },
-    'tasks.cancel': (a: { id: string }) => {
-      const t = this.tasks.get(a.id);
-      if (!t) throw new FakeError('NOT_FOUND', 'task not found');
-      if (!canTransitionTask(t.status, 'cancelled')) throw new FakeError('INVALID_STATUS_TRANSITION', 'cannot cancel');
-      const next = this.bumpTask(t, { status: 'cancelled' });
-      this.changed('task');
-      return next;
-    },
+    'tasks.cancel': (a: { id: string }) => this.rule('task.update', { id: a.id, status: 'cancelled' }) as TaskRead,
     'patients.search': (a: { q: string; limit?: number }) => {
       const q = a.q.trim().toLowerCase();
       const digits = q.replace(/\D/g, '');
@@ -336,16 +277,8 @@ export class FakeBridge implements RendererBridge {
       return this.patients.find((p) => p.phone_number.replace(/\D/g, '').endsWith(digits.slice(-9))) ?? null;
     },
     'patients.get': (a: { id: string }) => this.patients.find((p) => p.id === a.id) ?? null,
-    'patients.create': (a: IpcArgs<'patients.create'>) => {
-      const p = makePatient(a.first_name, a.last_name, a.phone_number);
-      this.patients.push(p);
-      return p;
-    },
-    'patients.update': (a: { id: string }) => {
-      const p = this.patients.find((x) => x.id === a.id);
-      if (!p) throw new FakeError('NOT_FOUND', 'patient not found');
-      return p;
-    },
+    'patients.create': (a: IpcArgs<'patients.create'>) => this.rule('patient.create', { ...a, id: newId() }) as PatientRead,
+    'patients.update': (a: IpcArgs<'patients.update'>) => this.rule('patient.update', { ...a.patch, id: a.id }) as PatientRead,
     'users.list': () => this.users,
     'dispositions.list': () => DEFAULT_DISPOSITIONS.map((d) => ({ ...d, builtin: true })),
     'sync.status': () => this.status,

@@ -34,6 +34,8 @@ const Env = z.object({
   WEBHOOK_BACKOFF_BASE_MS: z.coerce.number().int().min(1).default(2000),
   WEBHOOK_BACKOFF_MAX_MS: z.coerce.number().int().min(1).default(3_600_000),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(1).default(10_000),
+  /** deliver to loopback/private/link-local targets too ('1': tests, on-premises receivers) */
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: z.enum(['0', '1']).default('0'),
   WEBHOOK_POLL_MS: z.coerce.number().int().min(10).default(1000),
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30_000),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(5000),

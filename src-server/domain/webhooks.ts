@@ -19,7 +19,7 @@ import type {
 } from '../../src-shared/schemas/webhooks';
 import type { Database, DeliveryRow, WebhookRow } from '../db/schema';
 import { notFound } from '../http/api-error';
-import { randomToken } from '../http/secrets';
+import { newWebhookSecret } from '../webhooks/signature';
 import { requireRole, requireUser, type Actor } from './actor';
 import { mutate } from './mutation';
 import type { ServerContext } from './server-context';
@@ -77,7 +77,7 @@ function requireSignedInAdmin(actor: Actor): void {
 
 export async function createWebhook(ctx: ServerContext, actor: Actor, input: WebhookCreate): Promise<WebhookCreated> {
   requireSignedInAdmin(actor);
-  const secret = randomToken('whsec');
+  const secret = newWebhookSecret();
   const row = await mutate(ctx, actor, async (m) => {
     const row: WebhookRow = {
       id: uuidv7(),

@@ -4,22 +4,13 @@
  * lease, and one whose process died is picked up again when the lease runs out.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER } from '../../src-shared/schemas/webhooks';
 import type { ServerContext } from '../domain/server-context';
-import { signBody } from './signature';
+import { createSender } from './send';
 
 const BATCH = 20;
 
 export function backoffMs(attempt: number, baseMs: number, maxMs: number): number {
   return Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
-}
-
-/** fetch() reports every network failure as "TypeError: fetch failed"; the cause says which. */
-function describeFetchError(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
-  const cause = err.cause as { code?: string; message?: string } | undefined;
-  const detail = cause?.code ?? cause?.message;
-  return `${err.name}: ${err.message}${detail ? ` (${detail})` : ''}`;
 }
 
 export interface Dispatcher {
@@ -33,6 +24,7 @@ export function startWebhookDispatcher(ctx: ServerContext, log: FastifyBaseLogge
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<number> | null = null;
   let stopped = false;
+  const send = createSender({ allowPrivate: config.WEBHOOK_ALLOW_PRIVATE_TARGETS === '1', timeoutMs: config.WEBHOOK_TIMEOUT_MS, now: ctx.now });
 
   async function deliverOne(id: string, leaseUntil: string, expectedNext: string | null): Promise<boolean> {
     // Claim: only one instance moves next_attempt_at from the value it read.
@@ -71,28 +63,7 @@ export function startWebhookDispatcher(ctx: ServerContext, log: FastifyBaseLogge
     }
 
     const attempts = row.attempts + 1;
-    let statusCode: number | null = null;
-    let error: string | null = null;
-    try {
-      const res = await fetch(row.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'OnCallDesk-Webhooks/1.0',
-          [EVENT_HEADER]: row.event,
-          [DELIVERY_HEADER]: id,
-          [SIGNATURE_HEADER]: signBody(row.secret, row.payload),
-        },
-        body: row.payload,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(config.WEBHOOK_TIMEOUT_MS),
-      });
-      statusCode = res.status;
-      await res.body?.cancel();
-      if (res.status < 200 || res.status >= 300) error = `receiver answered ${res.status}`;
-    } catch (err) {
-      error = describeFetchError(err);
-    }
+    const { statusCode, error } = await send({ id, event: row.event, url: row.url, secret: row.secret, payload: row.payload });
 
     if (!error) {
       await ctx.db

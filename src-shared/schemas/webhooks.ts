@@ -56,6 +56,5 @@ export const WebhookPayload = z.object({
 });
 export type WebhookPayload = z.infer<typeof WebhookPayload>;
 
-export const SIGNATURE_HEADER = 'x-oncall-signature';
 export const EVENT_HEADER = 'x-oncall-event';
 export const DELIVERY_HEADER = 'x-oncall-delivery';

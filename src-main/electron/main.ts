@@ -3,18 +3,20 @@
  * the app lifecycle, one hardened window, the IPC bridge, credentials in safeStorage, updates and
  * tel:/sip: links; everything the agent does is the core's (src-main/core) and the renderer's.
  */
-import { app, session, type BrowserWindow } from 'electron';
+import { app, dialog, session, type BrowserWindow } from 'electron';
 import { join, resolve } from 'node:path';
 import { createDesktopCore } from '../core';
 import type { DesktopCore } from '../core/api';
 import { createPagePolicy } from '../core/page-policy';
 import { registerAppScheme, serveRenderer } from './app-protocol';
 import { DIAL_SCHEMES, findDialLink } from './dial-link';
+import { quitNeedsConfirmation } from './desktop-policy';
 import { allowTelephonyHid } from './hid';
 import { registerIpc, sendEvent } from './ipc';
 import { createSafeStorageSecretStore } from './secret-store';
 import type { CspSources } from './security-policy';
 import type { PhoneActivity } from './update-policy';
+import { createTray } from './tray';
 import { startAutoUpdates, type Updates } from './updater';
 import { createMainWindow, guardAllWebContents, hardenSession } from './window';
 
@@ -71,6 +73,19 @@ async function start(): Promise<void> {
   });
   mainWindow.on('closed', () => (mainWindow = null));
   updates = startAutoUpdates(() => phoneActivity, () => mainWindow);
+  createTray(join(app.getAppPath(), 'resources'), {
+    state: () => null,
+    states: () => [],
+    phone: () => phoneActivity,
+    missed: () => 0,
+    act: (action) => {
+      if (action.kind === 'open') {
+        if (mainWindow?.isMinimized()) mainWindow.restore();
+        mainWindow?.show();
+        mainWindow?.focus();
+      } else if (action.kind === 'quit') app.quit();
+    },
+  });
 }
 
 registerAppScheme();
@@ -91,6 +106,18 @@ if (!app.requestSingleInstanceLock()) {
     dial(findDialLink([url]));
   });
   app.on('window-all-closed', () => app.quit());
+  // Quitting with a call ringing or in progress asks first (desktop-policy.ts).
+  let quitConfirmed = false;
+  app.on('before-quit', (event) => {
+    if (quitConfirmed || !quitNeedsConfirmation(phoneActivity)) return;
+    event.preventDefault();
+    const options = { type: 'warning' as const, buttons: ['Keep working', 'Quit and end the calls'], defaultId: 0, cancelId: 0, message: 'A call is in progress', detail: 'Quitting ends it.' };
+    void (mainWindow ? dialog.showMessageBox(mainWindow, options) : dialog.showMessageBox(options)).then(({ response }) => {
+      if (response !== 1) return;
+      quitConfirmed = true;
+      app.quit();
+    });
+  });
   app.on('will-quit', (event) => {
     if (!core) return;
     event.preventDefault();

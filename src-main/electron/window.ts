@@ -70,6 +70,8 @@ export function createMainWindow(preloadPath: string): BrowserWindow {
       // Middle-click opens links through a path older Electron did not route to setWindowOpenHandler.
       disableBlinkFeatures: 'Auxclick',
       spellcheck: true,
+      // A softphone in the background must ring and keep its timers: no throttling of our window.
+      backgroundThrottling: false,
     },
   });
   window.once('ready-to-show', () => window.show());

@@ -13,6 +13,7 @@ import { useAgentState } from '../../src-renderer/agent-state/store';
 import type { CallSnapshot } from '../../src-renderer/phone/phone-call';
 import { IDLE_PHONE, usePhone } from '../../src-renderer/phone/store';
 import { renderApp, settle, world } from './harness';
+import { withSoftphone } from './phone-env';
 
 function leg(fields: Partial<CallSnapshot>): CallSnapshot {
   return {
@@ -45,6 +46,23 @@ function leg(fields: Partial<CallSnapshot>): CallSnapshot {
 }
 
 const picker = () => screen.getByRole('combobox', { name: 'Your state' }) as HTMLSelectElement;
+
+describe('calls while not Available', () => {
+  it('an inbound call to a not-ready agent gets 486 Busy Here, never rings, and is logged missed', async () => {
+    const { bridge, agent } = world();
+    const sip = await withSoftphone(bridge);
+    await renderApp(bridge, agent);
+    await waitFor(() => expect(screen.getByTestId('phone-status').textContent).toBe('Phone: ready'), { timeout: 10_000 });
+    await waitFor(() => expect(picker().value).toBe('available'));
+    fireEvent.change(picker(), { target: { value: 'not_ready:Break' } });
+    await waitFor(() => expect(useAgentState.getState().mine?.state).toBe('not_ready'));
+
+    sip.ring('+447700900222');
+    await waitFor(() => expect(sip.responses).toContain(486), { timeout: 10_000 });
+    expect(screen.queryByRole('alertdialog', { name: 'Incoming call' })).toBeNull();
+    await waitFor(() => expect([...bridge.calls.values()].find((c) => c.phone_number === '+447700900222')?.status).toBe('missed'), { timeout: 10_000 });
+  });
+});
 
 describe('agent state', () => {
   it('is Available at sign-in; a reason picks Not ready; a call goes On call, then wrap-up, then back', async () => {

@@ -35,6 +35,8 @@ export interface ReceivedRequest {
 
 export class FakeSipServer {
   readonly received: ReceivedRequest[] = [];
+  /** status codes of the phone's answers, in order */
+  readonly responses: number[] = [];
   private readonly wss: WebSocketServer;
   private socket: WebSocket | null = null;
   private contact = '';
@@ -108,6 +110,7 @@ export class FakeSipServer {
     if (m.startLine.startsWith('SIP/2.0')) {
       // The phone's answers to our INVITE: ACK a final refusal, as a proxy would.
       const code = Number(m.startLine.split(' ')[1]);
+      this.responses.push(code);
       if (code >= 300 && one(m, 'cseq').endsWith('INVITE') && this.offered) {
         const o = this.offered;
         this.send([`ACK ${this.contact} SIP/2.0`, `Via: SIP/2.0/WSS fake.invalid;branch=${o.branch}`, 'Max-Forwards: 70', `From: ${o.from}`, `To: ${one(m, 'to')}`, `Call-ID: ${o.callId}`, 'CSeq: 1 ACK', 'Content-Length: 0', '', ''].join('\r\n'));

@@ -5,12 +5,13 @@
 #   rtpengine-daemon, baresip-core, sip-tester   the interop rig (test/phone/interop.test.ts): media
 #                                 bridging WebRTC to plain RTP, a desk phone, a carrier trunk (SIPp)
 #   iproute2                      `ip` for the loopback-only namespaces, `tc netem` to degrade links
+#   postgresql                    the API suite's second store (a throwaway cluster per run)
 # Run by `npm test` (pretest). It never skips silently: if a package cannot be installed the run
 # stops here with the reason, because a test suite that quietly ran without its browser proves
 # nothing.
 set -euo pipefail
 
-PACKAGES=(chromium kamailio kamailio-websocket-modules rtpengine-daemon baresip-core sip-tester iproute2)
+PACKAGES=(chromium kamailio kamailio-websocket-modules rtpengine-daemon baresip-core sip-tester iproute2 postgresql)
 
 fail() {
   echo "ensure-system-deps: $*" >&2
@@ -51,3 +52,7 @@ for bin in /usr/bin/rtpengine /usr/bin/baresip /usr/bin/sipp /usr/sbin/tc; do
   [[ -x $bin ]] || fail "$bin is missing although its package is installed."
 done
 echo "ensure-system-deps: $(/usr/bin/rtpengine --version 2>&1 | head -1), baresip, $(/usr/bin/sipp -v 2>&1 | grep -o 'SIPp v[^ ]*' | head -1)"
+# The postgres test project runs initdb and postgres from Debian's versioned directory (15+).
+pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+[[ -n "$pgbin" && -x "$pgbin/initdb" && -x "$pgbin/postgres" ]] || fail "postgresql is installed but initdb/postgres are not under /usr/lib/postgresql/*/bin."
+echo "ensure-system-deps: $("$pgbin/postgres" --version)"

@@ -15,7 +15,10 @@ import { API_V1, ONCALL_V1 } from '../src-shared/api-paths';
 import type { Config } from './config';
 import type { Db } from './db/connection';
 import { ChangeNotifier, type ServerContext } from './domain/server-context';
-import { createRateLimiter, registerAuth } from './http/auth';
+import { createRateLimiter, rateWindows, registerAuth } from './http/auth';
+import { isPostgres } from './db/dialect';
+import { SharedRateLimiter } from './http/shared-rate-limit';
+import { registerHealth, type Lifecycle } from './http/health';
 import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './http/error-handler';
 import { registerRoutes } from './routes';
 
@@ -29,6 +32,9 @@ export interface AppOptions {
 export interface App {
   app: FastifyInstance;
   ctx: ServerContext;
+  lifecycle: Lifecycle;
+  /** stops what the app started besides Fastify (the cross-instance listener); after app.close() */
+  close(): Promise<void>;
 }
 
 export async function buildApp(options: AppOptions): Promise<App> {
@@ -38,6 +44,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     now: options.now ?? (() => new Date()),
     notifier: new ChangeNotifier(),
   };
+  const lifecycle: Lifecycle = { draining: false };
   const app = Fastify({
     logger: options.logger === false ? false : { level: options.config.LOG_LEVEL },
     bodyLimit: options.config.BODY_LIMIT_BYTES,
@@ -87,10 +94,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
     },
     transform: jsonSchemaTransform,
   });
-  registerAuth(app, ctx, createRateLimiter(options.config));
+  // Several instances share one PostgreSQL: their counters must be shared too.
+  const limiter = isPostgres(options.db) ? new SharedRateLimiter(options.db, rateWindows(options.config)) : createRateLimiter(options.config);
+  registerAuth(app, ctx, limiter);
+  registerHealth(app, ctx, lifecycle);
   await registerRoutes(app, ctx);
 
   app.get('/docs/json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
-  app.get('/health', { config: { public: true }, schema: { hide: true } }, async () => ({ status: 'ok' }));
-  return { app, ctx };
+  return { app, ctx, lifecycle, close: async () => undefined };
 }

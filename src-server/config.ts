@@ -5,6 +5,16 @@ const Env = z.object({
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   DATABASE_URL: z.string().default('./data/oncall.sqlite'),
+  /** PostgreSQL only: the most connections this instance holds */
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(1000).default(10),
+  /** PostgreSQL only: how long a request waits for a connection (then 503 Retry-After) */
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
+  /** PostgreSQL only: how long a statement waits for a lock (then 503 Retry-After), like SQLite's busy timeout */
+  DATABASE_LOCK_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
+  /** PostgreSQL only: the longest a single statement may run */
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30_000),
+  /** names this instance in logs and pg_stat_activity (default: host name and pid) */
+  INSTANCE_ID: z.string().min(1).max(64).optional(),
   DEMO_SEED: z.enum(['0', '1']).default('1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(1).default(3600),

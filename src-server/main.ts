@@ -1,14 +1,17 @@
 /** `npm run server`: the central API on HOST:PORT with its store at DATABASE_URL. */
 import { buildApp } from './app';
 import { loadConfig } from './config';
-import { openDatabase } from './db/connection';
+import { openFromConfig } from './db/open-from-config';
 import { seedDemoIfEmpty } from './seed/demo';
 import { startWebhookDispatcher } from './webhooks/dispatcher';
 
 const config = loadConfig();
-const db = await openDatabase(config.DATABASE_URL);
+const startLog = {
+  warn: (obj: object, msg: string) => process.stderr.write(`${JSON.stringify({ level: 40, time: Date.now(), ...obj, msg })}\n`),
+};
+const db = await openFromConfig(config, startLog);
 if (config.DEMO_SEED === '1') await seedDemoIfEmpty(db, new Date(), config.PASSWORD_SCRYPT_N);
-const { app, ctx } = await buildApp({ db, config });
+const { app, ctx, lifecycle, close } = await buildApp({ db, config });
 const dispatcher = startWebhookDispatcher(ctx, app.log);
 
 let stopping = false;
@@ -16,6 +19,8 @@ async function stop(signal: string) {
   if (stopping) return;
   stopping = true;
   app.log.info({ signal }, 'shutting down');
+  // /ready now answers 503: a balancer stops sending new requests here.
+  lifecycle.draining = true;
   // In-flight requests get a grace period; a connection that outlives it (a client that went
   // silent mid-request, a stream opened during shutdown) must not keep the process alive.
   const force = setTimeout(() => {
@@ -24,7 +29,10 @@ async function stop(signal: string) {
   }, config.SHUTDOWN_GRACE_MS);
   force.unref();
   await dispatcher.stop();
+  // Stops accepting, ends the sync event streams (their clients reconnect to another instance)
+  // and waits for the requests in flight.
   await app.close();
+  await close();
   await db.destroy();
   process.exit(0);
 }

@@ -1,26 +1,17 @@
 /**
  * Opens the API's store. `DATABASE_URL` is `sqlite:<path>` / a plain path (the embedded default)
- * or, later, `postgres://...` behind the same Kysely interface.
+ * or `postgres://...` (the production store, shared by any number of API instances); both sit
+ * behind the same Kysely interface and the same migration list.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, SqliteDialect, type MigrationProvider } from 'kysely';
+import { isPostgres, isPostgresUrl } from './dialect';
+import { MIGRATIONS } from './migrations';
+import { assertCodePointCollation, DEFAULT_POSTGRES_OPTIONS, openPostgres, type PostgresOptions } from './postgres';
 import type { Database } from './schema';
 import { withStatementCache } from './statement-cache';
-import * as m001 from './migrations/001_initial';
-import * as m002 from './migrations/002_sync';
-import * as m003 from './migrations/003_session_families';
-import * as m004 from './migrations/004_agent_states';
-import * as m005 from './migrations/005_audit_chain';
-
-const MIGRATIONS: Record<string, Migration> = {
-  '001_initial': m001,
-  '002_sync': m002,
-  '003_session_families': m003,
-  '004_agent_states': m004,
-  '005_audit_chain': m005,
-};
 
 class StaticMigrations implements MigrationProvider {
   async getMigrations() {
@@ -37,10 +28,15 @@ export function sqlitePathFrom(url: string): string {
   return url;
 }
 
-export async function openDatabase(url: string): Promise<Db> {
-  if (/^postgres(ql)?:/.test(url)) {
-    throw new Error('PostgreSQL is not wired yet: use a SQLite path for DATABASE_URL');
-  }
+export interface OpenOptions {
+  postgres?: Partial<PostgresOptions>;
+  /** false: connect only (the caller migrates, e.g. with retries while the database starts) */
+  migrate?: boolean;
+}
+
+/** Opens the store without touching it (a PostgreSQL pool connects lazily). */
+export function connectDatabase(url: string, options: OpenOptions = {}): Db {
+  if (isPostgresUrl(url)) return openPostgres(url, { ...DEFAULT_POSTGRES_OPTIONS, ...options.postgres });
   const path = sqlitePathFrom(url);
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new SQLite(path);
@@ -48,16 +44,40 @@ export async function openDatabase(url: string): Promise<Db> {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  await migrate(db);
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+}
+
+export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Db> {
+  const db = connectDatabase(url, options);
+  if (options.migrate !== false) {
+    try {
+      await migrate(db);
+    } catch (err) {
+      await db.destroy();
+      throw err;
+    }
+  }
   return db;
 }
 
+/**
+ * Brings the schema to the latest migration. Several instances starting at once migrate once:
+ * on PostgreSQL Kysely's migrator holds a session advisory lock while it runs, and each
+ * migration runs in a transaction (DDL is transactional there); SQLite has one writer anyway.
+ */
 export async function migrate(db: Kysely<unknown> | Db): Promise<void> {
+  if (isPostgres(db as Kysely<unknown>)) await assertCodePointCollation(db as Kysely<unknown>);
   const migrator = new Migrator({ db: db as Kysely<unknown>, provider: new StaticMigrations() });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
-    throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
+    throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${String(error)}`, { cause: error });
   }
+}
+
+/** Whether every migration this build knows has run (for GET /ready). */
+export async function migrationsDone(db: Db): Promise<boolean> {
+  const migrator = new Migrator({ db: db as Kysely<unknown>, provider: new StaticMigrations() });
+  const all = await migrator.getMigrations();
+  return all.every((m) => m.executedAt !== undefined);
 }

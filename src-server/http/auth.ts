@@ -9,7 +9,7 @@ import type { Actor } from '../domain/actor';
 import { actorFromAccessToken, actorFromApiKey, recordApiKeyUse } from '../domain/sessions';
 import type { ServerContext } from '../domain/server-context';
 import { ApiError } from './api-error';
-import { RateLimiter } from './rate-limit';
+import { RateLimiter, type Limiter, type RateDecision, type RateWindow } from './rate-limit';
 import { registerRefusalAudit } from './refusal-audit';
 
 declare module 'fastify' {
@@ -51,15 +51,19 @@ export function bearerToken(request: FastifyRequest): string | null {
   return match ? match[1]! : null;
 }
 
-export function createRateLimiter(config: Config): RateLimiter {
-  return new RateLimiter([
+export function rateWindows(config: Config): RateWindow[] {
+  return [
     { limit: config.RATE_LIMIT_PER_MINUTE, windowMs: 60_000 },
     { limit: config.RATE_LIMIT_PER_HOUR, windowMs: 3_600_000 },
     { limit: config.RATE_LIMIT_PER_DAY, windowMs: 86_400_000 },
-  ]);
+  ];
 }
 
-function setRateHeaders(reply: FastifyReply, d: ReturnType<RateLimiter['hit']>) {
+export function createRateLimiter(config: Config): RateLimiter {
+  return new RateLimiter(rateWindows(config));
+}
+
+function setRateHeaders(reply: FastifyReply, d: RateDecision) {
   reply.header('X-RateLimit-Limit', d.limit);
   reply.header('X-RateLimit-Remaining', d.remaining);
   reply.header('X-RateLimit-Reset', d.reset);
@@ -75,7 +79,7 @@ function addressLimiters(config: Config): Record<'sign-in' | 'refresh', RateLimi
   };
 }
 
-export function registerAuth(app: FastifyInstance, ctx: ServerContext, limiter: RateLimiter): void {
+export function registerAuth(app: FastifyInstance, ctx: ServerContext, limiter: Limiter): void {
   app.decorateRequest('actor', null);
   const ownLimits = addressLimiters(ctx.config);
   registerRefusalAudit(app, ctx);
@@ -101,7 +105,7 @@ export function registerAuth(app: FastifyInstance, ctx: ServerContext, limiter: 
     // Unauthenticated traffic is limited per address, which also slows password guessing.
     const own = request.actor ? undefined : request.routeOptions.config?.addressLimit;
     const key = request.actor ? `${request.actor.type}:${request.actor.id}` : `ip:${request.ip}`;
-    const decision = own ? ownLimits[own].hit(key) : limiter.hit(key);
+    const decision = own ? ownLimits[own].hit(key) : await limiter.hit(key);
     setRateHeaders(reply, decision);
     if (!decision.allowed) {
       reply.header('Retry-After', decision.retryAfterSeconds);

@@ -9,6 +9,7 @@ import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { ErrorCode } from '../../src-shared/schemas/errors';
+import { isStoreUnavailable } from '../db/errors';
 import { ApiError } from './api-error';
 
 const FASTIFY_CODES: Record<string, ErrorCode> = {
@@ -85,16 +86,15 @@ function hasBodyBytes(request: FastifyRequest): boolean {
   return (length !== undefined && length !== '0') || request.headers['transfer-encoding'] !== undefined;
 }
 
-/** Another writer holding SQLite's lock is a passing condition, not a server fault. */
-const isDatabaseBusy = (err: unknown) => /^SQLITE_(BUSY|LOCKED)/.test(String((err as { code?: unknown } | null)?.code ?? ''));
 
 function answer(request: FastifyRequest, reply: FastifyReply, err: unknown) {
   const apiError = toApiError(err, request);
   if (apiError) {
     return reply.status(apiError.statusCode).send(apiError.toBody());
   }
-  if (isDatabaseBusy(err)) {
-    request.log.warn({ err }, 'database busy');
+  // Another writer holding a lock, or the database out of reach, passes: not a server fault.
+  if (isStoreUnavailable(err)) {
+    request.log.warn({ err }, 'database busy or unreachable');
     reply.header('Retry-After', 1);
     return reply.status(503).send(new ApiError('SERVICE_UNAVAILABLE', 'the server is busy: retry shortly').toBody());
   }

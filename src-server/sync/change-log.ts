@@ -5,6 +5,7 @@
  * loses sight of a record is still reached, and told to delete it.
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { isPostgres } from '../db/dialect';
 import type { Database } from '../db/schema';
 import type { ChangeRecord } from '../domain/mutation';
 import type { Actor } from '../domain/actor';
@@ -21,6 +22,22 @@ function ownersAcross(change: ChangeRecord): string[] | null {
   return [...new Set([...before, ...after])];
 }
 
+/**
+ * Makes this transaction the organization's only writer of change-log rows until it commits, so
+ * that the organization's sequence numbers become visible in the order they were drawn: a pull
+ * can never see seq 12 committed while seq 11 is still to come, and move its cursor past it
+ * (docs/sync-protocol.md, "the change sequence"). The lock is the organization's row in sync_orgs,
+ * taken by a no-op upsert, and held to commit. SQLite has one writer at a time already.
+ */
+export async function lockOrgSequence(trx: Transaction<Database>, organizationId: string, now: string): Promise<void> {
+  if (!isPostgres(trx)) return;
+  await trx
+    .insertInto('sync_orgs')
+    .values({ organization_id: organizationId, horizon_seq: 0, updated_at: now })
+    .onConflict((oc) => oc.column('organization_id').doUpdateSet((eb) => ({ horizon_seq: eb.ref('sync_orgs.horizon_seq') })))
+    .execute();
+}
+
 /** Writes the change-log row for a change recorded by mutate() (inside its transaction). */
 export async function appendSyncChange(
   trx: Transaction<Database>,
@@ -29,6 +46,8 @@ export async function appendSyncChange(
   now: string,
 ): Promise<CommittedChange> {
   const { entity, entityId } = change;
+  // Before the seq is drawn: see lockOrgSequence. Taking it again later in the transaction is free.
+  await lockOrgSequence(trx, organizationId, now);
   const row = await trx
     .insertInto('changes')
     .values({
@@ -95,6 +114,7 @@ export async function backfillChangeLog(db: Kysely<Database>, organizationId: st
   }
   if (!missing.length) return;
   await db.transaction().execute(async (trx) => {
+    await lockOrgSequence(trx, organizationId, now);
     for (const { entity, table, owners } of missing) {
       if (!ORG_WIDE_ENTITIES.includes(entity)) {
         for (const column of owners) {

@@ -1,10 +1,9 @@
 /** API keys: created by admins, shown once, stored hashed, usable as X-API-Key, revocable, expiring. */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, stopAndClean, type ApiServer } from '../support/api-server';
 import { errorOf, Http, type Session } from '../support/http';
+import { query, sql, storeBytes } from '../support/store';
 
 let server: ApiServer;
 let http: Http;
@@ -211,26 +210,16 @@ describe('keys at rest', () => {
     const key = await createKey({ name: 'At rest' });
     const secret = key.key.split('_').at(-1)!;
 
-    const db = new SQLite(server.dbPath, { readonly: true, fileMustExist: true });
-    try {
-      const row = db.prepare('SELECT * FROM api_keys WHERE id = ?').get(key.id) as Record<string, unknown>;
-      expect(row.key_hash).toBe(createHash('sha256').update(key.key).digest('hex'));
-      expect(row.prefix).toBe(key.prefix);
-      expect(JSON.stringify(row)).not.toContain(secret);
-      const audit = db.prepare('SELECT changes FROM audit_log').all() as { changes: string }[];
-      expect(audit.some((a) => a.changes.includes(secret))).toBe(false);
-    } finally {
-      db.close();
-    }
-    // The raw bytes too, write-ahead log included: no copy of the key anywhere on disk, while
-    // the hash written with it is found (so the scan does see what was just written).
-    const files = [server.dbPath, `${server.dbPath}-wal`].map((f) => {
-      try {
-        return readFileSync(f);
-      } catch {
-        return Buffer.alloc(0);
-      }
-    });
+    const [row] = await query(server, sql`SELECT * FROM api_keys WHERE id = ${key.id}`);
+    expect(row!.key_hash).toBe(createHash('sha256').update(key.key).digest('hex'));
+    expect(row!.prefix).toBe(key.prefix);
+    expect(JSON.stringify(row)).not.toContain(secret);
+    const audit = await query<{ changes: string }>(server, sql`SELECT changes FROM audit_log`);
+    expect(audit.some((a) => a.changes.includes(secret))).toBe(false);
+    // The raw bytes too (SQLite's files, write-ahead log included; PostgreSQL's dump): no copy of
+    // the key anywhere, while the hash written with it is found (so the scan does see what was
+    // just written).
+    const files = storeBytes(server);
     expect(files.some((bytes) => bytes.includes(createHash('sha256').update(key.key).digest('hex')))).toBe(true);
     for (const bytes of files) expect(bytes.includes(secret)).toBe(false);
   });

@@ -1,8 +1,8 @@
 /** The audit log: who did what, how, with which request; filters; access; append-only at the database. */
-import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD, startApiServer, stopAndClean, type ApiServer } from '../support/api-server';
 import { errorOf, Http, type Session } from '../support/http';
+import { query, sql } from '../support/store';
 
 let server: ApiServer;
 let http: Http;
@@ -184,16 +184,11 @@ describe('who may read the log', () => {
 describe('append-only', () => {
   it('is enforced by the database: UPDATE and DELETE on audit_log are refused', async () => {
     const [entry] = (await audit(`entity_id=${call.id}&action=create`)).body.items;
-    const db = new SQLite(server.dbPath, { fileMustExist: true });
-    db.pragma('busy_timeout = 5000');
-    try {
-      expect(() => db.prepare("UPDATE audit_log SET action = 'login' WHERE id = ?").run(entry.id)).toThrow(/append-only/);
-      expect(() => db.prepare("UPDATE audit_log SET changes = '{}'").run()).toThrow(/append-only/);
-      expect(() => db.prepare('DELETE FROM audit_log WHERE id = ?').run(entry.id)).toThrow(/append-only/);
-      expect(() => db.prepare('DELETE FROM audit_log').run()).toThrow(/append-only/);
-    } finally {
-      db.close();
-    }
+    await expect(query(server, sql`UPDATE audit_log SET action = 'login' WHERE id = ${entry.id}`)).rejects.toThrow(/append-only/);
+    await expect(query(server, sql`UPDATE audit_log SET changes = '{}'`)).rejects.toThrow(/append-only/);
+    await expect(query(server, sql`DELETE FROM audit_log WHERE id = ${entry.id}`)).rejects.toThrow(/append-only/);
+    await expect(query(server, sql`DELETE FROM audit_log`)).rejects.toThrow(/append-only/);
+    if (server.store === 'postgres') await expect(query(server, sql`TRUNCATE audit_log`)).rejects.toThrow(/append-only/);
     const [after] = (await audit(`entity_id=${call.id}&action=create`)).body.items;
     expect(after).toEqual(entry);
   });

@@ -187,7 +187,7 @@ describe('isolation', () => {
 
 describe('webhooks', () => {
   it('queues compliance.checked for a verdict and compliance.violated too when it is non_compliant', async () => {
-    const hook = addWebhookRow(server, ['compliance.checked', 'compliance.violated']);
+    const hook = await addWebhookRow(server, ['compliance.checked', 'compliance.violated']);
     const ok = await http.post(COMPLIANCE, seedCreate(call), supervisor);
     await http.patch(`${COMPLIANCE}/${ok.body.id}`, { status: 'under_review' }, supervisor);
     const passed = await http.patch(`${COMPLIANCE}/${ok.body.id}`, SEED_UPDATE, supervisor);
@@ -198,7 +198,7 @@ describe('webhooks', () => {
 
     const born = await http.post(COMPLIANCE, { ...seedCreate(call), status: 'non_compliant' }, supervisor);
 
-    const sent = queuedDeliveries(server, hook);
+    const sent = await queuedDeliveries(server, hook);
     const of = (id: string) => sent.filter((d) => d.data.id === id).map((d) => d.event);
     expect(of(ok.body.id)).toEqual(['compliance.checked']);
     expect(of(bad.body.id)).toEqual(['compliance.checked', 'compliance.violated']);

@@ -4,11 +4,11 @@
  * is valid OpenAPI 3 listing both facades and both credentials.
  */
 import SwaggerParser from '@apidevtools/swagger-parser';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorBody } from '../../src-shared/schemas/errors';
 import { startApiServer, stopAndClean, type ApiServer } from '../support/api-server';
 import { Http, type Res, type Session } from '../support/http';
+import { holdWriteLock } from '../support/store';
 import {
   collectionFor,
   describeOp,
@@ -325,14 +325,12 @@ describe('a busy database', () => {
     const calls = `/api/v1/organizations/${server.orgs.demo}/calls`;
     const body = { direction: 'inbound', phone_number: '+447700900563' };
     // Another writer (a backup, a migration) holds the write lock longer than the server waits.
-    const blocker = new Database(server.dbPath);
-    blocker.prepare('BEGIN IMMEDIATE').run();
+    const release = await holdWriteLock(server);
     let res: Res;
     try {
       res = await http.post(calls, body, admin);
     } finally {
-      blocker.prepare('ROLLBACK').run();
-      blocker.close();
+      await release();
     }
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toBe('1');

@@ -2,12 +2,12 @@
  * Seed 003's calls under /v1/oncall: the same records as seed 000's calls, seen in camelCase,
  * with the organization taken from the credential.
  */
-import Database from 'better-sqlite3';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, stopAndClean, type ApiServer } from '../support/api-server';
 import { addWebhookRow, queuedDeliveries } from '../support/webhook-rows';
 import { errorOf, Http, type Session } from '../support/http';
+import { query, sql } from '../support/store';
 
 let server: ApiServer;
 let http: Http;
@@ -31,16 +31,15 @@ const SEED_UPDATE = { status: 'active', metadata: { assigned_staff: 'staff_123' 
 
 
 /** A call logged days ago (no endpoint back-dates calls; offline sync does, through the same table). */
-function insertOldCall(agentId: string, startedAt: string): string {
-  const db = new Database(server.dbPath);
-  db.pragma('busy_timeout = 5000');
+async function insertOldCall(agentId: string, startedAt: string): Promise<string> {
   const id = uuidv7();
-  db.prepare(
-    `INSERT INTO calls (id, organization_id, patient_id, agent_id, direction, phone_number, status, priority, region,
+  await query(
+    server,
+    sql`INSERT INTO calls (id, organization_id, patient_id, agent_id, direction, phone_number, status, priority, region,
        notes, outcome, metadata, started_at, ended_at, created_at, updated_at, version)
-     VALUES (?, ?, NULL, ?, 'inbound', '+447700900999', 'completed', 'high', 'scotland', '', NULL, '{}', ?, ?, ?, ?, 1)`,
-  ).run(id, org, agentId, startedAt, startedAt, startedAt, startedAt);
-  db.close();
+     VALUES (${id}, ${org}, NULL, ${agentId}, 'inbound', '+447700900999', 'completed', 'high', 'scotland', '', NULL, '{}',
+       ${startedAt}, ${startedAt}, ${startedAt}, ${startedAt}, 1)`,
+  );
   return id;
 }
 
@@ -198,7 +197,7 @@ describe('GET /v1/oncall/calls', () => {
   const oldStart = new Date(Date.now() - 3 * 86_400_000).toISOString();
 
   beforeAll(async () => {
-    oldCallId = insertOldCall(agent1.user.id, oldStart);
+    oldCallId = await insertOldCall(agent1.user.id, oldStart);
     await http.post(CALLS, { ...SEED_CREATE, region: 'northern_ireland' }, agent2);
   });
 
@@ -293,10 +292,10 @@ describe('isolation', () => {
 
 describe('webhooks', () => {
   it('queues call.created and call.updated with the camelCase call as attributes', async () => {
-    const hook = addWebhookRow(server, ['call.created', 'call.updated']);
+    const hook = await addWebhookRow(server, ['call.created', 'call.updated']);
     const created = await http.post(CALLS, SEED_CREATE, agent1);
     const updated = await http.patch(`${CALLS}/${created.body.id}`, SEED_UPDATE, agent1);
-    const sent = queuedDeliveries(server, hook).filter((d) => d.data.id === created.body.id);
+    const sent = (await queuedDeliveries(server, hook)).filter((d) => d.data.id === created.body.id);
     expect(sent.map((d) => d.event)).toEqual(['call.created', 'call.updated']);
     expect(sent[0]!.data).toEqual({ id: created.body.id, type: 'call', attributes: created.body });
     expect(sent[1]!.data.attributes).toMatchObject({ status: 'active', metadata: updated.body.metadata });

@@ -2,10 +2,10 @@
  * Patients: numbers stored in E.164 whatever format they were typed in, search by name prefix
  * or by number, the screen-pop lookup, updates, validation and organization isolation.
  */
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, stopAndClean, type ApiServer } from '../support/api-server';
 import { errorOf, Http, type Session } from '../support/http';
+import { query, sql } from '../support/store';
 
 let server: ApiServer;
 let http: Http;
@@ -169,11 +169,10 @@ describe('PATCH /patients/{id}', () => {
   it('writes audit entries with the field diffs', async () => {
     const created = await http.post(patients(), { first_name: 'Audit', last_name: 'Trail', phone_number: '07700 900341' }, agent1);
     await http.patch(`${patients()}/${created.body.id}`, { last_name: 'Trails' }, supervisor);
-    const db = new Database(server.dbPath, { readonly: true, fileMustExist: true });
-    const rows = db
-      .prepare("select action, actor_id, changes from audit_log where entity = 'patient' and entity_id = ? order by id")
-      .all(created.body.id) as { action: string; actor_id: string; changes: string }[];
-    db.close();
+    const rows = await query<{ action: string; actor_id: string; changes: string }>(
+      server,
+      sql`select action, actor_id, changes from audit_log where entity = 'patient' and entity_id = ${created.body.id} order by id`,
+    );
     expect(rows.map((r) => [r.action, r.actor_id])).toEqual([
       ['create', agent1.user.id],
       ['update', supervisor.user.id],

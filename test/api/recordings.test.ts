@@ -209,22 +209,22 @@ describe('isolation', () => {
 
 describe('webhooks', () => {
   it('queues recording.created on create and recording.completed once, when the status turns completed', async () => {
-    const hook = addWebhookRow(server, ['recording.created', 'recording.completed']);
+    const hook = await addWebhookRow(server, ['recording.created', 'recording.completed']);
     const created = await http.post(RECORDINGS, seedCreate(call1), agent1);
     const url = `${RECORDINGS}/${created.body.id}`;
     await http.patch(url, { status: 'processing' }, agent1);
     const done = await http.patch(url, SEED_UPDATE, agent1);
     await http.patch(url, { metadata: { archived: true } }, agent1);
-    const sent = queuedDeliveries(server, hook).filter((d) => d.data.id === created.body.id);
+    const sent = (await queuedDeliveries(server, hook)).filter((d) => d.data.id === created.body.id);
     expect(sent.map((d) => d.event)).toEqual(['recording.created', 'recording.completed']);
     expect(sent[0]!.data).toEqual({ id: created.body.id, type: 'recording', attributes: created.body });
     expect(sent[1]!.data.attributes).toEqual(done.body);
   });
 
   it('a recording registered as completed fires recording.completed at once', async () => {
-    const hook = addWebhookRow(server, ['recording.completed']);
+    const hook = await addWebhookRow(server, ['recording.completed']);
     const created = await http.post(RECORDINGS, { ...seedCreate(call1), status: 'completed' }, agent1);
-    expect(queuedDeliveries(server, hook).map((d) => [d.event, d.data.id])).toEqual([['recording.completed', created.body.id]]);
+    expect((await queuedDeliveries(server, hook)).map((d) => [d.event, d.data.id])).toEqual([['recording.completed', created.body.id]]);
   });
 });
 

@@ -1,9 +1,9 @@
 /** Seed 003's staff schedules under /v1/oncall/schedules. */
-import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, stopAndClean, type ApiServer } from '../support/api-server';
 import { addWebhookRow, queuedDeliveries } from '../support/webhook-rows';
+import { query, sql } from '../support/store';
 import { errorOf, Http, type Session } from '../support/http';
 
 let server: ApiServer;
@@ -26,12 +26,7 @@ const seedCreate = (staffId: string) => ({
 const SEED_UPDATE = { status: 'completed', metadata: { handover_notes: 'All tasks completed' } };
 
 
-function readDb<T>(query: string, ...args: unknown[]): T[] {
-  const db = new Database(server.dbPath, { readonly: true });
-  const rows = db.prepare(query).all(...args) as T[];
-  db.close();
-  return rows;
-}
+
 
 
 const ids = (res: { body: { items: { id: string }[] } }) => res.body.items.map((s) => s.id);
@@ -243,23 +238,22 @@ describe('isolation', () => {
 
 describe('webhooks and sync', () => {
   it('queues schedule.created and schedule.updated with the camelCase schedule as attributes', async () => {
-    const hook = addWebhookRow(server, ['schedule.created', 'schedule.updated']);
+    const hook = await addWebhookRow(server, ['schedule.created', 'schedule.updated']);
     const created = await http.post(SCHEDULES, seedCreate(agent1.user.id), supervisor);
     const updated = await http.patch(`${SCHEDULES}/${created.body.id}`, SEED_UPDATE, supervisor);
-    const sent = queuedDeliveries(server, hook).filter((d) => d.data.id === created.body.id);
+    const sent = (await queuedDeliveries(server, hook)).filter((d) => d.data.id === created.body.id);
     expect(sent.map((d) => d.event)).toEqual(['schedule.created', 'schedule.updated']);
     expect(sent[0]!.data).toEqual({ id: created.body.id, type: 'schedule', attributes: created.body });
     expect(sent[1]!.data.attributes).toEqual(updated.body);
   });
 
   it('moves the schedule up the sync change log the desktop client pulls, on every change', async () => {
-    const changeOf = (id: string) =>
-      readDb<{ seq: number; entity: string; op: string }>('SELECT seq, entity, op FROM changes WHERE entity_id = ?', id);
+    const changeOf = (id: string) => query<{ seq: number; entity: string; op: string }>(server, sql`SELECT seq, entity, op FROM changes WHERE entity_id = ${id}`);
     const created = await http.post(SCHEDULES, seedCreate(agent1.user.id), supervisor);
-    const [afterCreate] = changeOf(created.body.id);
+    const [afterCreate] = await changeOf(created.body.id);
     expect(afterCreate).toMatchObject({ entity: 'schedule', op: 'upsert' });
     await http.patch(`${SCHEDULES}/${created.body.id}`, { status: 'active' }, supervisor);
-    const [afterUpdate] = changeOf(created.body.id);
+    const [afterUpdate] = await changeOf(created.body.id);
     expect(afterUpdate).toMatchObject({ entity: 'schedule', op: 'upsert' });
     expect(afterUpdate!.seq).toBeGreaterThan(afterCreate!.seq);
   });

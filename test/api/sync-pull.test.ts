@@ -3,11 +3,11 @@
  * the REST API's shapes, compacted to one change per record, with deletes for records the user
  * lost sight of, and CURSOR_EXPIRED when the server can no longer continue a cursor.
  */
-import Database from 'better-sqlite3';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, stopAndClean, type ApiServer } from '../support/api-server';
 import { errorOf, Http, type Session } from '../support/http';
+import { holdWriteLock, query, sql } from '../support/store';
 
 let server: ApiServer;
 let http: Http;
@@ -236,20 +236,16 @@ describe('errors', () => {
 
     // No endpoint deletes a synced record yet (tasks are cancelled, calls end), so this writes
     // the tombstone a delete would leave, old enough to be pruned.
-    const db = new Database(server.dbPath);
-    db.prepare("INSERT INTO changes (organization_id, entity, entity_id, op, created_at) VALUES (?, 'task', ?, 'delete', '2000-01-01T00:00:00.000Z')").run(
-      otherOrg,
-      uuidv7(),
-    );
+    await query(server, sql`INSERT INTO changes (organization_id, entity, entity_id, op, created_at)
+      VALUES (${otherOrg}, 'task', ${uuidv7()}, 'delete', '2000-01-01T00:00:00.000Z')`);
 
     // Pruning it needs the write lock: while another writer holds it, the answer is "retry", not a 500.
-    db.prepare('BEGIN IMMEDIATE').run();
+    const release = await holdWriteLock(server);
     let busy;
     try {
       busy = await http.get(`/api/v1/organizations/${otherOrg}/sync/pull?client_id=${clientOf(admin)}&cursor=${cursor}`, admin);
     } finally {
-      db.prepare('ROLLBACK').run();
-      db.close();
+      await release();
     }
     expect(busy.status).toBe(503);
     expect(errorOf(busy).code).toBe('SERVICE_UNAVAILABLE');

@@ -3,11 +3,11 @@
  * mutation exactly once, permanently invalid ones rejected without blocking the queue,
  * transient failures retried without losing or doubling anything.
  */
-import Database from 'better-sqlite3';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, stopAndClean, type ApiServer } from '../support/api-server';
 import { errorOf, Http, type Session } from '../support/http';
+import { holdWriteLock } from '../support/store';
 
 let server: ApiServer;
 let http: Http;
@@ -369,14 +369,12 @@ describe('transient failures', () => {
     expect((await push(agent1, client, [])).status).toBe(200);
 
     // Another writer (a backup, a migration) holds the write lock longer than the server waits.
-    const blocker = new Database(server.dbPath);
-    blocker.prepare('BEGIN IMMEDIATE').run();
+    const release = await holdWriteLock(server);
     let res;
     try {
       res = await push(agent1, client, [create]);
     } finally {
-      blocker.prepare('ROLLBACK').run();
-      blocker.close();
+      await release();
     }
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toBe('1');

@@ -3,10 +3,10 @@
  * paging, the status machine, least-privilege permissions, cancel-by-DELETE, organization
  * isolation and the audit trail.
  */
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, stopAndClean, type ApiServer } from '../support/api-server';
 import { errorOf, Http, type Session } from '../support/http';
+import { query, sql } from '../support/store';
 
 let server: ApiServer;
 let http: Http;
@@ -48,16 +48,12 @@ async function newPatient(lastName: string) {
   return res.body.id as string;
 }
 
-function auditOf(entityId: string): { action: string; actor_id: string; auth_method: string; changes: any }[] {
-  const db = new Database(server.dbPath, { readonly: true, fileMustExist: true });
-  try {
-    const rows = db
-      .prepare("select action, actor_id, auth_method, changes from audit_log where entity = 'task' and entity_id = ? order by id")
-      .all(entityId) as { action: string; actor_id: string; auth_method: string; changes: string }[];
-    return rows.map((r) => ({ ...r, changes: JSON.parse(r.changes) }));
-  } finally {
-    db.close();
-  }
+async function auditOf(entityId: string): Promise<{ action: string; actor_id: string; auth_method: string; changes: any }[]> {
+  const rows = await query<{ action: string; actor_id: string; auth_method: string; changes: string }>(
+    server,
+    sql`select action, actor_id, auth_method, changes from audit_log where entity = 'task' and entity_id = ${entityId} order by id`,
+  );
+  return rows.map((r) => ({ ...r, changes: JSON.parse(r.changes) }));
 }
 
 describe('the verification plan: create and complete a task', () => {
@@ -417,7 +413,7 @@ describe('API keys (act with their role, own nothing)', () => {
     const res = await http.patch(task(t.id), { assignee_id: agent2.user.id }, key);
     expect(res.status).toBe(200);
     expect(res.body.assignee_id).toBe(agent2.user.id);
-    const last = auditOf(t.id).at(-1)!;
+    const last = (await auditOf(t.id)).at(-1)!;
     expect(last.auth_method).toBe('api_key');
     expect(last.changes).toEqual({ assignee_id: { before: agent1.user.id, after: agent2.user.id } });
   });
@@ -463,7 +459,7 @@ describe('audit trail', () => {
     await http.delete(task(t.id), agent1);
     await http.delete(task(t.id), agent1); // already cancelled: nothing to record
 
-    const entries = auditOf(t.id);
+    const entries = await auditOf(t.id);
     expect(entries.map((e) => e.action)).toEqual(['create', 'update', 'update', 'update']);
     expect(entries.map((e) => e.actor_id)).toEqual([agent1.user.id, agent1.user.id, supervisor.user.id, agent1.user.id]);
     expect(entries[0]!.auth_method).toBe('token');

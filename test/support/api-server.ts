@@ -1,23 +1,77 @@
 /**
  * Starts the real central API as its own process (`tsx src-server/main.ts`) on a free loopback
- * port with a temporary SQLite file, seeded with two organizations: `demo.test` and `other.test`
+ * port with a temporary store, seeded with two organizations: `demo.test` and `other.test`
  * (four users each: admin@, supervisor@, agent1@, agent2@, password `demo-password`).
+ *
+ * The store is a temporary SQLite file, or, when the test runs in the `postgres` vitest project
+ * (ONCALL_TEST_STORE=postgres), a fresh database of its own in the run's PostgreSQL cluster.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { openDatabase } from '../../src-server/db/connection';
+import { isPostgresUrl } from '../../src-server/db/dialect';
 import { seedDemo } from '../../src-server/seed/demo';
+import { PG_ADMIN_URL_ENV } from './postgres';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const PASSWORD = 'demo-password';
 
+export type TestStore = 'sqlite' | 'postgres';
+
+/** The store this test run uses: the vitest project sets ONCALL_TEST_STORE. */
+export function testStore(): TestStore {
+  const store = process.env.ONCALL_TEST_STORE ?? 'sqlite';
+  if (store !== 'sqlite' && store !== 'postgres') throw new Error(`ONCALL_TEST_STORE must be sqlite or postgres, not ${store}`);
+  return store;
+}
+
+/**
+ * A fresh store: a SQLite path under `dataDir`, or a new database in the PostgreSQL cluster
+ * named by ONCALL_TEST_PG_URL (no cluster: the test fails; it never silently runs on SQLite).
+ */
+export async function createTestStore(dataDir: string, store: TestStore = testStore()): Promise<string> {
+  if (store === 'sqlite') return join(dataDir, 'api.sqlite');
+  const admin = process.env[PG_ADMIN_URL_ENV];
+  if (!admin) throw new Error(`${PG_ADMIN_URL_ENV} is not set: the postgres test project starts a cluster in its globalSetup`);
+  const name = `t_${randomBytes(6).toString('hex')}`;
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** Drops a test's PostgreSQL database (a SQLite file goes with its temp dir). */
+export async function dropTestStore(databaseUrl: string): Promise<void> {
+  if (!isPostgresUrl(databaseUrl)) return;
+  const admin = process.env[PG_ADMIN_URL_ENV];
+  if (!admin) return;
+  const name = new URL(databaseUrl).pathname.slice(1);
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}
+
 export interface ApiServer {
   url: string;
   port: number;
+  /** the server's DATABASE_URL: a SQLite path or a postgres:// URL */
   dbPath: string;
+  store: TestStore;
   dataDir: string;
   orgs: { demo: string; other: string };
   process: ChildProcess;
@@ -30,8 +84,10 @@ export interface ApiServer {
 
 export interface StartOptions {
   env?: Record<string, string>;
-  /** reuse a database file (for restarts across servers) */
+  /** reuse a store (a SQLite path or postgres:// URL), e.g. for another instance on it */
   dbPath?: string;
+  /** with dbPath: the organizations seeded in it */
+  orgs?: { demo: string; other: string };
   port?: number;
 }
 
@@ -76,13 +132,17 @@ function spawnServer(dbPath: string, port: number, env: Record<string, string>, 
     child.once('exit', (code) => reject(new Error(`API exited with ${code} before listening:\n${logs.join('\n')}`)));
     setTimeout(() => reject(new Error(`API did not start in 90 s:\n${logs.join('\n')}`)), 90_000).unref();
   });
+  // A server that never came up (e.g. still waiting for its database) must not outlive the test.
+  listening.catch(() => child.kill('SIGKILL'));
   return { child, listening };
 }
 
 export async function startApiServer(options: StartOptions = {}): Promise<ApiServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'oncall-api-'));
-  const dbPath = options.dbPath ?? join(dataDir, 'api.sqlite');
-  const orgs = options.dbPath ? { demo: '', other: '' } : await seedTestDatabase(dbPath, Number(options.env?.PASSWORD_SCRYPT_N ?? TEST_SCRYPT_N));
+  const dbPath = options.dbPath ?? (await createTestStore(dataDir));
+  const orgs = options.dbPath
+    ? (options.orgs ?? { demo: '', other: '' })
+    : await seedTestDatabase(dbPath, Number(options.env?.PASSWORD_SCRYPT_N ?? TEST_SCRYPT_N));
   const logs: string[] = [];
   let { child, listening } = spawnServer(dbPath, options.port ?? 0, options.env ?? {}, logs);
   const port = await listening;
@@ -91,6 +151,7 @@ export async function startApiServer(options: StartOptions = {}): Promise<ApiSer
     url: `http://127.0.0.1:${port}`,
     port,
     dbPath,
+    store: isPostgresUrl(dbPath) ? 'postgres' : 'sqlite',
     dataDir,
     orgs,
     process: child,
@@ -111,8 +172,9 @@ export async function startApiServer(options: StartOptions = {}): Promise<ApiSer
   return server;
 }
 
-export async function stopAndClean(server: ApiServer | undefined): Promise<void> {
+export async function stopAndClean(server: ApiServer | undefined, options: { keepStore?: boolean } = {}): Promise<void> {
   if (!server) return;
   await server.stop();
   rmSync(server.dataDir, { recursive: true, force: true });
+  if (!options.keepStore) await dropTestStore(server.dbPath);
 }

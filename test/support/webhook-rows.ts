@@ -1,10 +1,10 @@
 /**
  * For tests of which events a change queues, without a receiver: subscribe by writing a webhook
- * row straight into the server's SQLite file, and read back what was queued for it.
+ * row straight into the server's store, and read back what was queued for it.
  */
 import { randomUUID } from 'node:crypto';
-import Database from 'better-sqlite3';
 import type { ApiServer } from './api-server';
+import { query, sql } from './store';
 
 export interface QueuedDelivery {
   event: string;
@@ -12,24 +12,21 @@ export interface QueuedDelivery {
 }
 
 /** Subscribes an unreachable URL to `events` in the demo organization; returns the webhook id. */
-export function addWebhookRow(server: ApiServer, events: string[]): string {
-  const db = new Database(server.dbPath);
-  db.pragma('busy_timeout = 5000');
+export async function addWebhookRow(server: ApiServer, events: string[]): Promise<string> {
   const id = randomUUID();
-  db.prepare(
-    `INSERT INTO webhooks (id, organization_id, url, events, description, secret, active, created_at)
-     VALUES (?, ?, 'http://127.0.0.1:9/hook', ?, 'test', 'test-secret', 1, ?)`,
-  ).run(id, server.orgs.demo, JSON.stringify(events), new Date().toISOString());
-  db.close();
+  await query(
+    server,
+    sql`INSERT INTO webhooks (id, organization_id, url, events, description, secret, active, created_at)
+     VALUES (${id}, ${server.orgs.demo}, 'http://127.0.0.1:9/hook', ${JSON.stringify(events)}, 'test', 'test-secret', 1, ${new Date().toISOString()})`,
+  );
   return id;
 }
 
-/** The payloads queued for a webhook, oldest first. */
-export function queuedDeliveries(server: ApiServer, webhookId: string): QueuedDelivery[] {
-  const db = new Database(server.dbPath, { readonly: true });
-  const rows = db
-    .prepare('SELECT payload FROM webhook_deliveries WHERE webhook_id = ? ORDER BY created_at, rowid')
-    .all(webhookId) as { payload: string }[];
-  db.close();
+/** The payloads queued for a webhook, oldest first (ids are UUIDv7: time-ordered). */
+export async function queuedDeliveries(server: ApiServer, webhookId: string): Promise<QueuedDelivery[]> {
+  const rows = await query<{ payload: string }>(
+    server,
+    sql`SELECT payload FROM webhook_deliveries WHERE webhook_id = ${webhookId} ORDER BY created_at, id`,
+  );
   return rows.map((r) => JSON.parse(r.payload) as QueuedDelivery);
 }

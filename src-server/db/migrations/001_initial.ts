@@ -1,15 +1,18 @@
 /**
  * Initial schema. Portable DDL only (text ids, ISO text timestamps, JSON as text) so the same
- * migration runs on SQLite and PostgreSQL; `autoIncrement` is the one dialect switch.
+ * migration runs on SQLite and PostgreSQL; serial keys and the audit trigger are the dialect switches.
  */
-import { sql, type Kysely } from 'kysely';
+import { sql, type ColumnDefinitionBuilder, type Kysely } from 'kysely';
+import { isPostgres } from '../dialect';
 
 type Db = Kysely<unknown>;
 
 function serialPk(db: Db) {
-  const isPg = db.getExecutor().adapter.constructor.name.startsWith('Postgres');
-  return isPg ? ('bigserial' as const) : ('integer' as const);
+  return isPostgres(db) ? ('bigserial' as const) : ('integer' as const);
 }
+
+/** A serial primary key: bigserial on PostgreSQL, INTEGER PRIMARY KEY AUTOINCREMENT on SQLite. */
+const serialColumn = (db: Db) => (c: ColumnDefinitionBuilder) => (isPostgres(db) ? c.primaryKey() : c.primaryKey().autoIncrement());
 
 export async function up(db: Db): Promise<void> {
   await db.schema
@@ -191,7 +194,7 @@ export async function up(db: Db): Promise<void> {
 
   await db.schema
     .createTable('audit_log')
-    .addColumn('id', serialPk(db), (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', serialPk(db), serialColumn(db))
     .addColumn('organization_id', 'text', (c) => c.notNull())
     .addColumn('actor_type', 'text', (c) => c.notNull())
     .addColumn('actor_id', 'text')
@@ -209,7 +212,7 @@ export async function up(db: Db): Promise<void> {
 
   await db.schema
     .createTable('changes')
-    .addColumn('seq', serialPk(db), (c) => c.primaryKey().autoIncrement())
+    .addColumn('seq', serialPk(db), serialColumn(db))
     .addColumn('organization_id', 'text', (c) => c.notNull())
     .addColumn('entity', 'text', (c) => c.notNull())
     .addColumn('entity_id', 'text', (c) => c.notNull())
@@ -254,6 +257,14 @@ export async function up(db: Db): Promise<void> {
   if (serialPk(db) === 'integer') {
     await sql`CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END`.execute(db);
     await sql`CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END`.execute(db);
+  } else {
+    await sql`CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'audit_log is append-only' USING ERRCODE = 'restrict_violation'; END $$`.execute(db);
+    await sql`CREATE TRIGGER audit_log_no_update BEFORE UPDATE OR DELETE ON audit_log
+      FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()`.execute(db);
+    // TRUNCATE skips row triggers: refuse it with a statement trigger.
+    await sql`CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+      FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()`.execute(db);
   }
 }
 

@@ -4,14 +4,15 @@
 #   kamailio, kamailio-websocket-modules   the SIP registrar/proxy the phone tests call through
 #   rtpengine-daemon, baresip-core, sip-tester   the interop rig (test/phone/interop.test.ts): media
 #                                 bridging WebRTC to plain RTP, a desk phone, a carrier trunk (SIPp)
-#   iproute2                      `ip` for the loopback-only namespaces, `tc netem` to degrade links
+#   iproute2, iptables            `ip` for the loopback-only namespaces; iptables drops UDP in the
+#                                 namespace to degrade or cut the media (this kernel has no netem)
 #   postgresql                    the API suite's second store (a throwaway cluster per run)
 # Run by `npm test` (pretest). It never skips silently: if a package cannot be installed the run
 # stops here with the reason, because a test suite that quietly ran without its browser proves
 # nothing.
 set -euo pipefail
 
-PACKAGES=(chromium kamailio kamailio-websocket-modules rtpengine-daemon baresip-core sip-tester iproute2 postgresql)
+PACKAGES=(chromium kamailio kamailio-websocket-modules rtpengine-daemon baresip-core sip-tester iproute2 iptables postgresql)
 
 fail() {
   echo "ensure-system-deps: $*" >&2
@@ -48,7 +49,7 @@ version=$(/usr/bin/chromium --version 2>"$err") || fail "/usr/bin/chromium does 
 echo "ensure-system-deps: $version"
 command -v kamailio >/dev/null || [[ -x /usr/sbin/kamailio ]] || fail "kamailio is installed but not found on PATH or /usr/sbin."
 echo "ensure-system-deps: $(/usr/sbin/kamailio -v 2>/dev/null | head -1 || echo kamailio present)"
-for bin in /usr/bin/rtpengine /usr/bin/baresip /usr/bin/sipp /usr/sbin/tc; do
+for bin in /usr/bin/rtpengine /usr/bin/baresip /usr/bin/sipp /usr/sbin/iptables; do
   [[ -x $bin ]] || fail "$bin is missing although its package is installed."
 done
 echo "ensure-system-deps: $(/usr/bin/rtpengine --version 2>&1 | head -1), baresip, $(/usr/bin/sipp -v 2>&1 | grep -o 'SIPp v[^ ]*' | head -1)"

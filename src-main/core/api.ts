@@ -25,6 +25,18 @@ export interface DesktopCoreOptions {
   sync?: Partial<SyncTiming>;
   /** the HTTP client under the SDK (a fault-injecting one in chaos tests); defaults to global fetch */
   fetch?: FetchLike;
+  /**
+   * Phone accounts provisioned for this desktop by email (the demo, or IT pre-configuring a
+   * machine): used while the agent has saved no phone settings of their own.
+   */
+  provisionedPhones?: Record<string, ProvisionedPhone>;
+}
+
+export interface ProvisionedPhone {
+  ws_url: string;
+  sip_uri: string;
+  password: string;
+  display_name?: string;
 }
 
 export interface DesktopCore extends CoreEventSource {

@@ -70,7 +70,7 @@ export async function createDesktopCore(options: DesktopCoreOptions): Promise<De
     tasks: new TaskService(store, writer, () => session.user()),
     patients: new PatientService(store, writer),
     attention,
-    phoneSettings: new PhoneSettingsService(store, options.secrets, () => session.user()),
+    phoneSettings: new PhoneSettingsService(store, options.secrets, () => session.user(), options.provisionedPhones),
     agentStates: new AgentStateService(store, writer, () => session.user(), now),
   });
 

@@ -12,7 +12,7 @@ import {
   type PhoneSettingsPatch,
   type PhoneSettingsRead,
 } from '../../src-shared/schemas/phone-settings';
-import type { SecretStore } from './api';
+import type { ProvisionedPhone, SecretStore } from './api';
 import { CoreError, validationError } from './errors';
 import type { LocalStore } from './store';
 
@@ -21,11 +21,19 @@ export class PhoneSettingsService {
     private readonly store: LocalStore,
     private readonly secrets: SecretStore,
     private readonly user: () => SessionUser | null,
+    private readonly provisioned: Record<string, ProvisionedPhone> = {},
   ) {}
 
   async get(): Promise<PhoneSettingsRead> {
     const userId = this.userId();
     const saved = this.store.reference.getSetting<Partial<PhoneSettings>>(settingsKey(userId));
+    const account = this.provisioned[this.user()?.email ?? ''];
+    // An account provisioned for this desktop applies until the agent saves settings of their own.
+    if (!saved && account) {
+      const { password, ...fields } = account;
+      const parsed = PhoneSettings.safeParse({ ...DEFAULT_PHONE_SETTINGS, ...fields });
+      if (parsed.success) return { ...parsed.data, password: (await this.secrets.get(passwordKey(userId))) ?? password };
+    }
     // Fields added in later versions fall back to their defaults.
     const parsed = PhoneSettings.safeParse({ ...DEFAULT_PHONE_SETTINGS, ...saved });
     const settings = parsed.success ? parsed.data : DEFAULT_PHONE_SETTINGS;
@@ -59,6 +67,8 @@ export class PhoneSettingsService {
     this.store.reference.setSetting(settingsKey(userId), next.data);
     if (password === null) await this.secrets.delete(passwordKey(userId));
     else if (password !== undefined) await this.secrets.set(passwordKey(userId), password);
+    // The first save over a provisioned account keeps its password (now the agent's own).
+    else if (current.password !== null && (await this.secrets.get(passwordKey(userId))) === null) await this.secrets.set(passwordKey(userId), current.password);
     return this.get();
   }
 

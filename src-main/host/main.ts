@@ -8,6 +8,7 @@
  *   DATA_DIR      the client's store and secrets (default ./data/desktop)
  *   RENDERER_DIR  the page to serve (default dist/renderer, built by `npm run build:renderer`)
  *   SIP_WS_URL    optional SIP-over-WebSocket server the page may connect to
+ *   PHONE_ACCOUNTS_FILE  optional JSON of phone accounts by agent email (provisioned-phones.ts)
  * The page is private to whoever started the host: it prints a one-time address to open
  * (host-auth.ts), and a new one each time the last is used.
  */
@@ -17,6 +18,7 @@ import { createDesktopCore } from '../core';
 import { createFileSecretStore } from '../core/file-secret-store';
 import { ensurePrivateDir } from '../core/private-files';
 import { buildBridgeClient } from './bridge-bundle';
+import { readProvisionedPhones } from './provisioned-phones';
 import { startHostServer } from './server';
 
 const READY_PREFIX = 'OnCall Desk host ready at ';
@@ -34,7 +36,12 @@ async function main(): Promise<void> {
 
   const bridgeScript = buildBridgeClient(); // meanwhile the core opens its store
   ensurePrivateDir(dataDir);
-  const core = await createDesktopCore({ dataDir, defaultApiUrl: apiUrl, secrets: createFileSecretStore(join(dataDir, 'secrets.json')) });
+  const core = await createDesktopCore({
+    dataDir,
+    defaultApiUrl: apiUrl,
+    secrets: createFileSecretStore(join(dataDir, 'secrets.json')),
+    provisionedPhones: readProvisionedPhones(process.env.PHONE_ACCOUNTS_FILE),
+  });
   const host = await startHostServer({
     core,
     rendererDir,

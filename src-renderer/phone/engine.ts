@@ -9,6 +9,7 @@ import type { CallRead } from '../../src-shared/schemas/calls';
 import { WITHHELD_NUMBER } from '../../src-shared/domain/phone';
 import { DEFAULT_PHONE_SETTINGS, type PhoneSettingsRead } from '../../src-shared/schemas/phone-settings';
 import { CallLogger, type CallLogPort } from './call-log';
+import { CallRecovery } from './call-recovery';
 import { START_STATUS } from './call-status-map';
 import { openMicrophone, type DeviceId } from './media';
 import { callerNumber, dialTarget, domainOf, isWithheld, loggableNumber } from './numbers';
@@ -81,6 +82,8 @@ export class PhoneEngine {
   /** legs we dialled because the other side REFERred us, and the call they continue */
   private readonly referralLegs = new Map<string, PhoneCall>();
   private state: PhoneState = { registration: UNCONFIGURED, calls: [], recent: [], ringing: null };
+  private readonly recovery = new CallRecovery({ connected: () => this.connection?.userAgent.isConnected() ?? false, now: () => Date.now() });
+  private readonly onOnline = () => this.recovery.refreshAll(this.calls.values(), 'online');
 
   constructor(private readonly deps: EngineDeps) {
     this.logger = new CallLogger(deps.log, (legId, record) => {
@@ -127,8 +130,13 @@ export class PhoneEngine {
         noAnswerSeconds: settings.no_answer_seconds,
         mediaStreamFactory: () => openMicrophone(this.devices.mic),
       },
-      { onStatus: (status) => this.setRegistration(status), onInvite: (invitation) => this.onInvite(invitation) },
+      {
+        onStatus: (status) => this.setRegistration(status),
+        onInvite: (invitation) => this.onInvite(invitation),
+        onReconnected: () => this.recovery.refreshAll(this.calls.values(), 'reregistered'),
+      },
     );
+    if (typeof window !== 'undefined') window.addEventListener('online', this.onOnline);
     this.connection.start();
   }
 
@@ -242,6 +250,8 @@ export class PhoneEngine {
     for (const call of this.calls.values()) await call.hangup().catch(() => undefined);
     await this.connection?.stop();
     this.connection = null;
+    if (typeof window !== 'undefined') window.removeEventListener('online', this.onOnline);
+    this.recovery.dispose();
     this.ringer?.dispose();
     this.ringer = null;
     await this.logger.flush();
@@ -275,6 +285,7 @@ export class PhoneEngine {
         changed: (c) => this.onCallChanged(c),
         status: (c, status, at, metadata) => this.onCallStatus(c, status, at, metadata),
         refer: (c, referral) => this.onRefer(c, referral),
+        media: (c, ok) => (ok ? this.recovery.mediaBack(c) : this.recovery.mediaLost(c)),
       },
       { speakerId: this.devices.speaker, micId: this.devices.mic, dtmfMode: () => this.settings.dtmf_mode },
     );
@@ -375,6 +386,7 @@ export class PhoneEngine {
   private onCallChanged(call: PhoneCall): void {
     if (call.ended && this.calls.has(call.id)) {
       this.calls.delete(call.id);
+      this.recovery.forget(call);
       // A transfer we followed did not connect: the original call (if still up) is not transferred.
       const original = this.referralLegs.get(call.id);
       this.referralLegs.delete(call.id);

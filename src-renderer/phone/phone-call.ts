@@ -7,6 +7,7 @@ import { Invitation, Inviter, SessionState, type Referral, type Session, type We
 import type { CallStatus } from '../../src-shared/domain/call-status';
 import type { DtmfMode } from '../../src-shared/schemas/phone-settings';
 import { endStatus, type CallDirection, type CallRole, type EndReason } from './call-status-map';
+import { QualityMonitor, type QualityView } from './quality-monitor';
 import { CallAudio, replaceMicrophone, setMicEnabled, setSending, type DeviceId } from './media';
 
 export type CallPhase = 'dialing' | 'alerting' | 'incoming' | 'connecting' | 'active' | 'ended';
@@ -44,6 +45,12 @@ export interface CallSnapshot {
   earlyMedia: boolean;
   /** the caller withheld their number (anonymous, Privacy: id) */
   withheld: boolean;
+  /** the media path is down and being recovered (ICE restart), call-recovery.ts */
+  recovering: boolean;
+  /** ICE-restart re-INVITEs the other side accepted */
+  iceRestarts: number;
+  /** live MOS estimate, loss and jitter while connected (quality-monitor.ts) */
+  quality: QualityView | null;
   patient: { id: string; full_name: string } | null;
   transfer: TransferState | null;
   dtmfSent: string;
@@ -59,6 +66,8 @@ export interface CallHooks {
   changed(call: PhoneCall): void;
   status(call: PhoneCall, status: CallStatus, at: number, metadata: Record<string, unknown>): void;
   refer(call: PhoneCall, referral: Referral): void;
+  /** the call's media path died (ICE disconnected/failed) or came back; without it a dead path ends the call */
+  media?(call: PhoneCall, ok: boolean): void;
 }
 
 export interface CallInit {
@@ -79,6 +88,7 @@ export class PhoneCall {
   private readonly audio: CallAudio;
   private endHint: EndReason | null = null;
   private pc: RTCPeerConnection | null = null;
+  private readonly quality: QualityMonitor;
 
   constructor(
     readonly session: Session,
@@ -108,6 +118,9 @@ export class PhoneCall {
       sipCode: null,
       earlyMedia: false,
       withheld: init.withheld ?? false,
+      recovering: false,
+      iceRestarts: 0,
+      quality: null,
       patient: null,
       transfer: null,
       dtmfSent: '',
@@ -117,6 +130,11 @@ export class PhoneCall {
       error: null,
     };
     this.audio = new CallAudio(this.id, media.speakerId);
+    this.quality = new QualityMonitor(
+      () => this.pc,
+      () => this.snap.held || this.snap.heldByRemote,
+      (quality) => this.update({ quality }),
+    );
     session.stateChange.addListener((state) => this.onState(state));
     session.delegate = {
       // Setting onBye makes replying our job (SIP.js no longer sends the 200 OK): without it the
@@ -241,6 +259,39 @@ export class PhoneCall {
     this.hooks.status(this, hold ? 'on_hold' : 'active', at, {});
   }
 
+  /**
+   * A re-INVITE with an ICE restart (call-recovery.ts): fresh candidates for the media, and, sent
+   * over the current WebSocket, a target refresh so the proxy routes the other side's requests to
+   * it. The hold state is kept.
+   */
+  async restartIce(_trigger: string): Promise<void> {
+    if (!this.connected) return;
+    const s = this.session;
+    type ReInviteOptions = typeof s.sessionDescriptionHandlerOptionsReInvite;
+    const hold = this.snap.held;
+    s.sessionDescriptionHandlerOptionsReInvite = { ...s.sessionDescriptionHandlerOptionsReInvite, hold, offerOptions: { iceRestart: true } } as ReInviteOptions;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        s.invite({
+          requestDelegate: {
+            onAccept: () => resolve(),
+            onReject: (response) => reject(new Error(`ICE restart refused: ${response.message.statusCode}`)),
+          },
+        }).catch(reject);
+      });
+      this.update({ iceRestarts: this.snap.iceRestarts + 1 });
+    } finally {
+      s.sessionDescriptionHandlerOptionsReInvite = { ...s.sessionDescriptionHandlerOptionsReInvite, hold, offerOptions: {} } as ReInviteOptions;
+    }
+  }
+
+  /** The media did not come back: end the call honestly (logged `failed`). */
+  async endForLostMedia(): Promise<void> {
+    if (!this.connected) return;
+    this.endHint = 'failed';
+    await this.session.bye().catch(() => undefined);
+  }
+
   setMuted(muted: boolean): void {
     if (this.pc) setMicEnabled(this.pc, !muted);
     this.update({ muted });
@@ -287,10 +338,19 @@ export class PhoneCall {
     if (!pc || pc === this.pc) return;
     this.pc = pc;
     pc.addEventListener('connectionstatechange', () => {
-      // ICE gave up under a connected call: the patient hears nothing, so end it honestly.
-      if (pc.connectionState === 'failed' && this.connected) {
-        this.endHint = 'failed';
-        void this.session.bye().catch(() => undefined);
+      if (!this.connected || pc !== this.pc) return;
+      const state = pc.connectionState;
+      if (!this.hooks.media) {
+        // Nobody to recover it: the patient hears nothing, so end it honestly.
+        if (state === 'failed') void this.endForLostMedia();
+        return;
+      }
+      if (state === 'disconnected' || state === 'failed') {
+        if (!this.snap.recovering) this.update({ recovering: true });
+        this.hooks.media(this, false);
+      } else if (state === 'connected') {
+        if (this.snap.recovering) this.update({ recovering: false });
+        this.hooks.media(this, true);
       }
     });
     pc.addEventListener('track', () => this.audio.attach(sdh.remoteMediaStream));
@@ -316,6 +376,7 @@ export class PhoneCall {
         this.audio.attach(sdh.remoteMediaStream);
       }
       this.watchDtmfSender();
+      this.quality.start();
       this.update({ phase: 'active', connectedAt: at, waiting: false, earlyMedia: false });
       this.hooks.status(this, 'active', at, {});
     } else if (state === SessionState.Terminated) {
@@ -332,8 +393,10 @@ export class PhoneCall {
     const reason: EndReason =
       this.endHint ?? (connected ? 'failed' : this.snap.direction === 'inbound' ? 'no_answer' : 'rejected');
     this.audio.close();
+    const quality = this.quality.stop();
     this.update({ phase: 'ended', endedAt: at, endReason: reason, held: false });
     const metadata: Record<string, unknown> = { end_reason: reason };
+    if (quality) metadata.quality = quality;
     if (this.snap.sipCode) metadata.sip_code = this.snap.sipCode;
     this.hooks.status(this, endStatus(this.snap.direction, connected, reason, this.snap.role), at, metadata);
   }

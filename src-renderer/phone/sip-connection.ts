@@ -42,6 +42,8 @@ export interface ConnectionConfig {
 export interface ConnectionHooks {
   onStatus(status: RegistrationStatus): void;
   onInvite(invitation: Invitation): void;
+  /** registered again after the connection had been lost: dialogs in progress need a refresh */
+  onReconnected?(): void;
 }
 
 /** A registration outlives a short outage; the registrar refreshes it well before this. */
@@ -56,6 +58,8 @@ export class SipConnection {
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private connecting = false;
   private stopped = false;
+  /** the connection dropped since the last successful REGISTER */
+  private lost = false;
   private readonly onOnline = () => {
     if (!this.userAgent.isConnected()) {
       this.backoff.reset();
@@ -175,6 +179,10 @@ export class SipConnection {
             if (this.stopped) return;
             this.backoff.reset();
             this.setStatus({ state: 'registered', detail: null, retryAt: null, registeredAt: Date.now() });
+            if (this.lost) {
+              this.lost = false;
+              this.hooks.onReconnected?.();
+            }
           },
           onReject: (response) => {
             const code = response.message.statusCode ?? 0;
@@ -205,6 +213,7 @@ export class SipConnection {
 
   private onDisconnect(error?: Error): void {
     if (this.stopped) return;
+    this.lost = true;
     this.scheduleRetry(error ? `connection to ${this.serverText()} lost: ${error.message}` : `connection to ${this.serverText()} closed`);
   }
 

@@ -10,13 +10,16 @@
  * rtpengine's NG `query` (packets each party sent into the gateway). A SIPp scenario passing is
  * itself an assertion: every response it waits for (200 OK to its BYE, 487 after CANCEL) came.
  */
+import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { startApiServer, stopAndClean, type ApiServer } from '../support/api-server';
 import { startBaresip, type Baresip } from '../support/baresip';
 import { freePort, startKamailio, type Kamailio } from '../support/kamailio';
 import { startRtpengine, type Rtpengine } from '../support/rtpengine';
+import { startTcpCut, type TcpCut } from '../support/tcp-cut';
 import { runSipp, type SippCall, type SippRun } from '../support/sipp';
 import { audioFlow, buildRenderer, callCard, dialFromPad, incoming, launchBrowser, openAgent, setUpPhone, waitFor, type Agent } from './agents';
 import { loopbackSuite } from './netns-suite';
@@ -30,6 +33,9 @@ const T = {
   withheld: 'a withheld number (anonymous) cancelled while ringing: CANCEL answered 200 + 487, logged missed as anonymous',
   lateOffer: 'an INVITE without SDP (late offer): the agent offers in the 200 OK, audio both ways',
   agentHangsUp: 'the agent hangs up a trunk call: the trunk gets the BYE and the record is wrap_up',
+  wsCut: "the agent's WebSocket is cut mid-call and restored: re-registered, an ICE-restart re-INVITE, audio back, the desk phone's hold and BYE reach the agent",
+  mediaDrop: 'the media path drops for seconds (UDP blocked): the card says so, an ICE restart brings the audio back',
+  quality: 'live quality: 25% packet loss shows in the call card (loss, MOS, warning), clears after, and the summary is stored with the call',
 } as const;
 
 const DOMAIN = 'oncall.test';
@@ -38,6 +44,9 @@ const DESK = { number: '+442079460201', password: 'sip-secret-desk' };
 /** numbers under this prefix are the SIPp trunk's */
 const TRUNK_PREFIX = '1555';
 const TRUNK_CALLER = '+15550100001';
+
+/** `ip` inside the test's own namespace (the suite runs in one; never the machine's). */
+const iptables = (args: string[]) => promisify(execFile)('iptables', args);
 
 loopbackSuite(import.meta.filename, 'softphone interop through a WebRTC gateway', Object.values(T), 480_000, () => {
   let api: ApiServer;
@@ -48,6 +57,8 @@ loopbackSuite(import.meta.filename, 'softphone interop through a WebRTC gateway'
   let trunkPort: number;
   let agent: Agent;
   let desk: Baresip;
+  /** the agent's SIP WebSocket runs through this, so a case can cut it */
+  let link: TcpCut;
   const running = new Set<SippCall>();
 
   beforeAll(async () => {
@@ -60,6 +71,7 @@ loopbackSuite(import.meta.filename, 'softphone interop through a WebRTC gateway'
       users: { [AGENT.number]: AGENT.password, [DESK.number]: DESK.password },
       gateway: { ngPort: rtpengine.ngPort, trunkPrefix: TRUNK_PREFIX, trunkPort },
     });
+    link = await startTcpCut(kamailio.port);
     browser = await launchBrowser();
   }, 180_000);
 
@@ -67,6 +79,7 @@ loopbackSuite(import.meta.filename, 'softphone interop through a WebRTC gateway'
     for (const call of running) call.stop();
     await agent?.close();
     await desk?.stop();
+    await link?.close();
     await browser?.close();
     await kamailio?.close();
     await rtpengine?.stop();
@@ -149,8 +162,8 @@ loopbackSuite(import.meta.filename, 'softphone interop through a WebRTC gateway'
     });
 
   it(T.register, async () => {
-    agent = await openAgent(browser, { name: 'Alex', email: 'agent1@demo.test', number: AGENT.number, apiUrl: api.url, rendererDir, sipWsUrl: kamailio.wsUrl });
-    await setUpPhone(agent, { wsUrl: kamailio.wsUrl, domain: DOMAIN, password: AGENT.password });
+    agent = await openAgent(browser, { name: 'Alex', email: 'agent1@demo.test', number: AGENT.number, apiUrl: api.url, rendererDir, sipWsUrl: link.url });
+    await setUpPhone(agent, { wsUrl: link.url, domain: DOMAIN, password: AGENT.password });
     expect(await agent.status.textContent()).toContain('Phone: ready');
     desk = await startBaresip({ user: DESK.number, password: DESK.password, domain: DOMAIN, proxyPort: kamailio.udpPort, displayName: 'Front desk' });
   }, 90_000);
@@ -311,4 +324,108 @@ loopbackSuite(import.meta.filename, 'softphone interop through a WebRTC gateway'
     expectPassed(await trunk.result());
     await recordWhen(caller, (r) => r.status === 'wrap_up' && r.metadata.end_reason === 'hangup_local', 'wrap_up after the agent hung up');
   }, 40_000);
+
+  /** Calls the desk phone from the agent's dialpad and waits until both say connected; returns the SIP Call-ID. */
+  async function callDesk(): Promise<string> {
+    const since = desk.events.length;
+    await dialFromPad(agent, DESK.number);
+    await desk.waitForEvent('CALL_INCOMING', 10_000, since);
+    await desk.command('accept');
+    await expect.poll(() => callCard(agent, DESK.number).getByTestId('call-state').textContent(), { timeout: 10_000 }).toBe('Connected');
+    return (await latestRecord(DESK.number)).metadata.sip_call_id as string;
+  }
+
+  async function expectAudioBothWays(callId: string): Promise<void> {
+    await expect
+      .poll(async () => {
+        const [[toAgent], legs] = await Promise.all([audioFlow([agent.page], 1000), gatewayFlow(callId, 1000)]);
+        return toAgent > 1500 && legs.length === 2 && legs.every((p) => p > 15);
+      }, { timeout: 20_000, interval: 200 })
+      .toBe(true);
+  }
+
+  const restarts = (card: ReturnType<typeof callCard>) => card.getAttribute('data-ice-restarts').then(Number);
+
+  it(T.wsCut, async () => {
+    const callId = await callDesk();
+    const card = callCard(agent, DESK.number);
+    await expectAudioBothWays(callId);
+
+    await link.cut();
+    await expect.poll(() => agent.status.getAttribute('data-state'), { timeout: 10_000 }).toBe('reconnecting');
+    await new Promise((r) => setTimeout(r, 1500));
+    await link.restore();
+    await expect.poll(() => agent.status.getAttribute('data-state'), { timeout: 15_000 }).toBe('registered');
+    await expect.poll(() => restarts(card), { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
+    await expectAudioBothWays(callId);
+
+    // The desk phone's re-INVITEs and BYE now find the agent on its new connection.
+    await desk.command('hold');
+    await expect.poll(() => card.getByTestId('call-state').textContent(), { timeout: 10_000 }).toBe('Held by the other party');
+    await desk.command('resume');
+    await expect.poll(() => card.getByTestId('call-state').textContent(), { timeout: 10_000 }).toBe('Connected');
+    // ...and the agent's hold reaches the desk phone, which stops sending.
+    await card.getByRole('button', { name: 'Hold' }).click();
+    await expect.poll(() => card.getByTestId('call-state').textContent(), { timeout: 10_000 }).toBe('On hold');
+    await expect.poll(async () => Math.max(...(await gatewayFlow(callId, 1000))), { timeout: 10_000 }).toBeLessThan(10);
+    await card.getByRole('button', { name: 'Resume' }).click();
+    await expectAudioBothWays(callId);
+    const closed = desk.events.length;
+    await desk.command('hangup');
+    await desk.waitForEvent('CALL_CLOSED', 10_000, closed);
+    await expect.poll(() => card.count(), { timeout: 10_000 }).toBe(0);
+    await recordWhen(DESK.number, (r) => r.status === 'wrap_up' && r.metadata.end_reason === 'hangup_remote', 'wrap_up after the desk hung up');
+  }, 120_000);
+
+  it(T.mediaDrop, async () => {
+    const callId = await callDesk();
+    const card = callCard(agent, DESK.number);
+    await expectAudioBothWays(callId);
+    const before = await restarts(card);
+    // Every media packet through the gateway dropped (signalling, on TCP and on rtpengine's control
+    // port, stays up): ICE loses its pair, the card says so, and the phone sends an ICE-restart re-INVITE.
+    const block = ['OUTPUT', '-p', 'udp', '--dport', rtpengine.mediaPorts, '-j', 'DROP'];
+    await iptables(['-I', ...block]);
+    try {
+      await expect.poll(() => card.getByTestId('call-state').textContent(), { timeout: 20_000 }).toBe('Reconnecting audio…');
+      await expect.poll(() => restarts(card), { timeout: 15_000 }).toBeGreaterThan(before);
+    } finally {
+      await iptables(['-D', ...block]);
+    }
+    await expect.poll(() => card.getByTestId('call-state').textContent(), { timeout: 20_000 }).toBe('Connected');
+    await expectAudioBothWays(callId);
+    await card.getByRole('button', { name: 'Hang up' }).click();
+    await expect.poll(() => card.count(), { timeout: 10_000 }).toBe(0);
+    await recordWhen(DESK.number, (r) => r.status === 'wrap_up' && r.metadata.end_reason === 'hangup_local', 'the recovered call ends normally');
+  }, 120_000);
+
+  it(T.quality, async () => {
+    const callId = await callDesk();
+    const card = callCard(agent, DESK.number);
+    await expectAudioBothWays(callId);
+    const quality = card.getByTestId('call-quality');
+    await expect.poll(async () => Number(await quality.getAttribute('data-mos')), { timeout: 15_000 }).toBeGreaterThan(4);
+    expect(Number(await quality.getAttribute('data-loss'))).toBeLessThan(1);
+
+    // A quarter of the media packets lost (tc netem is not in this kernel; iptables' statistic
+    // match drops at random): the card's loss follows, MOS falls, the warning shows.
+    const lossy = ['OUTPUT', '-p', 'udp', '--sport', rtpengine.mediaPorts, '-m', 'statistic', '--mode', 'random', '--probability', '0.25', '-j', 'DROP'];
+    await iptables(['-I', ...lossy]);
+    try {
+      await expect.poll(async () => Number(await quality.getAttribute('data-loss')), { timeout: 15_000 }).toBeGreaterThan(10);
+      await expect.poll(async () => Number(await quality.getAttribute('data-mos')), { timeout: 15_000 }).toBeLessThan(3.6);
+      await card.getByRole('alert').filter({ hasText: 'Poor call quality' }).waitFor({ timeout: 15_000 });
+    } finally {
+      await iptables(['-D', ...lossy]);
+    }
+    // The network recovers: so do the figures, and the warning goes.
+    await expect.poll(async () => Number(await quality.getAttribute('data-loss')), { timeout: 15_000 }).toBeLessThan(1);
+    await expect.poll(() => quality.getAttribute('data-warning'), { timeout: 15_000 }).toBe('false');
+    await card.getByRole('button', { name: 'Hang up' }).click();
+    const record = await recordWhen(DESK.number, (r) => r.status === 'wrap_up' && r.metadata.quality !== undefined, 'the quality summary on the record');
+    expect(record.metadata.quality).toMatchObject({ warned: true, codec: expect.any(String) });
+    expect(record.metadata.quality.mos_min).toBeLessThan(3.6);
+    expect(record.metadata.quality.loss_percent).toBeGreaterThan(1);
+    expect(record.metadata.quality.samples).toBeGreaterThan(3);
+  }, 120_000);
 });

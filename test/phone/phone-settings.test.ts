@@ -77,3 +77,29 @@ describe('phone settings in the desktop core', () => {
     expect(await desk.invoke('phone.settings.get', {})).toMatchObject({ ws_url: null, sip_uri: null, password: null, mic_device_id: null });
   });
 });
+
+describe('phone accounts provisioned for a desktop (the demo, IT pre-configuration)', () => {
+  let api: ApiServer;
+  let desk: TestCore;
+  const provisioned = { ws_url: 'ws://127.0.0.1:5066', sip_uri: 'sip:+442079460102@oncall.test', password: 'demo-sip-2', display_name: 'Agent Two' };
+
+  beforeAll(async () => {
+    api = await startApiServer();
+    desk = await openCore({ provisionedPhones: { 'agent2@demo.test': provisioned } });
+  }, 60_000);
+
+  afterAll(async () => {
+    await desk?.close();
+    await stopAndClean(api);
+  });
+
+  it('applies to that agent until they save settings of their own, and to nobody else', async () => {
+    await desk.signIn(api.url, 'agent2@demo.test');
+    expect(await desk.invoke('phone.settings.get', {})).toMatchObject(provisioned);
+    expect(await desk.invoke('phone.settings.set', { dtmf_mode: 'info' })).toMatchObject({ ...provisioned, dtmf_mode: 'info' });
+    expect(await desk.invoke('phone.settings.set', { ws_url: null, sip_uri: null })).toMatchObject({ ws_url: null, sip_uri: null });
+    await desk.invoke('session.logout', {});
+    await desk.signIn(api.url, 'agent1@demo.test');
+    expect(await desk.invoke('phone.settings.get', {})).toMatchObject({ ws_url: null, sip_uri: null, password: null });
+  });
+});

@@ -11,6 +11,8 @@ import { findBinary, startDaemon, type Daemon } from './daemon';
 
 export interface Rtpengine {
   ngPort: number;
+  /** the UDP port range its media uses ("min:max", iptables style) */
+  mediaPorts: string;
   logs: string[];
   /** the NG `query` for a call: packets each party (by SIP tag) sent into rtpengine */
   query(callId: string): Promise<CallMedia>;
@@ -115,6 +117,7 @@ export async function startRtpengine(): Promise<Rtpengine> {
   }
   return {
     ngPort,
+    mediaPorts: `${base}:${base + 199}`,
     logs: daemon.logs,
     async query(callId) {
       const res = await ng(ngPort, { command: 'query', 'call-id': callId });

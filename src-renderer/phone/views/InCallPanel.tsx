@@ -4,6 +4,7 @@ import { useNow } from '../../lib/hooks';
 import { formatDuration } from '../../lib/time';
 import type { CallSnapshot } from '../phone-call';
 import { usePhone } from '../store';
+import { CallQuality } from './CallQuality';
 import { Keypad } from './Keypad';
 
 function phaseText(call: CallSnapshot): string {
@@ -19,6 +20,7 @@ function phaseText(call: CallSnapshot): string {
     case 'ended':
       return 'Ended';
     default:
+      if (call.recovering) return 'Reconnecting audio…';
       if (call.held) return 'On hold';
       if (call.heldByRemote) return 'Held by the other party';
       return call.role === 'consult' ? 'Consulting' : 'Connected';
@@ -60,7 +62,7 @@ export function CallCard({ call }: { call: CallSnapshot }) {
   const toggle = (p: 'keypad' | 'transfer') => setPanel(panel === p ? 'none' : p);
 
   return (
-    <section className="phone-call" data-call-id={call.id} data-phase={call.phase} data-held={call.held} data-early-media={call.earlyMedia} aria-label={`Call with ${who}`}>
+    <section className="phone-call" data-call-id={call.id} data-phase={call.phase} data-held={call.held} data-early-media={call.earlyMedia} data-ice-restarts={call.iceRestarts} aria-label={`Call with ${who}`}>
       <header className="phone-call-header">
         <div>
           <strong className="phone-call-who">{who}</strong>
@@ -88,6 +90,7 @@ export function CallCard({ call }: { call: CallSnapshot }) {
           {call.dtmfSent && <span data-testid="dtmf-sent">Sent: {call.dtmfSent}</span>} {call.dtmfReceived && <span data-testid="dtmf-received">Received: {call.dtmfReceived}</span>}
         </p>
       )}
+      {live && call.quality && <CallQuality quality={call.quality} />}
       {call.error && (
         <p className="field-error phone-small" role="alert">
           {call.error}

@@ -155,6 +155,14 @@ loopbackSuite(import.meta.filename, 'softphone interop through a WebRTC gateway'
     return after.legs.map((leg) => leg.packets - (before.legs.find((l) => l.tag === leg.tag)?.packets ?? 0));
   }
 
+  /** After a call the agent is in after-call work, where inbound calls are declined busy: back to Available. */
+  async function beAvailable(): Promise<void> {
+    const state = agent.page.getByTestId('agent-state');
+    if ((await state.getAttribute('class'))?.includes('state-available')) return;
+    await agent.page.getByLabel('Your state').selectOption('available');
+    await expect.poll(() => state.getAttribute('class'), { timeout: 10_000 }).toContain('state-available');
+  }
+
   const ringer = () =>
     agent.page.evaluate(() => {
       const el = (globalThis as any).document.querySelector('audio[data-phone-ringer]');
@@ -169,6 +177,7 @@ loopbackSuite(import.meta.filename, 'softphone interop through a WebRTC gateway'
   }, 90_000);
 
   it(T.inbound, async () => {
+    await beAvailable();
     const trunk = await sipp('uac-caller-hangs-up.xml', 8000, {}, AGENT.number);
     const ringing = incoming(agent);
     await expect.poll(() => ringing.getByTestId('screen-pop').textContent(), { timeout: 10_000 }).toContain(TRUNK_CALLER);
@@ -289,6 +298,7 @@ loopbackSuite(import.meta.filename, 'softphone interop through a WebRTC gateway'
   }, 60_000);
 
   it(T.withheld, async () => {
+    await beAvailable();
     const trunk = await sipp('uac-cancel.xml', 2500, { caller: 'anonymous', caller_name: 'Anonymous' }, AGENT.number);
     const ringing = incoming(agent);
     await expect.poll(() => ringing.getByTestId('screen-pop').textContent(), { timeout: 10_000 }).toContain('Withheld number');
@@ -300,6 +310,7 @@ loopbackSuite(import.meta.filename, 'softphone interop through a WebRTC gateway'
 
   it(T.lateOffer, async () => {
     const caller = '+15550100002';
+    await beAvailable();
     const trunk = await sipp('uac-late-offer.xml', 6000, { caller }, AGENT.number);
     const ringing = incoming(agent);
     await expect.poll(() => ringing.getByTestId('screen-pop').textContent(), { timeout: 10_000 }).toContain(caller);
@@ -316,6 +327,7 @@ loopbackSuite(import.meta.filename, 'softphone interop through a WebRTC gateway'
 
   it(T.agentHangsUp, async () => {
     const caller = '+15550100003';
+    await beAvailable();
     const trunk = await sipp('uac-agent-hangs-up.xml', 0, { caller }, AGENT.number);
     await incoming(agent).getByRole('button', { name: 'Answer' }).click();
     const card = callCard(agent, 'Carrier');

@@ -8,13 +8,20 @@
  * Times come from the page itself (a wrapper on WebSocket.send records when each SIP request
  * leaves), so no Playwright round trip is counted. Baseline, measured in the same run: a bare SIP
  * OPTIONS round trip from the page to Kamailio over its own WebSocket.
+ * The same run also calls a plain desk phone (baresip, auto-answer) through the WebRTC gateway
+ * (Kamailio + rtpengine bridging DTLS-SRTP to RTP), and measures call recovery: the agent's SIP
+ * WebSocket is cut mid-call (test/support/tcp-cut.ts) and restored; from the restore to the
+ * ICE-restart re-INVITE being answered (re-registered and the call's dialog and media refreshed).
  * Prints p50/p95 in ms and as ratios to the baseline's p50, and a section for docs/BENCHMARKS.md.
  */
 import { rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import type { Page } from 'playwright-core';
 import { startApiServer, stopAndClean } from '../support/api-server';
-import { startKamailio } from '../support/kamailio';
+import { startBaresip } from '../support/baresip';
+import { freePort, startKamailio } from '../support/kamailio';
+import { startRtpengine } from '../support/rtpengine';
+import { startTcpCut, type TcpCut } from '../support/tcp-cut';
 import { inLoopbackNetns, runInLoopbackNetns } from '../support/netns';
 import { buildRenderer, launchBrowser, openAgent, setUpPhone, waitFor, type Agent } from './agents';
 
@@ -23,6 +30,9 @@ const BASELINE_ROUNDS = 40;
 const DOMAIN = 'oncall.test';
 const A = { number: '+442079460101', password: 'bench-a' };
 const B = { number: '+442079460102', password: 'bench-b' };
+const DESK = { number: '+442079460201', password: 'bench-desk' };
+const DESK_CALLS = 10;
+const CUTS = 10;
 
 // Records when each SIP request leaves on any WebSocket of the page: method, Call-ID, time.
 const RECORD_SIP_SENDS = `(() => {
@@ -93,8 +103,8 @@ async function optionsRoundTrips(page: Page, wsUrl: string, rounds: number): Pro
   );
 }
 
-async function oneCall(a: Agent, b: Agent): Promise<{ clickToInvite: number; inviteToEstablished: number }> {
-  await a.page.getByLabel('Number to call').fill(B.number);
+async function oneCall(a: Agent, b: Agent | null, number = B.number): Promise<{ clickToInvite: number; inviteToEstablished: number }> {
+  await a.page.getByLabel('Number to call').fill(number);
   const callButton = a.page.getByRole('button', { name: 'Call', exact: true });
   await callButton.waitFor();
   const clickedAt = await a.page.evaluate(() => {
@@ -120,25 +130,52 @@ async function oneCall(a: Agent, b: Agent): Promise<{ clickToInvite: number; inv
     'the call to be established',
   );
   await a.page.getByRole('region', { name: /^Call with / }).getByRole('button', { name: 'Hang up' }).click();
-  await waitFor(async () => (await a.page.locator('[data-call-id]').count()) === 0 && (await b.page.locator('[data-call-id]').count()) === 0, 10_000, 'both phones idle');
+  await waitFor(async () => (await a.page.locator('[data-call-id]').count()) === 0 && (!b || (await b.page.locator('[data-call-id]').count()) === 0), 10_000, 'both phones idle');
   const t = timing as unknown as { invite: number; ack: number };
   return { clickToInvite: t.invite - clickedAt.at, inviteToEstablished: t.ack - t.invite };
+}
+
+/** Cuts A's WebSocket during a call with the desk phone and times restore -> ICE-restart re-INVITE answered. */
+async function oneCut(a: Agent, link: TcpCut): Promise<number> {
+  await a.page.getByLabel('Number to call').fill(DESK.number);
+  await a.page.getByRole('button', { name: 'Call', exact: true }).click();
+  const card = a.page.getByRole('region', { name: /^Call with / });
+  await waitFor(async () => (await card.getByTestId('call-state').textContent().catch(() => '')) === 'Connected', 10_000, 'the desk call to connect');
+  const restarts = async () => Number(await card.getAttribute('data-ice-restarts'));
+  const before = await restarts();
+  await link.cut();
+  await waitFor(async () => (await a.status.getAttribute('data-state')) === 'reconnecting', 10_000, 'the phone to notice the cut');
+  await link.restore();
+  const t0 = performance.now();
+  await waitFor(async () => (await restarts()) > before, 20_000, 'the ICE-restart re-INVITE to be answered');
+  const took = performance.now() - t0;
+  await card.getByRole('button', { name: 'Hang up' }).click();
+  await waitFor(async () => (await a.page.locator('[data-call-id]').count()) === 0, 10_000, 'the phone idle');
+  return took;
 }
 
 async function main(): Promise<void> {
   const api = await startApiServer();
   const rendererDir = await buildRenderer();
-  const kamailio = await startKamailio({ domain: DOMAIN, users: { [A.number]: A.password, [B.number]: B.password } });
+  const rtpengine = await startRtpengine();
+  const kamailio = await startKamailio({
+    domain: DOMAIN,
+    users: { [A.number]: A.password, [B.number]: B.password, [DESK.number]: DESK.password },
+    // The gateway config: agent-to-agent calls bypass rtpengine exactly as with the plain proxy.
+    gateway: { ngPort: rtpengine.ngPort, trunkPrefix: '1555', trunkPort: await freePort() },
+  });
+  const link = await startTcpCut(kamailio.port);
+  const desk = await startBaresip({ user: DESK.number, password: DESK.password, domain: DOMAIN, proxyPort: kamailio.udpPort, autoAnswer: true });
   const browser = await launchBrowser();
   const agents: Agent[] = [];
   try {
-    const a = await openAgent(browser, { name: 'Alex', email: 'agent1@demo.test', number: A.number, apiUrl: api.url, rendererDir, sipWsUrl: kamailio.wsUrl });
+    const a = await openAgent(browser, { name: 'Alex', email: 'agent1@demo.test', number: A.number, apiUrl: api.url, rendererDir, sipWsUrl: link.url });
     const b = await openAgent(browser, { name: 'Blair', email: 'agent2@demo.test', number: B.number, apiUrl: api.url, rendererDir, sipWsUrl: kamailio.wsUrl });
     agents.push(a, b);
     await a.page.evaluate(RECORD_SIP_SENDS);
     await b.page.evaluate(AUTO_ANSWER);
     // The wrapper patches WebSocket.prototype, so the phone's socket (opened below) goes through it.
-    await setUpPhone(a, { wsUrl: kamailio.wsUrl, domain: DOMAIN, password: A.password });
+    await setUpPhone(a, { wsUrl: link.url, domain: DOMAIN, password: A.password });
     await setUpPhone(b, { wsUrl: kamailio.wsUrl, domain: DOMAIN, password: B.password });
     await a.status.click();
 
@@ -152,6 +189,16 @@ async function main(): Promise<void> {
       clickToInvite.push(r.clickToInvite);
       inviteToEstablished.push(r.inviteToEstablished);
     }
+    await oneCall(a, null, DESK.number);
+    const deskClick: number[] = [];
+    const deskEstablished: number[] = [];
+    for (let i = 0; i < DESK_CALLS; i++) {
+      const r = await oneCall(a, null, DESK.number);
+      deskClick.push(r.clickToInvite);
+      deskEstablished.push(r.inviteToEstablished);
+    }
+    const recovery: number[] = [];
+    for (let i = 0; i < CUTS; i++) recovery.push(await oneCut(a, link));
 
     const base = percentile(baseline, 50);
     const row = (name: string, values: number[]) => {
@@ -172,7 +219,14 @@ async function main(): Promise<void> {
       '| --- | --- | --- | --- | --- |',
       row('click -> INVITE sent', clickToInvite),
       row('INVITE sent -> established (ACK sent)', inviteToEstablished),
+      row(`desk phone via gateway: click -> INVITE sent (${DESK_CALLS} calls)`, deskClick),
+      row('desk phone via gateway: INVITE sent -> established', deskEstablished),
+      row(`WebSocket restored -> call recovered (ICE-restart re-INVITE answered, ${CUTS} cuts)`, recovery),
       '',
+      'The desk phone is baresip (auto-answer, G.711) behind Kamailio with rtpengine bridging the browser\'s',
+      'DTLS-SRTP/ICE to plain RTP; its INVITE -> established adds rtpengine\'s offer/answer rewriting and the',
+      'DTLS handshake with rtpengine. Recovery starts when the cut link accepts connections again: the phone\'s',
+      'reconnect backoff (250 ms first step), REGISTER, then the re-INVITE with an ICE restart.',
       'Click to INVITE is local work: the microphone stream, the SDP offer and ICE gathering (host candidates',
       'only here; the 500 ms gathering cap never fires on loopback). INVITE to established includes B: its',
       'screen-pop lookup, rendering the incoming card, the answer SDP and ICE, and two trips through Kamailio.',
@@ -181,7 +235,10 @@ async function main(): Promise<void> {
   } finally {
     for (const a of agents) await a.close();
     await browser.close();
+    await desk.stop();
+    await link.close();
     await kamailio.close();
+    await rtpengine.stop();
     await stopAndClean(api);
     rmSync(rendererDir, { recursive: true, force: true });
   }
@@ -197,7 +254,7 @@ if (inLoopbackNetns()) {
   );
 } else {
   // WebRTC may only use loopback: run the whole bench inside a private network namespace.
-  runInLoopbackNetns([process.execPath, '--import', 'tsx', import.meta.filename], { timeoutMs: 300_000, echo: (c) => process.stdout.write(c) }).then(
+  runInLoopbackNetns([process.execPath, '--import', 'tsx', import.meta.filename], { timeoutMs: 600_000, echo: (c) => process.stdout.write(c) }).then(
     (run) => process.exit(run.timedOut ? 124 : (run.code ?? 1)),
     (err: unknown) => {
       console.error(err);

@@ -42,6 +42,8 @@ export interface BaresipOptions {
   displayName?: string;
   /** baresip codec names in preference order, e.g. ['PCMU', 'PCMA'] or ['opus'] */
   codecs?: string[];
+  /** answer every call at once (benchmarks) */
+  autoAnswer?: boolean;
 }
 
 function netstring(json: string): Buffer {
@@ -78,7 +80,7 @@ export async function startBaresip(o: BaresipOptions): Promise<Baresip> {
   const codecs = (o.codecs ?? ['PCMU', 'PCMA']).join(',');
   writeFileSync(
     join(dir, 'accounts'),
-    `"${o.displayName ?? 'Desk phone'}" <sip:${o.user}@${o.domain}>;auth_pass=${o.password};outbound="sip:127.0.0.1:${o.proxyPort}";regint=600;audio_codecs=${codecs};answermode=manual\n`,
+    `"${o.displayName ?? 'Desk phone'}" <sip:${o.user}@${o.domain}>;auth_pass=${o.password};outbound="sip:127.0.0.1:${o.proxyPort}";regint=600;audio_codecs=${codecs};answermode=${o.autoAnswer ? 'auto' : 'manual'}\n`,
   );
   const daemon: Daemon = startDaemon(binary, ['-f', dir]);
   try {

@@ -7,7 +7,8 @@
  * Most rows of a page (all of a first download) have neither a pending mutation nor a
  * remembered field: such a row is simply the server's, written with one prepared statement.
  * Only the others take the full path (lost-update check, rebase of pending mutations), which
- * reads and writes the row several times (~70% of applying a page in a profile of a first download).
+ * reads and writes the row several times (rebase and the lost-update check were 64% of applying
+ * a first download's pages in a CPU profile; docs/BENCHMARKS.md).
  */
 import type { AttentionItem } from '../../../src-shared/ipc/contract';
 import type { SessionUser } from '../../../src-shared/schemas/auth';

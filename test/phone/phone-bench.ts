@@ -179,7 +179,8 @@ async function main(): Promise<void> {
     await setUpPhone(b, { wsUrl: kamailio.wsUrl, domain: DOMAIN, password: B.password });
     await a.status.click();
 
-    const baseline = await optionsRoundTrips(a.page, kamailio.wsUrl, BASELINE_ROUNDS);
+    // Through the same relay the phone uses (the page may only open that WebSocket).
+    const baseline = await optionsRoundTrips(a.page, link.url, BASELINE_ROUNDS);
     // One warm-up call (first getUserMedia, first peer connection), not counted.
     await oneCall(a, b);
     const clickToInvite: number[] = [];

@@ -20,6 +20,7 @@ import { isPostgres } from './db/dialect';
 import { SharedRateLimiter } from './http/shared-rate-limit';
 import { registerHealth, type Lifecycle } from './http/health';
 import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './http/error-handler';
+import { registerStrictQueries } from './http/strict-query';
 import { registerRoutes } from './routes';
 
 export interface AppOptions {
@@ -76,6 +77,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
 
   registerErrorHandling(app);
+  registerStrictQueries(app);
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',

@@ -9,6 +9,7 @@ import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { ErrorCode } from '../../src-shared/schemas/errors';
+import { ONCALL_V1 } from '../../src-shared/api-paths';
 import { isStoreUnavailable } from '../db/errors';
 import { ApiError } from './api-error';
 
@@ -37,7 +38,12 @@ const BY_STATUS: Record<number, ErrorCode> = {
   503: 'SERVICE_UNAVAILABLE',
 };
 
-type Issue = { instancePath?: string; message?: string; params?: { issue?: { path?: PropertyKey[]; message?: string } } };
+type Issue = {
+  keyword?: string;
+  instancePath?: string;
+  message?: string;
+  params?: { keys?: string[]; issue?: { path?: PropertyKey[]; message?: string } };
+};
 
 function fieldDetails(issues: Issue[]): Record<string, string> {
   const details: Record<string, string> = {};
@@ -46,6 +52,30 @@ function fieldDetails(issues: Issue[]): Record<string, string> {
     details[path] ??= issue.params?.issue?.message ?? issue.message ?? 'invalid';
   }
   return details;
+}
+
+/** The query parameters a route declares (its strict zod object's keys). */
+function allowedQuery(request: FastifyRequest | undefined): string[] {
+  const schema = request?.routeOptions.schema?.querystring as { shape?: Record<string, unknown> } | undefined;
+  return Object.keys(schema?.shape ?? {});
+}
+
+/**
+ * A misspelled filter must never silently widen a result: an unknown query parameter is a 400
+ * that names it and the parameters the route does take.
+ */
+function queryError(issues: Issue[], request: FastifyRequest | undefined): ApiError {
+  const unknown = issues.flatMap((i) => (i.keyword === 'unrecognized_keys' ? (i.params?.keys ?? []) : []));
+  const details: Record<string, unknown> = fieldDetails(issues.filter((i) => i.keyword !== 'unrecognized_keys'));
+  if (unknown.length === 0) return new ApiError('BAD_REQUEST', 'invalid query parameters', details);
+  const allowed = allowedQuery(request);
+  // Listed rather than keyed by name: the OnCall facade renames detail keys to camelCase, and
+  // the caller must see the parameter exactly as they sent it.
+  return new ApiError(
+    'BAD_REQUEST',
+    `unknown query parameter ${unknown.map((k) => `"${k}"`).join(', ')}; allowed: ${allowed.join(', ') || 'none'}`,
+    { ...details, unknown, allowed },
+  );
 }
 
 /** Maps any thrown value to the API error it should be answered with. */
@@ -58,7 +88,7 @@ export function toApiError(err: unknown, request?: FastifyRequest): ApiError | n
       case 'params':
         return new ApiError('NOT_FOUND', 'resource not found', details);
       case 'querystring':
-        return new ApiError('BAD_REQUEST', 'invalid query parameters', details);
+        return queryError(e.validation as Issue[], request);
       case 'headers':
         return new ApiError('BAD_REQUEST', 'invalid headers', details);
       default:
@@ -90,18 +120,39 @@ function hasBodyBytes(request: FastifyRequest): boolean {
 function answer(request: FastifyRequest, reply: FastifyReply, err: unknown) {
   const apiError = toApiError(err, request);
   if (apiError) {
-    return reply.status(apiError.statusCode).send(apiError.toBody());
+    return send(request, reply, apiError);
   }
   // Another writer holding a lock, or the database out of reach, passes: not a server fault.
   if (isStoreUnavailable(err)) {
     request.log.warn({ err }, 'database busy or unreachable');
     reply.header('Retry-After', 1);
-    return reply.status(503).send(new ApiError('SERVICE_UNAVAILABLE', 'the server is busy: retry shortly').toBody());
+    return send(request, reply, new ApiError('SERVICE_UNAVAILABLE', 'the server is busy: retry shortly'));
   }
   request.log.error({ err }, 'unhandled error');
-  return reply
-    .status(500)
-    .send(new ApiError('INTERNAL_ERROR', 'internal server error', { request_id: request.id }).toBody());
+  return send(request, reply, new ApiError('INTERNAL_ERROR', 'internal server error', { request_id: request.id }));
+}
+
+const camel = (key: string) => key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
+/**
+ * The OnCall facade speaks camelCase, including in `details`: a field the shared services name
+ * in snake_case (`phone_number`) is reported under the facade's name (`phoneNumber`), so one
+ * field never appears under two names. Only the top-level field is renamed: nested keys below
+ * it (`metadata.caller_name`) are the caller's own.
+ */
+export function camelDetails(details: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(details)) {
+    const [head, ...rest] = key.split('.');
+    out[[camel(head!), ...rest].join('.')] ??= value;
+  }
+  return out;
+}
+
+function send(request: FastifyRequest, reply: FastifyReply, error: ApiError) {
+  const body = error.toBody();
+  if (request.url.startsWith(`${ONCALL_V1}/`) || request.url === ONCALL_V1) body.error.details = camelDetails(body.error.details);
+  return reply.status(error.statusCode).send(body);
 }
 
 /** Fastify's `frameworkErrors` option: router failures (bad percent-encoding, overlong ids). */
@@ -122,7 +173,7 @@ export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket): 
       : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
         ? [408, 'REQUEST_TIMEOUT', 'the request was not received in time']
         : [400, 'BAD_REQUEST', 'malformed HTTP request'];
-  const body = JSON.stringify({ error: { code, message } });
+  const body = JSON.stringify({ error: { code, message, details: {} } });
   if (socket.writable) {
     socket.write(
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
@@ -173,17 +224,17 @@ export function registerErrorHandling(app: FastifyInstance): void {
   const allowed = new AllowedMethods();
   app.addHook('onRoute', (route) => allowed.add(route.url, route.method));
 
-  app.setErrorHandler((err, request, reply) => answer(request, reply, err));
-
-  app.setNotFoundHandler((request, reply) => {
+  const missing = (request: FastifyRequest, reply: FastifyReply) => {
     const path = request.url.split('?')[0]!;
     const methods = allowed.for(path);
     if (methods.length > 0) {
       reply.header('Allow', methods.join(', '));
-      const err = new ApiError('METHOD_NOT_ALLOWED', `${request.method} is not allowed on ${path}`, { allow: methods });
-      return reply.status(405).send(err.toBody());
+      return send(request, reply, new ApiError('METHOD_NOT_ALLOWED', `${request.method} is not allowed on ${path}`, { allow: methods }));
     }
-    const err = new ApiError('NOT_FOUND', `route ${request.method} ${path} not found`);
-    return reply.status(404).send(err.toBody());
-  });
+    return send(request, reply, new ApiError('NOT_FOUND', `route ${request.method} ${path} not found`));
+  };
+  app.setNotFoundHandler(missing);
+  // No route matched: whatever failed first (an empty or broken JSON body, a media type), the
+  // answer is the route's absence: 405 with Allow for a known path, else 404.
+  app.setErrorHandler((err, request, reply) => (request.is404 ? missing(request, reply) : answer(request, reply, err)));
 }

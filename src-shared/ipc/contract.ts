@@ -14,7 +14,7 @@ import { TaskStatus } from '../domain/task-status';
 import { SessionUser } from '../schemas/auth';
 import { CallCreate, CallRead, CallUpdate } from '../schemas/calls';
 import { Id, Timestamp } from '../schemas/common';
-import { ErrorBody } from '../schemas/errors';
+import { StoredErrorObject } from '../schemas/errors';
 import { PatientCreate, PatientRead, PatientUpdate } from '../schemas/patients';
 import { PhoneSettingsPatch, PhoneSettingsRead } from '../schemas/phone-settings';
 import { SYNC_ENTITIES } from '../schemas/sync';
@@ -53,7 +53,7 @@ export const AttentionItem = z.object({
   mutation_id: Id,
   name: z.string(),
   args: z.record(z.string(), z.unknown()),
-  error: ErrorBody.shape.error,
+  error: StoredErrorObject,
   created_at: Timestamp,
   rejected_at: Timestamp,
 });

@@ -18,9 +18,13 @@ export function timestampInRange(value: string): boolean {
   return ms >= TIMESTAMP_MIN_MS && ms <= TIMESTAMP_MAX_MS;
 }
 
-/** Every timestamp the API and the desktop core accept: ISO-8601 with an offset, in range. */
+/**
+ * Every timestamp the API and the desktop core accept: ISO-8601 with an offset, in range. A date
+ * alone ("2026-12-10") is refused, because which moment of which day it means (a due date in
+ * London or in UTC, its start or its end) is the sender's call.
+ */
 export const Timestamp = z.iso
-  .datetime({ offset: true })
+  .datetime({ offset: true, error: 'expected a date-time with a time zone, e.g. 2026-12-10T17:00:00Z; a date alone is not accepted' })
   .refine(timestampInRange, { message: `must lie between ${TIMESTAMP_MIN} and ${TIMESTAMP_MAX}` });
 
 /**
@@ -127,15 +131,19 @@ const pageFields = {
     .describe('the `next_cursor` (`nextCursor`) of the previous page: continues right after its last row, as cheap as page 1; `page` is then ignored'),
 };
 
-/** Seed 000's paging (snake_case). `total` costs a COUNT over every match: only when asked for. */
-export const PageQuery = z.object({
+/**
+ * Seed 000's paging (snake_case). `total` costs a COUNT over every match: only when asked for.
+ * Strict: an unknown (misspelled) parameter is refused rather than ignored, because ignoring a
+ * filter silently widens the result. Every list query extends this one and stays strict.
+ */
+export const PageQuery = z.strictObject({
   ...pageFields,
   include_total: QueryBoolean.optional().describe('`true`: also answer `total`, the number of matching rows (an extra COUNT)'),
 });
 export type PageQuery = z.infer<typeof PageQuery>;
 
-/** Seed 003's paging: the same, camelCase. */
-export const OnCallPageQuery = z.object({
+/** Seed 003's paging: the same, camelCase (and as strict). */
+export const OnCallPageQuery = z.strictObject({
   ...pageFields,
   includeTotal: QueryBoolean.optional().describe('`true`: also answer `total`, the number of matching rows (an extra COUNT)'),
 });

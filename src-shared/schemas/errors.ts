@@ -22,12 +22,21 @@ export const ERROR_CODES = {
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;
 
+/** `details`: per-field messages, or other context; `{}` when there is nothing to add. */
+export const ErrorDetails = z.record(z.string(), z.unknown());
+
 export const ErrorBody = z.object({
   error: z.object({
     code: z.string(),
     message: z.string(),
-    details: z.record(z.string(), z.unknown()).optional(),
+    details: ErrorDetails,
   }),
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;
-export type ErrorObject = ErrorBody['error'];
+
+/**
+ * An error object as stored and replayed (a sync push rejection recorded before every error
+ * carried `details`, an outbox entry on a desktop): `details` may be missing there.
+ */
+export const StoredErrorObject = ErrorBody.shape.error.extend({ details: ErrorDetails.optional() });
+export type ErrorObject = z.infer<typeof StoredErrorObject>;

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { AgentStateRead, AgentStateSet } from './agent-states';
 import { CallCreate, CallRead, CallUpdate } from './calls';
 import { Id, Timestamp } from './common';
-import { ErrorBody } from './errors';
+import { StoredErrorObject } from './errors';
 import { Schedule } from './oncall';
 import { PatientCreate, PatientRead, PatientUpdate } from './patients';
 import { TaskCreate, TaskRead, TaskUpdate } from './tasks';
@@ -61,7 +61,7 @@ export const MUTATION_STATUSES = ['applied', 'duplicate', 'rejected'] as const;
 export const PushResult = z.object({
   seq: z.number().int(),
   status: z.enum(MUTATION_STATUSES),
-  error: ErrorBody.shape.error.optional(),
+  error: StoredErrorObject.optional(),
 });
 export type PushResult = z.infer<typeof PushResult>;
 
@@ -71,12 +71,15 @@ export const PushResponse = z.object({
 });
 export type PushResponse = z.infer<typeof PushResponse>;
 
-export const PullQuery = z.object({
+export const PullQuery = z.strictObject({
   client_id: Id,
   cursor: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(MAX_PULL_LIMIT).default(DEFAULT_PULL_LIMIT),
 });
 export type PullQuery = z.infer<typeof PullQuery>;
+
+/** The poke stream's query: `client_id` only names the desktop in the server's logs. */
+export const EventsQuery = z.strictObject({ client_id: Id.optional() });
 
 export const SYNC_ENTITIES = ['call', 'task', 'patient', 'user', 'schedule', 'agent_state'] as const;
 export type SyncEntity = (typeof SYNC_ENTITIES)[number];

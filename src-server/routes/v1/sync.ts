@@ -1,6 +1,6 @@
 /** The sync protocol's three endpoints (docs/sync-protocol.md). Signed-in users only. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { PullQuery, PullResponse, PushRequest, PushResponse } from '../../../src-shared/schemas/sync';
+import { EventsQuery, PullQuery, PullResponse, PushRequest, PushResponse } from '../../../src-shared/schemas/sync';
 import { requireUser } from '../../domain/actor';
 import type { ServerContext } from '../../domain/server-context';
 import { OrgParams, orgActor } from '../../http/params';
@@ -77,6 +77,7 @@ export function v1SyncRoutes(ctx: ServerContext): FastifyPluginAsyncZod {
           tags: ['sync'],
           summary: 'Server-Sent Events: `event: poke` with `{"cursor": N}` when the user should pull',
           params: OrgParams,
+          querystring: EventsQuery,
         },
       },
       async (req, reply) => {

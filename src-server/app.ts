@@ -2,16 +2,9 @@
  * Builds the central API: one Fastify instance, one plugin per concern, both facades over the
  * same services. `buildApp` is what tests, the benchmark and `main.ts` start.
  */
-import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { randomUUID } from 'node:crypto';
-import { API_V1, ONCALL_V1 } from '../src-shared/api-paths';
 import type { Config } from './config';
 import type { Db } from './db/connection';
 import { ChangeNotifier, type ServerContext } from './domain/server-context';
@@ -21,6 +14,8 @@ import { SharedRateLimiter } from './http/shared-rate-limit';
 import { registerHealth, type Lifecycle } from './http/health';
 import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './http/error-handler';
 import { registerStrictQueries } from './http/strict-query';
+import { registerOpenApi } from './openapi/plugin';
+import { registerResponseCheck } from './openapi/response-check';
 import { registerRoutes } from './routes';
 
 export interface AppOptions {
@@ -78,30 +73,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   registerErrorHandling(app);
   registerStrictQueries(app);
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.0.3',
-      info: {
-        title: 'OnCall Desk central API',
-        version: '1.0.0',
-        description: `Seed 000 (Call Center & Task API) under ${API_V1}, seed 003 (OnCall Module API) under ${ONCALL_V1}.`,
-      },
-      components: {
-        securitySchemes: {
-          bearerAuth: { type: 'http', scheme: 'bearer' },
-          apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
-        },
-      },
-      security: [{ bearerAuth: [] }, { apiKey: [] }],
-    },
-    transform: jsonSchemaTransform,
-  });
+  await registerOpenApi(app);
+  if (options.config.OPENAPI_RESPONSE_CHECK === '1') registerResponseCheck(app);
   // Several instances share one PostgreSQL: their counters must be shared too.
   const limiter = isPostgres(options.db) ? new SharedRateLimiter(options.db, rateWindows(options.config)) : createRateLimiter(options.config);
   registerAuth(app, ctx, limiter);
   registerHealth(app, ctx, lifecycle);
   await registerRoutes(app, ctx);
-
-  app.get('/docs/json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
   return { app, ctx, lifecycle, close: async () => undefined };
 }

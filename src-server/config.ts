@@ -56,6 +56,8 @@ const Env = z.object({
   SYNC_STREAMS_PER_USER: z.coerce.number().int().min(1).default(5),
   /** sync change log: how long tombstones are kept; older cursors must rebuild */
   SYNC_TOMBSTONE_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
+  /** tests: hold every answer to the OpenAPI document (src-server/openapi/response-check.ts) */
+  OPENAPI_RESPONSE_CHECK: z.enum(['0', '1']).default('0'),
 });
 
 export type Config = z.infer<typeof Env>;

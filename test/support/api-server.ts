@@ -117,6 +117,8 @@ function spawnServer(dbPath: string, port: number, env: Record<string, string>, 
       DEMO_SEED: '0',
       LOG_LEVEL: 'info',
       PASSWORD_SCRYPT_N: TEST_SCRYPT_N,
+      // every answer any API test receives is held to the OpenAPI document
+      OPENAPI_RESPONSE_CHECK: '1',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

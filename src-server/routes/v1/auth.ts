@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { LoginRequest, RefreshRequest, TokenResponse } from '../../../src-shared/schemas/auth';
 import { login, logout, refresh } from '../../domain/sessions';
 import type { ServerContext } from '../../domain/server-context';
@@ -37,7 +38,7 @@ export function v1AuthRoutes(ctx: ServerContext): FastifyPluginAsyncZod {
 
     app.post(
       '/auth/logout',
-      { schema: { tags: ['auth'], summary: 'Revoke the access token used for this request' } },
+      { schema: { tags: ['auth'], summary: 'Revoke the access token used for this request', response: { 204: z.undefined() } } },
       async (req, reply) => {
         const token = bearerToken(req);
         if (!token) throw new ApiError('BAD_REQUEST', 'logout needs the Bearer token to revoke');

@@ -17,13 +17,30 @@ const addFormats = (addFormatsModule as unknown as { default?: typeof addFormats
 type Json = Record<string, any>;
 const pointer = (...parts: string[]) => parts.map((p) => p.replaceAll('~', '~0').replaceAll('/', '~1')).join('/');
 
+/**
+ * OpenAPI 3.0's `nullable: true` admits null even with an `enum`; JSON Schema (and so Ajv)
+ * needs null listed in the enum too.
+ */
+function allowNullInEnums(node: unknown): Json {
+  if (Array.isArray(node)) node.forEach(allowNullInEnums);
+  else if (node && typeof node === 'object') {
+    const schema = node as Json;
+    if (schema.nullable === true && Array.isArray(schema.enum) && !schema.enum.includes(null)) schema.enum = [...schema.enum, null];
+    Object.values(schema).forEach(allowNullInEnums);
+  }
+  return node as Json;
+}
+
 export class ResponseContract {
   private readonly ajv = new Ajv({ strict: false, allErrors: true });
   private readonly cache = new Map<string, ValidateFunction | null>();
 
-  constructor(private readonly doc: Json) {
+  private readonly doc: Json;
+
+  constructor(doc: Json) {
+    this.doc = allowNullInEnums(structuredClone(doc));
     addFormats(this.ajv);
-    this.ajv.addSchema(doc, 'openapi');
+    this.ajv.addSchema(this.doc, 'openapi');
   }
 
   /** What is wrong with an answer, or null when the document declares it. */

@@ -3,7 +3,7 @@
  * schemas exported by src-shared/schemas becomes `#/components/schemas/<export name>` (seed 000's
  * CallCreate, CallRead, TaskRead...; seed 003's Call, Schedule, Recording, Compliance), and a
  * page of one becomes `<name>Page`. Routes added later are named the same way with no list to
- * edit: export the schema from src-shared/schemas.
+ * edit: export the schema from src-shared/schemas (or let it be named after its operation).
  */
 import { z } from 'zod';
 import * as dispositions from '../../src-shared/domain/dispositions';
@@ -42,9 +42,12 @@ export class SchemaNames {
    * The schema a route should use in its place: itself, now registered under its name, or the
    * first registered schema of the same name (pages are built per route by `pageOf`).
    */
-  name<T>(schema: T): T {
+  name<T>(schema: T, fallback?: string): T {
     if (!(schema instanceof z.ZodType)) return schema;
-    const name = this.nameOf(schema);
+    const assigned = this.registry.get(schema)?.id;
+    if (assigned) return schema;
+    // An object schema nobody exported is named after its operation (GetSettingsResponse).
+    const name = this.nameOf(schema) ?? (schema instanceof z.ZodObject ? fallback : undefined);
     if (!name) return schema;
     const known = this.byName.get(name);
     if (known) return known as T;

@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { createJsonSchemaTransform, createJsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { API_V1, ONCALL_V1 } from '../../src-shared/api-paths';
 import { ErrorBody } from '../../src-shared/schemas/errors';
-import { completeDocument } from './document';
+import { completeDocument, operationIdFor } from './document';
 import { SchemaNames } from './names';
 
 export const DOCS_PREFIX = '/docs';
@@ -31,9 +31,12 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
     }
     const schema = route.schema;
     if (!schema) return;
-    if (schema.body) schema.body = names.name(schema.body);
+    const method = [route.method].flat()[0]!.toLowerCase();
+    const op = operationIdFor(method, route.url.replace(/:(\w+)/g, '{$1}'));
+    const pascal = op.charAt(0).toUpperCase() + op.slice(1);
+    if (schema.body) schema.body = names.name(schema.body, `${pascal}Request`);
     const response = schema.response as Record<string, unknown> | undefined;
-    if (response) for (const status of Object.keys(response)) response[status] = names.name(response[status]);
+    if (response) for (const status of Object.keys(response)) response[status] = names.name(response[status], `${pascal}Response`);
   });
 
   const zodToJsonConfig = { target: 'openapi-3.0' as const };

@@ -72,8 +72,27 @@ export async function fetchOpenApi(baseUrl: string): Promise<OpenApiDocument> {
   return (await res.json()) as OpenApiDocument;
 }
 
+/**
+ * The document with its local `$ref`s (named components) replaced by what they point to, so
+ * the samplers below see plain schemas. Shared objects stay shared; the document has no cycles.
+ */
+function inlineRefs<T>(node: T, root: unknown): T {
+  if (Array.isArray(node)) return node.map((n) => inlineRefs(n, root)) as T;
+  if (!node || typeof node !== 'object') return node;
+  const ref = (node as { $ref?: unknown }).$ref;
+  if (typeof ref === 'string' && ref.startsWith('#/')) {
+    const target = ref
+      .slice(2)
+      .split('/')
+      .reduce<unknown>((at, key) => (at as Record<string, unknown>)[key.replaceAll('~1', '/').replaceAll('~0', '~')], root);
+    return inlineRefs(target as T, root);
+  }
+  return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, inlineRefs(v, root)])) as T;
+}
+
 /** Every operation of the document, in document order. */
-export function routesOf(doc: OpenApiDocument): RouteOp[] {
+export function routesOf(document: OpenApiDocument): RouteOp[] {
+  const doc = inlineRefs(document, document);
   const ops: RouteOp[] = [];
   for (const [path, item] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(item)) {

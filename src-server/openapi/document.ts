@@ -162,6 +162,6 @@ export function completeDocument(doc: Json): Json {
       for (const t of op.tags ?? []) usedTags.add(t);
     }
   }
-  doc.tags = [...TAGS.filter((t) => usedTags.has(t.name)), ...[...usedTags].filter((t) => !TAGS.some((d) => d.name === t)).map((name) => ({ name }))];
+  doc.tags = [...TAGS.filter((t) => usedTags.has(t.name)), ...[...usedTags].filter((t) => !TAGS.some((d) => d.name === t)).map((name) => ({ name, description: `Operations on ${name}` }))];
   return doc;
 }

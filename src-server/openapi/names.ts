@@ -21,14 +21,17 @@ import * as webhooks from '../../src-shared/schemas/webhooks';
 /** Seed 003 names its types Call, Schedule...: the facade's own schemas carry a prefix in code only. */
 const RENAMED: Record<string, string> = { OnCallCall: 'Call', ErrorBody: 'Error' };
 
-export interface SchemaMeta {
-  id: string;
-}
+/**
+ * Zod's global registry, so the `.describe()` texts the schemas carry (kept there) still reach
+ * the document; a name is one more field on a schema's entry. Names are process-wide like the
+ * registry itself, so two apps built in one process agree.
+ */
+const byName = new Map<string, z.ZodType>();
 
 export class SchemaNames {
-  readonly registry = z.registry<SchemaMeta>();
+  readonly registry = z.globalRegistry;
   private readonly exported = new Map<z.ZodType, string>();
-  private readonly byName = new Map<string, z.ZodType>();
+  private readonly byName = byName;
 
   constructor() {
     for (const module of [audit, auth, calls, dispositions, errors, oncall, patients, sync, tasks, users, webhooks]) {
@@ -52,7 +55,7 @@ export class SchemaNames {
     const known = this.byName.get(name);
     if (known) return known as T;
     this.byName.set(name, schema);
-    this.registry.add(schema, { id: name });
+    this.registry.add(schema, { ...this.registry.get(schema), id: name });
     return schema;
   }
 

@@ -14,11 +14,17 @@ import type { PatientCreate, PatientListQuery, PatientRead, PatientUpdate } from
 import type { PokeEvent, PullQuery, PullResponse, PushRequest, PushResponse } from '../schemas/sync';
 import type { MyTasksQuery, TaskCreate, TaskListQuery, TaskRead, TaskUpdate } from '../schemas/tasks';
 import type { UserListQuery, UserRead } from '../schemas/users';
-import { OnCallApiError } from './errors';
+import { resolveBaseUrl, type Environment } from './environments';
+import { OnCallApiError, type RateLimit } from './errors';
+import { oncallResources } from './oncall-resources';
 import { readPokes, type EventsOptions } from './sse';
 import { Transport, type RequestOptions, type TransportOptions } from './transport';
 
-export interface OnCallClientOptions extends TransportOptions {
+export interface OnCallClientOptions extends Omit<TransportOptions, 'baseUrl'> {
+  /** seed 003's named environment (default `production`); ONCALL_BASE_URL overrides it */
+  environment?: Environment | (string & {});
+  /** a self-hosted API's origin; wins over `environment` and ONCALL_BASE_URL */
+  baseUrl?: string;
   /** the organization of org-scoped routes; learnt from sign-in or `users.me()` when omitted */
   organizationId?: string;
 }
@@ -32,12 +38,27 @@ export class OnCallClient {
   private organizationId: string | undefined;
 
   constructor(options: OnCallClientOptions) {
-    this.http = new Transport(options);
+    this.http = new Transport({ ...options, baseUrl: resolveBaseUrl(options) });
     this.organizationId = options.organizationId;
+    const oncall = oncallResources(this.http);
+    this.calls = oncall.calls;
+    this.schedules = oncall.schedules;
+    this.recordings = oncall.recordings;
+    this.compliance = oncall.compliance;
   }
+
+  /** Seed 003's calls (/v1/oncall/calls, camelCase). Seed 000's org-scoped calls: `callLog`. */
+  readonly calls: ReturnType<typeof oncallResources>['calls'];
+  readonly schedules: ReturnType<typeof oncallResources>['schedules'];
+  readonly recordings: ReturnType<typeof oncallResources>['recordings'];
+  readonly compliance: ReturnType<typeof oncallResources>['compliance'];
 
   get baseUrl(): string {
     return this.http.baseUrl;
+  }
+  /** The X-RateLimit-* headers of the latest answer (seed 003's limits). */
+  get rateLimit(): RateLimit | undefined {
+    return this.http.rateLimit;
   }
   /** The current pair (after any automatic refresh). */
   get tokens(): { accessToken?: string; refreshToken?: string } {
@@ -87,7 +108,8 @@ export class OnCallClient {
       this.http.json<Page<UserRead>>('GET', await this.orgPath('/users'), { query: query as Q, ...opts }),
   };
 
-  readonly calls = {
+  /** Seed 000's calls (/api/v1/organizations/{org}/calls, snake_case): the desktop's call log. */
+  readonly callLog = {
     /** Without from/to/date: today's calls (UTC day). */
     list: async (query: Query<typeof CallListQuery> = {}, opts: Call = {}) =>
       this.http.json<Page<CallRead>>('GET', await this.orgPath('/calls'), { query: query as Q, ...opts }),

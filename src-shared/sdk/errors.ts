@@ -1,22 +1,46 @@
 /** The two failures an SDK caller tells apart: the API answered with an error, or it could not be reached. */
 import type { ErrorObject } from '../schemas/errors';
 
+/** Seed 003's rate-limit headers of an answer. */
+export interface RateLimit {
+  limit: number;
+  remaining: number;
+  /** when the window resets, Unix time in seconds */
+  reset: number;
+}
+
+export function readRateLimit(headers: Headers | undefined): RateLimit | undefined {
+  const limit = headers?.get('x-ratelimit-limit');
+  if (!headers || limit == null) return undefined;
+  return { limit: Number(limit), remaining: Number(headers.get('x-ratelimit-remaining')), reset: Number(headers.get('x-ratelimit-reset')) };
+}
+
 /** The API answered with seed 003's error format (or a non-JSON error page, mapped to it). */
 export class OnCallApiError extends Error {
   override readonly name = 'OnCallApiError';
   readonly status: number;
   readonly code: string;
-  readonly details: Record<string, unknown> | undefined;
+  /** always an object (`{}` when the server had nothing to add) */
+  readonly details: Record<string, unknown>;
+  /** the server's X-Request-Id, to quote when reporting a problem */
+  readonly requestId: string | undefined;
+  /** seconds the server asked to wait (429, 503), from Retry-After */
+  readonly retryAfter: number | undefined;
+  readonly rateLimit: RateLimit | undefined;
 
-  constructor(status: number, error: ErrorObject) {
+  constructor(status: number, error: ErrorObject, headers?: Headers) {
     super(error.message);
     this.status = status;
     this.code = error.code;
-    this.details = error.details;
+    this.details = error.details ?? {};
+    this.requestId = headers?.get('x-request-id') ?? undefined;
+    const retry = headers?.get('retry-after');
+    this.retryAfter = retry && /^\d+$/.test(retry) ? Number(retry) : undefined;
+    this.rateLimit = readRateLimit(headers);
   }
 
   toJSON(): ErrorObject & { status: number } {
-    return { status: this.status, code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}) };
+    return { status: this.status, code: this.code, message: this.message, details: this.details };
   }
 }
 
@@ -31,22 +55,22 @@ export class OnCallNetworkError extends Error {
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Reads an error response; anything not in the seed's format still becomes an OnCallApiError. */
-export function apiErrorFrom(status: number, bodyText: string): OnCallApiError {
+export function apiErrorFrom(status: number, bodyText: string, headers?: Headers): OnCallApiError {
   try {
     const body: unknown = JSON.parse(bodyText);
     const err = isRecord(body) ? body.error : undefined;
     if (isRecord(err) && typeof err.code === 'string' && typeof err.message === 'string') {
-      return new OnCallApiError(status, {
-        code: err.code,
-        message: err.message,
-        ...(isRecord(err.details) ? { details: err.details } : {}),
-      });
+      return new OnCallApiError(
+        status,
+        { code: err.code, message: err.message, ...(isRecord(err.details) ? { details: err.details } : {}) },
+        headers,
+      );
     }
   } catch {
     // not JSON: a proxy's or load balancer's page
   }
   const snippet = bodyText.slice(0, 200).trim();
-  return new OnCallApiError(status, { code: `HTTP_${status}`, message: snippet || `HTTP ${status}` });
+  return new OnCallApiError(status, { code: `HTTP_${status}`, message: snippet || `HTTP ${status}` }, headers);
 }
 
 /** True for errors worth retrying later as they are: unreachable, 5xx, rate limited. */

@@ -1,12 +1,17 @@
 /**
  * HTTP for the SDK: JSON in and out over the global fetch (Node 20 and browsers), the seed's
- * error format turned into OnCallApiError, and the one automatic token refresh on
- * 401 TOKEN_EXPIRED. Refresh is single-flight because the server rotates refresh tokens: two
- * concurrent refreshes with the same token would make the second one fail.
+ * error format turned into OnCallApiError, retries of what is safe to retry, and the one
+ * automatic token refresh on 401 TOKEN_EXPIRED. Refresh is single-flight because the server
+ * rotates refresh tokens: two concurrent refreshes with the same token would make the second
+ * one fail.
+ *
+ * Retries: a 429 was refused before anything ran, so any request is sent again; a 503 or a
+ * network failure may have happened after the server acted, so only idempotent methods are.
+ * The wait honours Retry-After, else grows exponentially with full jitter.
  */
 import { API_V1 } from '../api-paths';
 import type { TokenResponse } from '../schemas/auth';
-import { apiErrorFrom, OnCallApiError, OnCallNetworkError } from './errors';
+import { apiErrorFrom, OnCallApiError, OnCallNetworkError, readRateLimit, type RateLimit } from './errors';
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
@@ -18,6 +23,10 @@ export interface Tokens {
 export interface TransportOptions extends Tokens {
   baseUrl: string;
   apiKey?: string;
+  /** retries after 429, 503 and network failures (see above); default 2, 0 disables */
+  maxRetries?: number;
+  /** first backoff step when the server gives no Retry-After; default 500 ms */
+  retryBaseMs?: number;
   fetch?: FetchLike;
   /** called with every new token pair (sign-in and refresh) so the caller can persist it */
   onTokens?: (tokens: TokenResponse) => void | Promise<void>;
@@ -34,6 +43,19 @@ export interface RequestOptions {
   /** for streams: no timeout, the caller's signal ends it */
   stream?: boolean;
   headers?: Record<string, string>;
+  /** the path is complete (e.g. under /v1/oncall); otherwise it is under /api/v1 */
+  absolute?: boolean;
+}
+
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
+const MAX_WAIT_MS = 60_000;
+
+/** Retry-After in seconds or as an HTTP date, in ms; undefined when absent or unreadable. */
+export function retryAfterMs(value: string | null, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+(\.\d+)?$/.test(value.trim())) return Number(value) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 export function queryString(query: RequestOptions['query']): string {
@@ -54,8 +76,14 @@ export class Transport {
   private readonly onTokens: TransportOptions['onTokens'];
   private readonly timeoutMs: number;
   private refreshing: Promise<TokenResponse> | null = null;
+  private readonly maxRetries: number;
+  private readonly retryBaseMs: number;
+  /** the X-RateLimit-* headers of the latest answer */
+  rateLimit: RateLimit | undefined;
 
   constructor(options: TransportOptions) {
+    this.maxRetries = options.maxRetries ?? 2;
+    this.retryBaseMs = options.retryBaseMs ?? 500;
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.accessToken = options.accessToken;
     this.refreshToken = options.refreshToken;
@@ -65,18 +93,18 @@ export class Transport {
     this.timeoutMs = options.timeoutMs ?? 30_000;
   }
 
-  /** Sends one request under /api/v1; returns the raw Response when it is 2xx. */
+  /** Sends one request (retried as above); returns the raw Response when it is 2xx. */
   async send(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
     const usedToken = this.accessToken;
-    const res = await this.sendOnce(method, path, options);
+    const res = await this.withRetries(method, path, options);
     if (res.ok) return res;
-    const error = apiErrorFrom(res.status, await res.text());
+    const error = apiErrorFrom(res.status, await res.text(), res.headers);
     if (error.status === 401 && error.code === 'TOKEN_EXPIRED' && !options.anonymous && this.refreshToken) {
       // Another request may already have refreshed: then just retry with the new token.
       if (this.accessToken === usedToken) await this.refreshSingleFlight();
-      const retry = await this.sendOnce(method, path, options);
+      const retry = await this.withRetries(method, path, options);
       if (retry.ok) return retry;
-      throw apiErrorFrom(retry.status, await retry.text());
+      throw apiErrorFrom(retry.status, await retry.text(), retry.headers);
     }
     throw error;
   }
@@ -116,6 +144,28 @@ export class Transport {
     return this.refreshing;
   }
 
+  private async withRetries(method: string, path: string, options: RequestOptions): Promise<Response> {
+    for (let attempt = 0; ; attempt++) {
+      let res: Response | undefined;
+      let failure: unknown;
+      try {
+        res = await this.sendOnce(method, path, options);
+      } catch (err) {
+        if (!(err instanceof OnCallNetworkError)) throw err;
+        failure = err;
+      }
+      const retryable = res ? res.status === 429 || (res.status === 503 && IDEMPOTENT.has(method)) : IDEMPOTENT.has(method);
+      if (!retryable || attempt >= this.maxRetries || options.stream) {
+        if (res) return res;
+        throw failure;
+      }
+      const backoff = Math.random() * this.retryBaseMs * 2 ** attempt;
+      const wait = Math.min(MAX_WAIT_MS, (res && retryAfterMs(res.headers.get('retry-after'))) ?? backoff);
+      await res?.body?.cancel().catch(() => undefined);
+      await sleep(wait, options.signal);
+    }
+  }
+
   private async sendOnce(method: string, path: string, options: RequestOptions): Promise<Response> {
     const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
     if (!options.anonymous) {
@@ -131,9 +181,11 @@ export class Transport {
       (s): s is AbortSignal => s !== undefined,
     );
     const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
-    const url = `${this.baseUrl}${API_V1}${path}${queryString(options.query)}`;
+    const url = `${this.baseUrl}${options.absolute ? '' : API_V1}${path}${queryString(options.query)}`;
     try {
-      return await this.fetchImpl(url, { method, headers, body, signal });
+      const res = await this.fetchImpl(url, { method, headers, body, signal });
+      this.rateLimit = readRateLimit(res.headers) ?? this.rateLimit;
+      return res;
     } catch (cause) {
       // The caller's own abort stays an abort; everything else is "could not reach the API".
       if (options.signal?.aborted) throw options.signal.reason ?? cause;
@@ -141,6 +193,14 @@ export class Transport {
       throw new OnCallNetworkError(`${method} ${path} ${why}: ${describe(cause)}`, { cause });
     }
   }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
+  });
 }
 
 async function readText(res: Response): Promise<string> {

@@ -24,9 +24,9 @@ describe('OnCallClient', () => {
     const patient = await client.patients.create({ first_name: 'Dilys', last_name: 'Rowe', phone_number: '07700 900880' });
     expect(patient.phone_number).toBe('+447700900880');
     expect((await client.patients.list({ q: '07700900880' })).items.map((p) => p.id)).toEqual([patient.id]);
-    const call = await client.calls.create({ direction: 'inbound', phone_number: patient.phone_number, patient_id: patient.id });
-    expect((await client.calls.update(call.id, { status: 'completed', outcome: 'resolved' })).ended_at).not.toBeNull();
-    expect((await client.calls.list()).items.map((c) => c.id)).toContain(call.id);
+    const call = await client.callLog.create({ direction: 'inbound', phone_number: patient.phone_number, patient_id: patient.id });
+    expect((await client.callLog.update(call.id, { status: 'completed', outcome: 'resolved' })).ended_at).not.toBeNull();
+    expect((await client.callLog.list()).items.map((c) => c.id)).toContain(call.id);
     const task = await client.tasks.create({ title: 'Ring Dilys back', assignee_id: agent.id });
     expect((await client.tasks.update(task.id, { priority: 'urgent' })).priority).toBe('urgent');
     expect((await client.tasks.cancel(task.id)).status).toBe('cancelled');
@@ -40,7 +40,7 @@ describe('OnCallClient', () => {
   it('throws OnCallApiError with the seed error object', async () => {
     const client = new OnCallClient({ baseUrl: server.url });
     await client.auth.login({ email: 'agent1@demo.test', password: PASSWORD });
-    const err = await client.calls.create({ direction: 'inbound', phone_number: '123' }).catch((e) => e);
+    const err = await client.callLog.create({ direction: 'inbound', phone_number: '123' }).catch((e) => e);
     expect(err).toBeInstanceOf(OnCallApiError);
     expect(err).toMatchObject({ status: 422, code: 'VALIDATION_FAILED' });
     expect(err.details).toHaveProperty('phone_number');
@@ -49,7 +49,7 @@ describe('OnCallClient', () => {
 
   it('throws OnCallNetworkError when nothing answers', async () => {
     const client = new OnCallClient({ baseUrl: 'http://127.0.0.1:1', accessToken: 'x', organizationId: uuidv7() });
-    await expect(client.calls.list()).rejects.toBeInstanceOf(OnCallNetworkError);
+    await expect(client.callLog.list()).rejects.toBeInstanceOf(OnCallNetworkError);
   });
 
   it('refreshes an expired access token once, hands the new pair to onTokens and retries', async () => {

@@ -6,8 +6,8 @@
  * evident. `npm run audit:verify` (scripts/audit-verify.ts) walks it.
  *
  * Appending reads the last hash and inserts in one transaction; the embedded SQLite store runs
- * one write transaction at a time, so the chain cannot fork. (A multi-writer store must take a
- * lock around the append.)
+ * one write transaction at a time, so the chain cannot fork. On PostgreSQL, where several
+ * instances write at once, the append takes an advisory lock held to commit (db/locks.ts).
  */
 import { createHash } from 'node:crypto';
 

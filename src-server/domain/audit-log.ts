@@ -9,6 +9,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { AuditAction } from '../../src-shared/schemas/audit';
 import type { Database } from '../db/schema';
 import type { Actor } from './actor';
+import { lockAuditChain } from '../db/locks';
 import { entryHash, GENESIS_HASH, type ChainedFields } from './audit-chain';
 
 /** Before and after of one field together, in JSON bytes, beyond which they are narrowed. */
@@ -82,6 +83,9 @@ export interface AuditWrite {
 }
 
 export async function appendAuditEntry(trx: Transaction<Database>, actor: Actor, entry: AuditWrite, now: string): Promise<void> {
+  // Several instances append at once on PostgreSQL: without the lock two could read the same
+  // head and fork the chain. Taken before reading the head, so the read sees the last holder's entry.
+  await lockAuditChain(trx);
   const last = await trx.selectFrom('audit_log').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst();
   const fields: ChainedFields = {
     organization_id: actor.organizationId,

@@ -1,9 +1,11 @@
 /**
  * Audit hash chain and the client's own request id (docs/auth.md): `request_id` is now always
  * the server's; `client_request_id` keeps what the client sent. Existing entries are chained in
- * id order here, so the chain covers the whole log.
+ * id order here, so the chain covers the whole log (test/pg/existing-database.test.ts migrates a
+ * database that already holds entries).
  */
 import { sql, type Kysely } from 'kysely';
+import { isPostgres } from '../dialect';
 import { entryHash, GENESIS_HASH, type ChainedFields } from '../../domain/audit-chain';
 
 // the migration runs before the Database type describes these columns
@@ -15,8 +17,11 @@ export async function up(db: Db): Promise<void> {
   await db.schema.alterTable('audit_log').addColumn('prev_hash', 'text').execute();
   await db.schema.alterTable('audit_log').addColumn('hash', 'text').execute();
 
-  const isSqlite = !db.getExecutor().adapter.constructor.name.startsWith('Postgres');
-  if (isSqlite) await sql`DROP TRIGGER IF EXISTS audit_log_no_update`.execute(db);
+  // The append-only triggers refuse the backfill's UPDATEs: lift them for it. On PostgreSQL the
+  // migration is one transaction, so no other writer ever sees the table without its trigger.
+  const postgres = isPostgres(db);
+  if (postgres) await sql`ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update`.execute(db);
+  else await sql`DROP TRIGGER IF EXISTS audit_log_no_update`.execute(db);
   let prev = GENESIS_HASH;
   let after = 0;
   for (;;) {
@@ -30,7 +35,9 @@ export async function up(db: Db): Promise<void> {
       after = Number(row.id);
     }
   }
-  if (isSqlite) {
+  if (postgres) {
+    await sql`ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_update`.execute(db);
+  } else {
     await sql`CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END`.execute(db);
   }
 }

@@ -7,6 +7,9 @@ export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // expect.poll waits for an outcome; on a loaded machine (a second suite alongside) 1 s, the
+    // default, is a wall-clock threshold. A longer wait only delays a real failure.
+    expect: { poll: { timeout: 20_000 } },
     pool: 'forks',
     // Two cores: each API test file starts its own server process.
     maxWorkers: 2,

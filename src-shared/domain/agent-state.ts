@@ -102,5 +102,10 @@ export function afterCallWorkTarget(current: Pick<AgentStateFields, 'previous_st
 /** When after-call work that began at `since` ends by itself (ms since the epoch). */
 export const afterCallWorkEndsAt = (since: string, settings: AgentStateSettings) => Date.parse(since) + settings.acw_limit_seconds * 1000;
 
-/** Whether an inbound call may ring: only an Available agent takes new calls (others get 486 Busy). */
-export const takesInboundCalls = (state: AgentStateName | null | undefined) => state === undefined || state === null || state === 'available';
+/**
+ * Whether an inbound call may ring. Available takes new calls; On call still hears a second call
+ * as call waiting (the phone's own feature: the agent chooses, and the state already says busy on
+ * the wallboard). Not ready, After-call work and Offline answer 486 Busy Here.
+ */
+export const takesInboundCalls = (state: AgentStateName | null | undefined) =>
+  state === undefined || state === null || state === 'available' || state === 'on_call';

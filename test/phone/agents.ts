@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { expect } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { ROOT } from '../support/api-server';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/browser';
@@ -71,7 +72,7 @@ export async function openAgent(
   await context.addInitScript(TRACK_PEER_CONNECTIONS);
   for (const script of o.initScripts ?? []) await context.addInitScript(script);
   const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
+  page.setDefaultTimeout(30_000); // a generous wait for an outcome, not a latency bound
   // The page's own errors (a failed call-log write, an exception) explain a failing case.
   page.on('console', (m) => {
     // (refused WebSocket connects are expected while the reconnection case has Kamailio down)
@@ -146,6 +147,17 @@ export function callCard(agent: Agent, who: string | RegExp): Locator {
 
 export function incoming(agent: Agent): Locator {
   return agent.page.getByRole('alertdialog');
+}
+
+/**
+ * Back to Available through the status bar's picker: after a call the agent is in after-call
+ * work, where new inbound calls are answered 486 busy (docs/agent-states.md).
+ */
+export async function beAvailable(agent: Agent): Promise<void> {
+  const state = agent.page.getByTestId('agent-state');
+  if ((await state.getAttribute('class'))?.includes('state-available')) return;
+  await agent.page.getByLabel('Your state').selectOption('available');
+  await expect.poll(() => state.getAttribute('class'), { timeout: 10_000 }).toContain('state-available');
 }
 
 /** The phone dock's dialpad: type a number and press Call. */

@@ -21,7 +21,7 @@ import { freePort, startKamailio, type Kamailio } from '../support/kamailio';
 import { startRtpengine, type Rtpengine } from '../support/rtpengine';
 import { startTcpCut, type TcpCut } from '../support/tcp-cut';
 import { runSipp, type SippCall, type SippRun } from '../support/sipp';
-import { audioFlow, buildRenderer, callCard, dialFromPad, incoming, launchBrowser, openAgent, setUpPhone, waitFor, type Agent } from './agents';
+import { audioFlow, beAvailable as beAvailableAgent, buildRenderer, callCard, dialFromPad, incoming, launchBrowser, openAgent, setUpPhone, waitFor, type Agent } from './agents';
 import { loopbackSuite } from './netns-suite';
 
 const T = {
@@ -155,13 +155,7 @@ loopbackSuite(import.meta.filename, 'softphone interop through a WebRTC gateway'
     return after.legs.map((leg) => leg.packets - (before.legs.find((l) => l.tag === leg.tag)?.packets ?? 0));
   }
 
-  /** After a call the agent is in after-call work, where inbound calls are declined busy: back to Available. */
-  async function beAvailable(): Promise<void> {
-    const state = agent.page.getByTestId('agent-state');
-    if ((await state.getAttribute('class'))?.includes('state-available')) return;
-    await agent.page.getByLabel('Your state').selectOption('available');
-    await expect.poll(() => state.getAttribute('class'), { timeout: 10_000 }).toContain('state-available');
-  }
+  const beAvailable = () => beAvailableAgent(agent);
 
   const ringer = () =>
     agent.page.evaluate(() => {

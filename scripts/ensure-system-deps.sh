@@ -7,6 +7,8 @@
 #   iproute2, iptables            `ip` for the loopback-only namespaces; iptables drops UDP in the
 #                                 namespace to degrade or cut the media (this kernel has no netem)
 #   postgresql                    the API suite's second store (a throwaway cluster per run)
+#   python3 (3.9+)                the Python SDK's tests (test/sdk/python-sdk.test.ts); installed only
+#                                 when no python3 is on PATH (a pyenv or system one is fine)
 # Run by `npm test` (pretest). It never skips silently: if a package cannot be installed the run
 # stops here with the reason, because a test suite that quietly ran without its browser proves
 # nothing.
@@ -25,6 +27,9 @@ for pkg in "${PACKAGES[@]}"; do
     missing+=("$pkg")
   fi
 done
+
+# The Python SDK's tests run whatever `python3` is on PATH; Debian's only when there is none.
+command -v python3 >/dev/null || missing+=(python3)
 
 if ((${#missing[@]} > 0)); then
   echo "ensure-system-deps: installing ${missing[*]}"
@@ -57,3 +62,6 @@ echo "ensure-system-deps: $(/usr/bin/rtpengine --version 2>&1 | head -1), baresi
 pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 [[ -n "$pgbin" && -x "$pgbin/initdb" && -x "$pgbin/postgres" ]] || fail "postgresql is installed but initdb/postgres are not under /usr/lib/postgresql/*/bin."
 echo "ensure-system-deps: $("$pgbin/postgres" --version)"
+python3 -c 'import sys; sys.exit(0 if sys.version_info >= (3, 9) else 1)' ||
+  fail "python3 is $(python3 --version 2>&1): the Python SDK's tests need 3.9 or later."
+echo "ensure-system-deps: $(python3 --version 2>&1)"

@@ -9,7 +9,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { expect } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { ROOT } from '../support/api-server';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/browser';
@@ -149,23 +148,24 @@ export function incoming(agent: Agent): Locator {
   return agent.page.getByRole('alertdialog');
 }
 
-/**
- * Back to Available through the status bar's picker: after a call the agent is in after-call
- * work, where new inbound calls are answered 486 busy (docs/agent-states.md).
- */
-export async function beAvailable(agent: Agent): Promise<void> {
-  const state = agent.page.getByTestId('agent-state');
-  if ((await state.getAttribute('class'))?.includes('state-available')) return;
-  await agent.page.getByLabel('Your state').selectOption('available');
-  await expect.poll(() => state.getAttribute('class'), { timeout: 10_000 }).toContain('state-available');
-}
-
 /** The phone dock's dialpad: type a number and press Call. */
 export async function dialFromPad(agent: Agent, number: string): Promise<void> {
   const { page } = agent;
   if (!(await page.getByLabel('Number to call').isVisible())) await agent.status.click();
   await page.getByLabel('Number to call').fill(number);
   await page.getByRole('button', { name: 'Call', exact: true }).click();
+}
+
+/**
+ * Sets the agent Available through the status bar's picker and waits until it shows: after a
+ * connected call the agent is in after-call work, where inbound calls are declined 486 Busy Here.
+ */
+export async function beAvailable(agent: Agent): Promise<void> {
+  const state = agent.page.getByTestId('agent-state');
+  await state.waitFor();
+  if ((await state.getAttribute('class'))?.includes('state-available')) return;
+  await agent.page.getByLabel('Your state').selectOption('available');
+  await waitFor(async () => (await state.getAttribute('class'))?.includes('state-available') ?? false, 10_000, `${agent.name} to show Available`);
 }
 
 export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {

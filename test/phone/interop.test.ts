@@ -11,17 +11,11 @@
  * itself an assertion: every response it waits for (200 OK to its BYE, 487 after CANCEL) came.
  */
 import { execFile } from 'node:child_process';
-import { rmSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { startApiServer, stopAndClean, type ApiServer } from '../support/api-server';
 import { startBaresip, type Baresip } from '../support/baresip';
-import { freePort, startKamailio, type Kamailio } from '../support/kamailio';
-import { startRtpengine, type Rtpengine } from '../support/rtpengine';
-import { startTcpCut, type TcpCut } from '../support/tcp-cut';
-import { runSipp, type SippCall, type SippRun } from '../support/sipp';
-import { audioFlow, beAvailable as beAvailableAgent, buildRenderer, callCard, dialFromPad, incoming, launchBrowser, openAgent, setUpPhone, waitFor, type Agent } from './agents';
+import { audioFlow, beAvailable as beAvailableAgent, callCard, dialFromPad, incoming, openAgent, setUpPhone, type Agent } from './agents';
+import { DOMAIN, TRUNK_CALLER, expectPassed, latestRecord as latestRecordOf, recordWhen as recordWhenOf, startGatewayRig, type GatewayRig } from './gateway-rig';
 import { loopbackSuite } from './netns-suite';
 
 const T = {
@@ -38,123 +32,42 @@ const T = {
   quality: 'live quality: 25% packet loss shows in the call card (loss, MOS, warning), clears after, and the summary is stored with the call',
 } as const;
 
-const DOMAIN = 'oncall.test';
 const AGENT = { number: '+442079460101', password: 'sip-secret-a' };
 const DESK = { number: '+442079460201', password: 'sip-secret-desk' };
-/** numbers under this prefix are the SIPp trunk's */
-const TRUNK_PREFIX = '1555';
-const TRUNK_CALLER = '+15550100001';
 
 /** `ip` inside the test's own namespace (the suite runs in one; never the machine's). */
 const iptables = (args: string[]) => promisify(execFile)('iptables', args);
 
 loopbackSuite(import.meta.filename, 'softphone interop through a WebRTC gateway', Object.values(T), 480_000, () => {
-  let api: ApiServer;
-  let kamailio: Kamailio;
-  let rtpengine: Rtpengine;
-  let browser: Browser;
-  let rendererDir: string;
-  let trunkPort: number;
+  let rig: GatewayRig;
   let agent: Agent;
   let desk: Baresip;
-  /** the agent's SIP WebSocket runs through this, so a case can cut it */
-  let link: TcpCut;
-  const running = new Set<SippCall>();
 
   beforeAll(async () => {
-    // One after the other: on a loaded machine the build and the API's start compete for CPU.
-    rendererDir = await buildRenderer();
-    api = await startApiServer();
-    [rtpengine, trunkPort] = await Promise.all([startRtpengine(), freePort()]);
-    kamailio = await startKamailio({
-      domain: DOMAIN,
-      users: { [AGENT.number]: AGENT.password, [DESK.number]: DESK.password },
-      gateway: { ngPort: rtpengine.ngPort, trunkPrefix: TRUNK_PREFIX, trunkPort },
-    });
-    link = await startTcpCut(kamailio.port);
-    browser = await launchBrowser();
+    rig = await startGatewayRig({ [AGENT.number]: AGENT.password, [DESK.number]: DESK.password });
   }, 180_000);
 
   afterAll(async () => {
-    for (const call of running) call.stop();
+    rig?.stopTrunkCalls();
     await agent?.close();
     await desk?.stop();
-    await link?.close();
-    await browser?.close();
-    await kamailio?.close();
-    await rtpengine?.stop();
-    await stopAndClean(api);
-    if (rendererDir) rmSync(rendererDir, { recursive: true, force: true });
+    await rig?.stop();
   }, 60_000);
 
   beforeEach(({ onTestFailed }) => {
     onTestFailed(async () => {
-      for (const call of running) call.stop();
-      running.clear();
-      process.stderr.write(`--- kamailio (last 15) ---\n${kamailio.logs.slice(-15).join("\n")}\n`);
+      rig.stopTrunkCalls();
+      process.stderr.write(`--- kamailio (last 15) ---\n${rig.kamailio.logs.slice(-15).join("\n")}\n`);
       if (!agent) return;
       for (const button of await agent.page.getByRole('button', { name: /^(Hang up|Decline)$/ }).all()) await button.click({ timeout: 1000 }).catch(() => undefined);
       await desk?.command('hangup').catch(() => undefined);
     });
   });
 
-  /** Starts a SIPp scenario (UAC when `to` is given: it calls that number through the gateway). */
-  async function sipp(scenario: string, pauseMs: number, keys: Record<string, string>, to?: string): Promise<SippCall & { result: () => Promise<SippRun> }> {
-    const call = runSipp({
-      scenario,
-      port: to ? await freePort() : trunkPort,
-      mediaPort: 30_000 + 2 * Math.floor(Math.random() * 5000),
-      remote: to ? `127.0.0.1:${kamailio.udpPort}` : undefined,
-      service: to,
-      pauseMs,
-      keys: { caller: TRUNK_CALLER, caller_name: 'Carrier', ...keys },
-    });
-    running.add(call);
-    return {
-      ...call,
-      async result() {
-        const run = await call.done;
-        running.delete(call);
-        return run;
-      },
-    };
-  }
-
-  function expectPassed(run: SippRun): void {
-    expect(run.code, `SIPp scenario failed:\n${run.output}\n${run.errors}\n${run.messages.slice(-6000)}`).toBe(0);
-  }
-
-  /** The agent's newest call record matching `phone` (read from the desktop's own store). */
-  async function latestRecord(phone: string): Promise<any> {
-    let found: any = null;
-    await waitFor(
-      async () => {
-        const list = (await agent.page.evaluate(() => (globalThis as any).oncall.invoke('calls.list', {}))) as any[];
-        found = list.filter((c) => c.phone_number === phone).sort((a, b) => b.started_at.localeCompare(a.started_at))[0] ?? null;
-        return found !== null;
-      },
-      10_000,
-      `a call record for ${phone}`,
-    );
-    return found;
-  }
-
-  async function recordWhen(phone: string, check: (r: any) => boolean, what: string): Promise<any> {
-    let record: any = null;
-    await waitFor(async () => check((record = await latestRecord(phone))), 10_000, what).catch((err) => {
-      throw new Error(`${(err as Error).message}: last record ${JSON.stringify(record)}`);
-    });
-    return record;
-  }
-
-  /** Packets each party sent into rtpengine over `ms`, for the call with this SIP Call-ID. */
-  async function gatewayFlow(callId: string, ms: number): Promise<number[]> {
-    const before = await rtpengine.query(callId);
-    await new Promise((r) => setTimeout(r, ms));
-    const after = await rtpengine.query(callId);
-    return after.legs.map((leg) => leg.packets - (before.legs.find((l) => l.tag === leg.tag)?.packets ?? 0));
-  }
-
+  const sipp: GatewayRig['sipp'] = (...args) => rig.sipp(...args);
+  const gatewayFlow: GatewayRig['gatewayFlow'] = (...args) => rig.gatewayFlow(...args);
+  const latestRecord = (phone: string) => latestRecordOf(agent, phone);
+  const recordWhen = (phone: string, check: (r: any) => boolean, what: string) => recordWhenOf(agent, phone, check, what);
   const beAvailable = () => beAvailableAgent(agent);
 
   const ringer = () =>
@@ -164,10 +77,10 @@ loopbackSuite(import.meta.filename, 'softphone interop through a WebRTC gateway'
     });
 
   it(T.register, async () => {
-    agent = await openAgent(browser, { name: 'Alex', email: 'agent1@demo.test', number: AGENT.number, apiUrl: api.url, rendererDir, sipWsUrl: link.url });
-    await setUpPhone(agent, { wsUrl: link.url, domain: DOMAIN, password: AGENT.password });
+    agent = await openAgent(rig.browser, { name: 'Alex', email: 'agent1@demo.test', number: AGENT.number, apiUrl: rig.api.url, rendererDir: rig.rendererDir, sipWsUrl: rig.link.url });
+    await setUpPhone(agent, { wsUrl: rig.link.url, domain: DOMAIN, password: AGENT.password });
     expect(await agent.status.textContent()).toContain('Phone: ready');
-    desk = await startBaresip({ user: DESK.number, password: DESK.password, domain: DOMAIN, proxyPort: kamailio.udpPort, displayName: 'Front desk' });
+    desk = await startBaresip({ user: DESK.number, password: DESK.password, domain: DOMAIN, proxyPort: rig.kamailio.udpPort, displayName: 'Front desk' });
   }, 90_000);
 
   it(T.inbound, async () => {
@@ -357,10 +270,10 @@ loopbackSuite(import.meta.filename, 'softphone interop through a WebRTC gateway'
     const card = callCard(agent, DESK.number);
     await expectAudioBothWays(callId);
 
-    await link.cut();
+    await rig.link.cut();
     await expect.poll(() => agent.status.getAttribute('data-state'), { timeout: 10_000 }).toBe('reconnecting');
     await new Promise((r) => setTimeout(r, 1500));
-    await link.restore();
+    await rig.link.restore();
     await expect.poll(() => agent.status.getAttribute('data-state'), { timeout: 15_000 }).toBe('registered');
     await expect.poll(() => restarts(card), { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
     await expectAudioBothWays(callId);
@@ -390,7 +303,7 @@ loopbackSuite(import.meta.filename, 'softphone interop through a WebRTC gateway'
     const before = await restarts(card);
     // Every media packet through the gateway dropped (signalling, on TCP and on rtpengine's control
     // port, stays up): ICE loses its pair, the card says so, and the phone sends an ICE-restart re-INVITE.
-    const block = ['OUTPUT', '-p', 'udp', '--dport', rtpengine.mediaPorts, '-j', 'DROP'];
+    const block = ['OUTPUT', '-p', 'udp', '--dport', rig.rtpengine.mediaPorts, '-j', 'DROP'];
     await iptables(['-I', ...block]);
     try {
       await expect.poll(() => card.getByTestId('call-state').textContent(), { timeout: 20_000 }).toBe('Reconnecting audio…');
@@ -415,7 +328,7 @@ loopbackSuite(import.meta.filename, 'softphone interop through a WebRTC gateway'
 
     // A quarter of the media packets lost (tc netem is not in this kernel; iptables' statistic
     // match drops at random): the card's loss follows, MOS falls, the warning shows.
-    const lossy = ['OUTPUT', '-p', 'udp', '--sport', rtpengine.mediaPorts, '-m', 'statistic', '--mode', 'random', '--probability', '0.25', '-j', 'DROP'];
+    const lossy = ['OUTPUT', '-p', 'udp', '--sport', rig.rtpengine.mediaPorts, '-m', 'statistic', '--mode', 'random', '--probability', '0.25', '-j', 'DROP'];
     await iptables(['-I', ...lossy]);
     try {
       await expect.poll(async () => Number(await quality.getAttribute('data-loss')), { timeout: 15_000 }).toBeGreaterThan(10);

@@ -11,6 +11,7 @@ import {
   RuleError,
   readsOf,
   runMutator,
+  shiftWindow,
   type MutatorTx,
   type OrgSettings,
   type RecordOf,
@@ -18,21 +19,23 @@ import {
   type RuleEntity,
 } from '../../src-shared/mutators';
 import type { CallRead } from '../../src-shared/schemas/calls';
+import type { Schedule } from '../../src-shared/schemas/oncall';
 import type { PatientRead } from '../../src-shared/schemas/patients';
 import type { MutatorName } from '../../src-shared/schemas/sync';
 import type { TaskRead } from '../../src-shared/schemas/tasks';
-import type { CallRow, Database, PatientRow, TaskRow } from '../db/schema';
+import type { CallRow, Database, PatientRow, ScheduleRow, TaskRow } from '../db/schema';
 import { ApiError } from '../http/api-error';
 import { loadRecords, recordKey } from '../sync/records';
 import type { Actor } from './actor';
 import { ownershipLostAt } from './ownership';
 import { agentStateSettingsIn } from './agent-states';
 import { toOnCallCall } from './calls';
+import { toSchedule } from './schedules';
 import { mutate, type Mutation, type WebhookEmit } from './mutation';
 import type { ServerContext } from './server-context';
 
 type Trx = Transaction<Database>;
-const TABLE = { call: 'calls', task: 'tasks', patient: 'patients', user: 'users', agent_state: 'agent_states' } as const;
+const TABLE = { call: 'calls', task: 'tasks', patient: 'patients', user: 'users', agent_state: 'agent_states', schedule: 'schedules' } as const;
 
 export const ruleActor = (actor: Actor): RuleActor => ({
   userId: actor.userId,
@@ -72,6 +75,8 @@ class ServerTx implements MutatorTx {
   takenIds = new Set<string>();
   /** the version whose change took the record away from the actor (former-owner rule), if any */
   lostAt: number | null = null;
+  /** the shifts around the schedule being written, loaded when the mutator asks (`shifts`) */
+  around: Schedule[] = [];
 
   constructor(
     readonly actor: RuleActor,
@@ -91,6 +96,24 @@ class ServerTx implements MutatorTx {
   write<E extends RuleEntity>(entity: E, record: RecordOf[E]): void {
     this.writes.push([entity, record]);
   }
+  shifts(staffId: string): Schedule[] {
+    return this.around.filter((s) => s.staffId === staffId);
+  }
+}
+
+/** The staff member's shifts overlapping the window the change puts a shift in (the overlap rule). */
+async function shiftsAround(trx: Trx, org: string, args: Record<string, unknown>, current: Schedule | undefined): Promise<Schedule[]> {
+  const window = shiftWindow(args, current);
+  if (!window) return [];
+  const rows = await trx
+    .selectFrom('schedules')
+    .selectAll()
+    .where('organization_id', '=', org)
+    .where('staff_id', '=', window.staffId)
+    .where('start_time', '<', window.endTime)
+    .where('end_time', '>', window.startTime)
+    .execute();
+  return rows.map(toSchedule);
 }
 
 function toApiError(err: unknown): unknown {
@@ -108,11 +131,30 @@ function rowOf(entity: RuleEntity, record: RecordOf[RuleEntity]): Record<string,
     return row satisfies TaskRow;
   }
   if (entity === 'agent_state') return { ...record };
+  if (entity === 'schedule') {
+    const s = record as Schedule;
+    return {
+      id: s.id,
+      organization_id: s.organizationId,
+      staff_id: s.staffId,
+      type: s.type,
+      status: s.status,
+      start_time: s.startTime,
+      end_time: s.endTime,
+      metadata: JSON.stringify(s.metadata),
+      created_at: s.createdAt,
+      updated_at: s.updatedAt,
+    } satisfies Omit<ScheduleRow, 'version'>;
+  }
   const { full_name: _f, ...row } = record as PatientRead;
   return { ...row, search_name: `${row.first_name} ${row.last_name}`.toLowerCase() } satisfies PatientRow;
 }
 
-function webhooksFor(entity: RuleEntity, created: boolean, after: RecordOf[RuleEntity]): WebhookEmit[] {
+function webhooksFor(entity: RuleEntity, created: boolean, after: RecordOf[RuleEntity], row: object): WebhookEmit[] {
+  if (entity === 'schedule') {
+    const attributes = toSchedule(row as ScheduleRow);
+    return [{ event: created ? 'schedule.created' : 'schedule.updated', type: 'schedule', id: attributes.id, attributes }];
+  }
   if (entity !== 'call') return [];
   const call = after as CallRead;
   return [{ event: created ? 'call.created' : 'call.updated', type: 'call', id: call.id, attributes: toOnCallCall(call) }];
@@ -142,14 +184,17 @@ export async function applyRule(m: Mutation, name: MutatorName, args: { id: stri
   }
 
   try {
+    if (needs.shifts) tx.around = await shiftsAround(m.trx, org, args, current as Schedule | undefined);
     runMutator(tx, name, args);
   } catch (err) {
     throw toApiError(err);
   }
 
   for (const [e, record] of tx.writes) {
-    const loaded = tx.records.get(recordKey(e, record.id))?.data as RecordOf[RuleEntity] | undefined;
-    const before = loaded && (rowOf(e, loaded) as { version: number });
+    const loadedRecord = tx.records.get(recordKey(e, record.id));
+    const loaded = loadedRecord?.data as RecordOf[RuleEntity] | undefined;
+    // A schedule's camelCase record carries no version: its row does.
+    const before = e === 'schedule' ? (loadedRecord?.row as { version: number } | undefined) : loaded && (rowOf(e, loaded) as { version: number });
     const created = !before;
     const version = created ? 1 : before.version + 1;
     const row = { ...rowOf(e, record), version };
@@ -165,7 +210,7 @@ export async function applyRule(m: Mutation, name: MutatorName, args: { id: stri
       before: before ?? null,
       after: row,
       sync: true,
-      webhooks: webhooksFor(e, created, { ...record, version } as RecordOf[RuleEntity]),
+      webhooks: webhooksFor(e, created, { ...record, version } as RecordOf[RuleEntity], row),
     });
   }
   return tx.writes.length > 0;

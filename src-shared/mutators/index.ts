@@ -8,6 +8,7 @@ import { agentStateSet } from './agent-states';
 import { callCreate, callUpdate } from './calls';
 import type { Mutator } from './define';
 import { patientCreate, patientUpdate } from './patients';
+import { scheduleCreate, scheduleUpdate } from './schedules';
 import { taskCreate, taskUpdate } from './tasks';
 import type { MutatorTx, ReadNeeds, RuleActor } from './tx';
 
@@ -19,6 +20,8 @@ export const RULEBOOK: { [N in MutatorName]: Mutator<N> } = {
   'patient.create': patientCreate,
   'patient.update': patientUpdate,
   'agent_state.set': agentStateSet,
+  'schedule.create': scheduleCreate,
+  'schedule.update': scheduleUpdate,
 };
 
 type AnyMutator = { reads(a: unknown, actor: RuleActor): ReadNeeds; run(tx: MutatorTx, a: unknown): void };
@@ -40,3 +43,4 @@ export { RuleError } from './rule-error';
 export type { MutatorTx, OrgSettings, ReadNeeds, RecordOf, RuleActor, RuleEntity } from './tx';
 export { isSupervisorRole } from './tx';
 export { canSee, changedFields, toUtc } from './rules';
+export { shiftWindow } from './schedules';

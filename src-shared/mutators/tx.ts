@@ -7,6 +7,7 @@ import type { AgentStateSettings } from '../domain/agent-state';
 import type { Role } from '../domain/enums';
 import type { AgentStateRead } from '../schemas/agent-states';
 import type { CallRead } from '../schemas/calls';
+import type { Schedule } from '../schemas/oncall';
 import type { PatientRead } from '../schemas/patients';
 import type { TaskRead } from '../schemas/tasks';
 import type { UserRead } from '../schemas/users';
@@ -17,6 +18,8 @@ export interface RecordOf {
   patient: PatientRead;
   user: UserRead;
   agent_state: AgentStateRead;
+  /** seed 003's camelCase schedule (a shift) */
+  schedule: Schedule;
 }
 export type RuleEntity = keyof RecordOf;
 
@@ -57,6 +60,11 @@ export interface MutatorTx {
    */
   wasOwner(entity: RuleEntity, id: string, basedOn: number | undefined): boolean;
   write<E extends RuleEntity>(entity: E, record: RecordOf[E]): void;
+  /**
+   * The staff member's shifts that overlap the window (cancelled ones too; the rule decides), or
+   * undefined when this side cannot tell (a desktop that does not mirror that person's shifts).
+   */
+  shifts(staffId: string, startTime: string, endTime: string): Schedule[] | undefined;
 }
 
 /** What a body may read, so the server can load it all before running the body. */
@@ -66,6 +74,8 @@ export interface ReadNeeds {
   dispositions?: boolean;
   /** `wasOwner` of the mutated record is needed */
   ownership?: boolean;
+  /** the shifts around the schedule being written (`shifts`), for the overlap rule */
+  shifts?: boolean;
 }
 
 export const isSupervisorRole = (role: Role) => role === 'supervisor' || role === 'admin';

@@ -8,7 +8,7 @@ import { AgentStateRead, AgentStateSet } from './agent-states';
 import { CallCreate, CallRead, CallUpdate } from './calls';
 import { Id, Timestamp } from './common';
 import { StoredErrorObject } from './errors';
-import { Schedule } from './oncall';
+import { Schedule, ScheduleCreate, ScheduleUpdate } from './oncall';
 import { PatientCreate, PatientRead, PatientUpdate } from './patients';
 import { TaskCreate, TaskRead, TaskUpdate } from './tasks';
 import { UserRead } from './users';
@@ -36,6 +36,9 @@ export const MUTATORS = {
   'patient.create': PatientCreate.extend({ id: Id }),
   'patient.update': PatientUpdate.and(z.object({ id: Id, based_on: BasedOn })),
   'agent_state.set': AgentStateSet,
+  // Seed 003's camelCase bodies: a supervisor's rota edit offline is the REST request, queued.
+  'schedule.create': ScheduleCreate.extend({ id: Id }),
+  'schedule.update': ScheduleUpdate.and(z.object({ id: Id, based_on: BasedOn })),
 } as const;
 export type MutatorName = keyof typeof MUTATORS;
 export const MUTATOR_NAMES = Object.keys(MUTATORS) as MutatorName[];

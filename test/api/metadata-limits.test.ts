@@ -13,6 +13,7 @@ let http: Http;
 let agent: Session;
 let supervisor: Session;
 let callId: string;
+let shiftDays = 0;
 
 /** `n` keys `${prefix}0..` each holding `size` characters. */
 const keys = (n: number, prefix: string, size = 8) =>
@@ -36,9 +37,11 @@ const targets: Target[] = [
     name: 'schedule metadata',
     field: 'metadata',
     path: async () => {
+      // a day per shift: one person never holds two shifts at once (409)
+      const day = `2030-03-${String(10 + shiftDays++).padStart(2, '0')}`;
       const res = await http.post(
         '/v1/oncall/schedules',
-        { staffId: agent.user.id, type: 'regular', startTime: '2030-03-21T09:00:00Z', endTime: '2030-03-21T17:00:00Z' },
+        { staffId: agent.user.id, type: 'regular', startTime: `${day}T09:00:00Z`, endTime: `${day}T17:00:00Z` },
         supervisor,
       );
       return `/v1/oncall/schedules/${res.body.id}`;

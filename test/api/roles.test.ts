@@ -86,7 +86,7 @@ beforeAll(async () => {
     call,
     task: await newTask(),
     patient: await post(`${base}/patients`, { first_name: 'Fixture', last_name: MARK, phone_number: '+447700900999' }, admin),
-    schedule: await post('/v1/oncall/schedules', { staffId: agent.user.id, type: 'regular', startTime: inHours(1), endTime: inHours(9) }, supervisor),
+    schedule: await post('/v1/oncall/schedules', { staffId: agent.user.id, type: 'regular', startTime: inHours(-200), endTime: inHours(-192) }, supervisor),
     recording: await post('/v1/oncall/recordings', { callId: call, url: 'https://127.0.0.1:9/r.mp3', duration: 30 }, agent),
     compliance: await post('/v1/oncall/compliance', { callId: call, region: 'england', regulatoryBody: 'CQC', checkType: MARK }, supervisor),
     webhook: await newWebhook(),

@@ -25,6 +25,13 @@ const seedCreate = (staffId: string) => ({
 });
 const SEED_UPDATE = { status: 'completed', metadata: { handover_notes: 'All tasks completed' } };
 
+// One person never holds two shifts at once (409): every other test shift gets a day of its own.
+let nextDay = 0;
+const freshShift = (staffId: string) => {
+  const day = new Date(Date.UTC(2025, 0, 1) + nextDay++ * 86_400_000).toISOString().slice(0, 10);
+  return { ...seedCreate(staffId), startTime: `${day}T09:00:00Z`, endTime: `${day}T17:00:00Z` };
+};
+
 
 
 
@@ -101,7 +108,7 @@ describe('POST /v1/oncall/schedules', () => {
 
 describe('PATCH /v1/oncall/schedules/{id}', () => {
   it("applies the seed's example body, merging metadata", async () => {
-    const created = await http.post(SCHEDULES, seedCreate(agent1.user.id), supervisor);
+    const created = await http.post(SCHEDULES, freshShift(agent1.user.id), supervisor);
     const res = await http.patch(`${SCHEDULES}/${created.body.id}`, SEED_UPDATE, supervisor);
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('completed');
@@ -114,7 +121,7 @@ describe('PATCH /v1/oncall/schedules/{id}', () => {
   });
 
   it('moves through statuses but never out of completed or cancelled (409)', async () => {
-    const created = await http.post(SCHEDULES, seedCreate(agent1.user.id), supervisor);
+    const created = await http.post(SCHEDULES, freshShift(agent1.user.id), supervisor);
     const url = `${SCHEDULES}/${created.body.id}`;
     expect((await http.patch(url, { status: 'active' }, supervisor)).body.status).toBe('active');
     expect((await http.patch(url, { status: 'scheduled' }, supervisor)).body.status).toBe('scheduled');
@@ -128,11 +135,11 @@ describe('PATCH /v1/oncall/schedules/{id}', () => {
   });
 
   it('reassigns and retimes a shift, checking the merged times and the new staff member', async () => {
-    const created = await http.post(SCHEDULES, seedCreate(agent1.user.id), supervisor);
+    const created = await http.post(SCHEDULES, { ...seedCreate(agent1.user.id), startTime: '2024-04-01T09:00:00Z', endTime: '2024-04-01T17:00:00Z' }, supervisor);
     const url = `${SCHEDULES}/${created.body.id}`;
-    const moved = await http.patch(url, { staffId: agent2.user.id, endTime: '2024-03-21T18:30:00Z', type: 'overtime' }, supervisor);
-    expect(moved.body).toMatchObject({ staffId: agent2.user.id, endTime: '2024-03-21T18:30:00.000Z', type: 'overtime' });
-    const beforeStart = await http.patch(url, { endTime: '2024-03-21T08:00:00Z' }, supervisor);
+    const moved = await http.patch(url, { staffId: agent2.user.id, endTime: '2024-04-01T18:30:00Z', type: 'overtime' }, supervisor);
+    expect(moved.body).toMatchObject({ staffId: agent2.user.id, endTime: '2024-04-01T18:30:00.000Z', type: 'overtime' });
+    const beforeStart = await http.patch(url, { endTime: '2024-04-01T08:00:00Z' }, supervisor);
     expect(beforeStart.status).toBe(422);
     expect(errorOf(beforeStart).details).toHaveProperty('endTime');
     const foreign = await http.patch(url, { staffId: otherAdmin.user.id }, supervisor);
@@ -142,11 +149,46 @@ describe('PATCH /v1/oncall/schedules/{id}', () => {
   });
 
   it('refuses agents (403) and an empty patch (422)', async () => {
-    const created = await http.post(SCHEDULES, seedCreate(agent1.user.id), supervisor);
+    const created = await http.post(SCHEDULES, freshShift(agent1.user.id), supervisor);
     const byAgent = await http.patch(`${SCHEDULES}/${created.body.id}`, SEED_UPDATE, agent1);
     expect(byAgent.status).toBe(403);
     const empty = await http.patch(`${SCHEDULES}/${created.body.id}`, {}, supervisor);
     expect(empty.status).toBe(422);
+  });
+});
+
+describe('overlapping shifts', () => {
+  const at = (day: string, from: string, to: string) => ({ startTime: `${day}T${from}:00Z`, endTime: `${day}T${to}:00Z` });
+
+  it('refuses a second shift for the same person at the same time with 409 CONFLICT naming the first', async () => {
+    const first = await http.post(SCHEDULES, { ...seedCreate(agent1.user.id), ...at('2026-06-01', '08:00', '16:00') }, supervisor);
+    expect(first.status).toBe(201);
+    const clash = await http.post(SCHEDULES, { ...seedCreate(agent1.user.id), ...at('2026-06-01', '15:00', '20:00') }, admin);
+    expect(clash.status).toBe(409);
+    expect(errorOf(clash).code).toBe('CONFLICT');
+    expect(errorOf(clash).message).toMatch(/overlaps another shift/);
+    expect(errorOf(clash).details).toMatchObject({ conflictingScheduleId: first.body.id });
+    // back to back is no overlap; another person at the same time is none either
+    expect((await http.post(SCHEDULES, { ...seedCreate(agent1.user.id), ...at('2026-06-01', '16:00', '20:00') }, supervisor)).status).toBe(201);
+    expect((await http.post(SCHEDULES, { ...seedCreate(agent2.user.id), ...at('2026-06-01', '08:00', '16:00') }, supervisor)).status).toBe(201);
+  });
+
+  it('refuses moving a shift onto another (time or person), allows it once the other is cancelled', async () => {
+    const a = await http.post(SCHEDULES, { ...seedCreate(agent1.user.id), ...at('2026-06-02', '08:00', '12:00') }, supervisor);
+    const b = await http.post(SCHEDULES, { ...seedCreate(agent1.user.id), ...at('2026-06-02', '13:00', '17:00') }, supervisor);
+    const c = await http.post(SCHEDULES, { ...seedCreate(agent2.user.id), ...at('2026-06-02', '09:00', '10:00') }, supervisor);
+    const later = await http.patch(`${SCHEDULES}/${a.body.id}`, { endTime: '2026-06-02T14:00:00Z' }, supervisor);
+    expect(later.status).toBe(409);
+    expect(errorOf(later).details).toMatchObject({ conflictingScheduleId: b.body.id });
+    const handedOver = await http.patch(`${SCHEDULES}/${c.body.id}`, { staffId: agent1.user.id }, supervisor);
+    expect(handedOver.status).toBe(409);
+    // nothing was stored by the refusals
+    expect((await http.get(`${SCHEDULES}/${a.body.id}`, supervisor)).body.endTime).toBe('2026-06-02T12:00:00.000Z');
+    expect((await http.get(`${SCHEDULES}/${c.body.id}`, supervisor)).body.staffId).toBe(agent2.user.id);
+    expect((await http.patch(`${SCHEDULES}/${b.body.id}`, { status: 'cancelled' }, supervisor)).status).toBe(200);
+    expect((await http.patch(`${SCHEDULES}/${a.body.id}`, { endTime: '2026-06-02T14:00:00Z' }, supervisor)).status).toBe(200);
+    // a note on a shift is never blocked by the rule
+    expect((await http.patch(`${SCHEDULES}/${a.body.id}`, { metadata: { handover_notes: 'Ward B keys at desk' } }, supervisor)).status).toBe(200);
   });
 });
 
@@ -225,7 +267,7 @@ describe('GET /v1/oncall/schedules', () => {
 
 describe('isolation', () => {
   it("answers 404 for another organization's schedule and never lists it", async () => {
-    const created = await http.post(SCHEDULES, seedCreate(agent1.user.id), supervisor);
+    const created = await http.post(SCHEDULES, freshShift(agent1.user.id), supervisor);
     const get = await http.get(`${SCHEDULES}/${created.body.id}`, otherAdmin);
     expect(get.status).toBe(404);
     expect(errorOf(get).code).toBe('NOT_FOUND');
@@ -239,7 +281,7 @@ describe('isolation', () => {
 describe('webhooks and sync', () => {
   it('queues schedule.created and schedule.updated with the camelCase schedule as attributes', async () => {
     const hook = await addWebhookRow(server, ['schedule.created', 'schedule.updated']);
-    const created = await http.post(SCHEDULES, seedCreate(agent1.user.id), supervisor);
+    const created = await http.post(SCHEDULES, freshShift(agent1.user.id), supervisor);
     const updated = await http.patch(`${SCHEDULES}/${created.body.id}`, SEED_UPDATE, supervisor);
     const sent = (await queuedDeliveries(server, hook)).filter((d) => d.data.id === created.body.id);
     expect(sent.map((d) => d.event)).toEqual(['schedule.created', 'schedule.updated']);
@@ -249,7 +291,7 @@ describe('webhooks and sync', () => {
 
   it('moves the schedule up the sync change log the desktop client pulls, on every change', async () => {
     const changeOf = (id: string) => query<{ seq: number; entity: string; op: string }>(server, sql`SELECT seq, entity, op FROM changes WHERE entity_id = ${id}`);
-    const created = await http.post(SCHEDULES, seedCreate(agent1.user.id), supervisor);
+    const created = await http.post(SCHEDULES, freshShift(agent1.user.id), supervisor);
     const [afterCreate] = await changeOf(created.body.id);
     expect(afterCreate).toMatchObject({ entity: 'schedule', op: 'upsert' });
     await http.patch(`${SCHEDULES}/${created.body.id}`, { status: 'active' }, supervisor);

@@ -207,6 +207,7 @@ export class FakeBridge implements RendererBridge {
       read: <E extends RuleEntity>(entity: E, id: string) => (this.lookup(entity, id) ?? undefined) as RecordOf[E] | undefined,
       taken: (entity, id) => this.lookup(entity, id) !== null,
       wasOwner: () => false,
+      shifts: () => undefined,
       write: (entity, record) => written.push([entity, record]),
     };
     try {

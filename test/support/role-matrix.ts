@@ -132,6 +132,7 @@ export interface Recipe {
 let counter = 0;
 const unique = () => `${Date.now().toString(36)}_${++counter}`;
 const hour = (h: number) => new Date(Date.now() + h * 3_600_000).toISOString();
+let shiftSlot = 0;
 
 /** Valid requests for the operations that need more than path values (bodies, required queries). */
 export const REQUESTS: Record<string, Recipe> = {
@@ -167,7 +168,11 @@ export const REQUESTS: Record<string, Recipe> = {
   'POST /v1/oncall/calls': { body: () => ({ phoneNumber: '+447700900124', region: 'england' }) },
   'PATCH /v1/oncall/calls/{id}': { body: () => ({ notes: `${MARK} oncall note` }) },
   'POST /v1/oncall/schedules': {
-    body: (k) => ({ staffId: k.f.agentId, type: 'cover', startTime: hour(48), endTime: hour(52) }),
+    // one person never holds two shifts at once (409): each allowed call gets a slot of its own
+    body: (k) => {
+      const from = 48 + 5 * shiftSlot++;
+      return { staffId: k.f.agentId, type: 'cover', startTime: hour(from), endTime: hour(from + 4) };
+    },
   },
   'PATCH /v1/oncall/schedules/{id}': { body: () => ({ metadata: { note: MARK } }) },
   'POST /v1/oncall/recordings': {

@@ -5,7 +5,9 @@
  * "unknown" (undefined), not "absent": the desktop mirrors only what its user may see, so checks
  * against it are left to the server.
  */
+import { shiftsOverlap } from '../../../src-shared/domain/shifts';
 import type { MutatorTx, OrgSettings, RecordOf, RuleActor, RuleEntity } from '../../../src-shared/mutators';
+import type { Schedule } from '../../../src-shared/schemas/oncall';
 import type { LocalStore } from '../store';
 
 type Key = `${RuleEntity}:${string}`;
@@ -39,6 +41,24 @@ export class LocalTx implements MutatorTx {
 
   write<E extends RuleEntity>(entity: E, record: RecordOf[E]): void {
     this.overlay.set(`${entity}:${record.id}`, record);
+  }
+
+  /**
+   * The staff member's shifts around a window, as this desktop has them (with this transaction's
+   * own writes). A supervisor's desktop mirrors every shift of the organization, so its answer is
+   * the server's as of the last pull; the server checks again when the change arrives.
+   */
+  shifts(staffId: string, startTime: string, endTime: string): Schedule[] {
+    const byId = new Map<string, Schedule>();
+    for (const s of this.store.entities.query<Schedule>('schedule', 'staff_id = ? AND start_time < ?', [staffId, endTime])) byId.set(s.id, s);
+    for (const [key, record] of this.overlay) {
+      if (!key.startsWith('schedule:')) continue;
+      const id = key.slice('schedule:'.length);
+      if (record) byId.set(id, record as Schedule);
+      else byId.delete(id);
+    }
+    const window = { startTime, endTime };
+    return [...byId.values()].filter((s) => s.staffId === staffId && shiftsOverlap(s, window));
   }
 
   /** Sets what a read of this record sees (a rebase starts from the server's state). */

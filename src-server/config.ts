@@ -47,6 +47,13 @@ const Env = z.object({
   /** deliver to loopback/private/link-local targets too ('1': tests, on-premises receivers) */
   WEBHOOK_ALLOW_PRIVATE_TARGETS: z.enum(['0', '1']).default('0'),
   WEBHOOK_POLL_MS: z.coerce.number().int().min(10).default(1000),
+  /** attempts in flight: per API instance, per organization and per endpoint (the last two across instances) */
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).default(100),
+  WEBHOOK_ORG_CONCURRENCY: z.coerce.number().int().min(1).default(10),
+  WEBHOOK_ENDPOINT_CONCURRENCY: z.coerce.number().int().min(1).default(4),
+  /** an endpoint is disabled once it has failed this many attempts in a row, over at least this long (5 days) */
+  WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).default(10),
+  WEBHOOK_DISABLE_AFTER_MS: z.coerce.number().int().min(0).default(5 * 24 * 3_600_000),
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30_000),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(5000),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),

@@ -237,6 +237,13 @@ export interface WebhooksTable {
   created_by: string | null;
   created_at: string;
   deleted_at: string | null;
+  /** failed attempts since the last success (any delivery) */
+  consecutive_failures: Generated<number>;
+  /** the first failure of that run */
+  failing_since: string | null;
+  /** set when the run of failures disabled the endpoint; cleared by re-enabling it */
+  disabled_at: string | null;
+  disabled_reason: string | null;
 }
 
 export interface WebhookDeliveriesTable {
@@ -252,6 +259,8 @@ export interface WebhookDeliveriesTable {
   last_error: string | null;
   created_at: string;
   delivered_at: string | null;
+  /** while an attempt is in flight: when its claim runs out (null otherwise) */
+  leased_until: string | null;
 }
 
 export interface AgentStatesTable {

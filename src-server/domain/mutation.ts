@@ -83,6 +83,7 @@ export class Mutation {
       .where('organization_id', '=', this.actor.organizationId)
       .where('active', '=', 1)
       .where('deleted_at', 'is', null)
+      .where('disabled_at', 'is', null)
       .execute()
       .then((rows) => rows.map((r) => ({ id: r.id, events: JSON.parse(r.events) as string[] })));
     const hooks = await this.hooks;

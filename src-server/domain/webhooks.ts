@@ -18,7 +18,7 @@ import type {
   WebhookRead,
 } from '../../src-shared/schemas/webhooks';
 import type { Database, DeliveryRow, WebhookRow } from '../db/schema';
-import { notFound } from '../http/api-error';
+import { ApiError, notFound } from '../http/api-error';
 import { newWebhookSecret } from '../webhooks/signature';
 import { requireRole, requireUser, type Actor } from './actor';
 import { mutate } from './mutation';
@@ -26,6 +26,7 @@ import type { ServerContext } from './server-context';
 import { fetchPage } from './paging';
 
 export const WEBHOOK_DELETED_ERROR = 'webhook deleted';
+export const WEBHOOK_DISABLED_ERROR = 'webhook disabled';
 
 function parseEvents(text: string): WebhookEvent[] {
   try {
@@ -44,9 +45,13 @@ export function toWebhookRead(row: WebhookRow): WebhookRead {
     url: row.url,
     events: parseEvents(row.events),
     description: row.description,
-    active: row.active === 1 && !row.deleted_at,
+    active: row.active === 1 && !row.deleted_at && !row.disabled_at,
     created_at: row.created_at,
     deleted_at: row.deleted_at,
+    disabled_at: row.disabled_at,
+    disabled_reason: row.disabled_reason,
+    consecutive_failures: row.consecutive_failures,
+    failing_since: row.failing_since,
   };
 }
 
@@ -90,6 +95,10 @@ export async function createWebhook(ctx: ServerContext, actor: Actor, input: Web
       created_by: actor.userId,
       created_at: m.now,
       deleted_at: null,
+      consecutive_failures: 0,
+      failing_since: null,
+      disabled_at: null,
+      disabled_reason: null,
     };
     await m.trx.insertInto('webhooks').values(row).execute();
     await m.record({ entity: 'webhook', entityId: row.id, action: 'create', after: toWebhookRead(row) });
@@ -145,6 +154,25 @@ export async function deleteWebhook(ctx: ServerContext, actor: Actor, id: string
       .where('status', '=', 'pending')
       .execute();
     await m.record({ entity: 'webhook', entityId: id, action: 'delete', before: toWebhookRead(before), after: toWebhookRead(after) });
+    return toWebhookRead(after);
+  });
+}
+
+/**
+ * Re-enables an endpoint the dispatcher disabled (endpoint-health.ts): deliveries are queued for
+ * it again from now on, with a fresh run of failures. Like creating one, it resumes a feed of
+ * patient data, so it needs a signed-in admin. Enabling an enabled webhook changes nothing.
+ */
+export async function enableWebhook(ctx: ServerContext, actor: Actor, id: string): Promise<WebhookRead> {
+  requireSignedInAdmin(actor);
+  return mutate(ctx, actor, async (m) => {
+    const before = await findWebhook(m.trx, actor, id);
+    if (before.deleted_at) throw new ApiError('CONFLICT', 'a deleted webhook cannot be enabled: create a new one');
+    if (!before.disabled_at) return toWebhookRead(before);
+    const change = { disabled_at: null, disabled_reason: null, consecutive_failures: 0, failing_since: null };
+    await m.trx.updateTable('webhooks').set(change).where('id', '=', id).execute();
+    const after: WebhookRow = { ...before, ...change };
+    await m.record({ entity: 'webhook', entityId: id, action: 'enable', before: toWebhookRead(before), after: toWebhookRead(after) });
     return toWebhookRead(after);
   });
 }

@@ -1,190 +1,143 @@
 /**
- * Delivers queued webhook deliveries from the database. The queue is the `webhook_deliveries`
- * table, so a restart loses nothing: a delivery is claimed by pushing its `next_attempt_at` past a
- * lease, and one whose process died is picked up again when the lease runs out.
+ * Delivers queued webhook deliveries from the database (the queue: ./queue.ts). Every attempt
+ * runs on its own: a slot frees the moment its attempt ends and is filled again at once, so an
+ * endpoint that never answers holds only its own slots, never a batch of other endpoints' or
+ * other organizations' deliveries. How many may be in flight is capped per instance, per
+ * organization and per endpoint. An endpoint that keeps failing is disabled (./endpoint-health.ts).
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { ServerContext } from '../domain/server-context';
+import { WEBHOOK_DELETED_ERROR, WEBHOOK_DISABLED_ERROR } from '../domain/webhooks';
+import { disableFailingEndpoint } from './endpoint-health';
+import { claimDue, endpointFailed, endpointSucceeded, finishAttempt, loadAttempt, nextDueAfter, releaseClaims, type Claimed } from './queue';
 import { createSender } from './send';
-
-const BATCH = 20;
 
 export function backoffMs(attempt: number, baseMs: number, maxMs: number): number {
   return Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
 }
 
 export interface Dispatcher {
-  /** Runs one pass now; resolves when the due deliveries were attempted. */
-  tick(): Promise<number>;
+  /** Resolves once the attempts in flight have ended; claims nothing more. */
   stop(): Promise<void>;
 }
 
 export function startWebhookDispatcher(ctx: ServerContext, log: FastifyBaseLogger): Dispatcher {
   const { config } = ctx;
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<number> | null = null;
-  let stopped = false;
   const send = createSender({ allowPrivate: config.WEBHOOK_ALLOW_PRIVATE_TARGETS === '1', timeoutMs: config.WEBHOOK_TIMEOUT_MS, now: ctx.now });
+  // A lease outlives the attempt's own timeout, so only a process that died loses it.
+  const leaseMs = config.WEBHOOK_TIMEOUT_MS + 5_000;
+  const inFlight = new Set<Promise<void>>();
+  let timer: NodeJS.Timeout | null = null;
+  let stopped = false;
 
-  async function deliverOne(id: string, leaseUntil: string, expectedNext: string | null): Promise<boolean> {
-    // Claim: only one instance moves next_attempt_at from the value it read.
-    const claimed = await ctx.db
-      .updateTable('webhook_deliveries')
-      .set({ next_attempt_at: leaseUntil })
-      .where('id', '=', id)
-      .where('status', '=', 'pending')
-      .where('next_attempt_at', expectedNext === null ? 'is' : '=', expectedNext)
-      .executeTakeFirst();
-    if (Number(claimed.numUpdatedRows) !== 1) return false;
-
-    const row = await ctx.db
-      .selectFrom('webhook_deliveries')
-      .innerJoin('webhooks', 'webhooks.id', 'webhook_deliveries.webhook_id')
-      .select([
-        'webhook_deliveries.payload',
-        'webhook_deliveries.event',
-        'webhook_deliveries.attempts',
-        'webhooks.url',
-        'webhooks.secret',
-        'webhooks.active',
-        'webhooks.deleted_at',
-      ])
-      .where('webhook_deliveries.id', '=', id)
-      .executeTakeFirstOrThrow();
-
+  async function attempt(claim: Claimed): Promise<void> {
+    const row = await loadAttempt(ctx.db, claim.id);
+    if (!row) return;
     const now = () => ctx.now().toISOString();
-    if (row.deleted_at || !row.active) {
-      await ctx.db
-        .updateTable('webhook_deliveries')
-        .set({ status: 'failed', last_error: 'webhook deleted', next_attempt_at: null })
-        .where('id', '=', id)
-        .execute();
-      return true;
+    if (row.deleted_at || row.disabled_at) {
+      const last_error = row.deleted_at ? WEBHOOK_DELETED_ERROR : WEBHOOK_DISABLED_ERROR;
+      await finishAttempt(ctx.db, claim, { status: 'failed', last_error, next_attempt_at: null });
+      return;
     }
 
     const attempts = row.attempts + 1;
-    const { statusCode, error } = await send({ id, event: row.event, url: row.url, secret: row.secret, payload: row.payload });
-
+    const { statusCode, error } = await send({ id: claim.id, event: row.event, url: row.url, secret: row.secret, payload: row.payload });
     if (!error) {
-      await ctx.db
-        .updateTable('webhook_deliveries')
-        .set({ status: 'delivered', attempts, last_status_code: statusCode, last_error: null, delivered_at: now(), next_attempt_at: null })
-        .where('id', '=', id)
-        .execute();
-      return true;
+      await finishAttempt(ctx.db, claim, { status: 'delivered', attempts, last_status_code: statusCode, last_error: null, delivered_at: now(), next_attempt_at: null });
+      await endpointSucceeded(ctx.db, row.webhook_id);
+      return;
     }
     const giveUp = attempts >= config.WEBHOOK_MAX_ATTEMPTS;
     const next = new Date(ctx.now().getTime() + backoffMs(attempts, config.WEBHOOK_BACKOFF_BASE_MS, config.WEBHOOK_BACKOFF_MAX_MS));
-    await ctx.db
-      .updateTable('webhook_deliveries')
-      .set({
-        status: giveUp ? 'failed' : 'pending',
-        attempts,
-        last_status_code: statusCode,
-        last_error: error.slice(0, 500),
-        next_attempt_at: giveUp ? null : next.toISOString(),
-      })
-      .where('id', '=', id)
-      .execute();
-    log.warn({ delivery: id, attempts, error }, giveUp ? 'webhook delivery failed for good' : 'webhook delivery will be retried');
-    return true;
-  }
-
-  async function pass(): Promise<number> {
-    const nowIso = ctx.now().toISOString();
-    const due = await ctx.db
-      .selectFrom('webhook_deliveries')
-      .select(['id', 'next_attempt_at'])
-      .where('status', '=', 'pending')
-      .where('next_attempt_at', '<=', nowIso)
-      .orderBy('next_attempt_at')
-      .limit(BATCH)
-      .execute();
-    const lease = new Date(ctx.now().getTime() + config.WEBHOOK_TIMEOUT_MS + 5_000).toISOString();
-    // allSettled: one failing write must not end the pass while its siblings are still in flight
-    // (stop() waits for the pass, and the database closes right after).
-    const results = await Promise.allSettled(due.map((d) => deliverOne(d.id, lease, d.next_attempt_at)));
-    const failure = results.find((r) => r.status === 'rejected');
-    if (failure) throw failure.reason;
-    return results.filter((r) => r.status === 'fulfilled' && r.value).length;
-  }
-
-  let passFailed = false;
-  function tick(): Promise<number> {
-    if (!running) {
-      running = pass()
-        .then((n) => {
-          passFailed = false;
-          return n;
-        })
-        .catch((err: unknown) => {
-          passFailed = true;
-          log.error({ err }, 'webhook dispatcher pass failed');
-          return 0;
-        })
-        .finally(() => {
-          running = null;
-        });
+    await finishAttempt(ctx.db, claim, {
+      status: giveUp ? 'failed' : 'pending',
+      attempts,
+      last_status_code: statusCode,
+      last_error: error.slice(0, 500),
+      next_attempt_at: giveUp ? null : next.toISOString(),
+    });
+    log.warn({ delivery: claim.id, webhook: row.webhook_id, attempts, error }, giveUp ? 'webhook delivery failed for good' : 'webhook delivery will be retried');
+    const run = await endpointFailed(ctx.db, row.webhook_id, now());
+    if (run.failures >= config.WEBHOOK_DISABLE_AFTER_FAILURES && ctx.now().getTime() - Date.parse(run.since) >= config.WEBHOOK_DISABLE_AFTER_MS) {
+      const disabled = await disableFailingEndpoint(ctx, row.organization_id, row.webhook_id, run, error);
+      if (disabled) log.warn({ webhook: row.webhook_id, failures: run.failures, since: run.since }, 'webhook endpoint disabled');
     }
-    return running;
   }
 
-  /** How long to sleep: until the earliest pending delivery is due, never longer than POLL_MS. */
-  async function idleMs(): Promise<number> {
-    if (passFailed) return config.WEBHOOK_POLL_MS;
-    const next = await ctx.db
-      .selectFrom('webhook_deliveries')
-      .select((eb) => eb.fn.min('next_attempt_at').as('due'))
-      .where('status', '=', 'pending')
-      .executeTakeFirst();
-    const dueIn = next?.due ? Date.parse(next.due) - ctx.now().getTime() : NaN;
-    if (!Number.isFinite(dueIn)) return config.WEBHOOK_POLL_MS;
-    // The floor keeps a row that is due but cannot be claimed from spinning the loop.
-    return Math.min(config.WEBHOOK_POLL_MS, Math.max(5, dueIn));
+  function start(claim: Claimed): void {
+    const running: Promise<void> = attempt(claim)
+      .catch((err: unknown) => log.error({ err, delivery: claim.id }, 'webhook delivery attempt failed'))
+      .finally(() => {
+        inFlight.delete(running);
+        // its slot is free: fill it now rather than at the next poll
+        void fill();
+      });
+    inFlight.add(running);
   }
 
-  // One loop at a time. A wake-up while it runs (a delivery queued, a full batch) makes it go
-  // round again at once instead of waiting for the poll timer; the timer alone covers retries
-  // and deliveries queued by other API instances.
-  let looping = false;
+  // One claim at a time per instance; a wake-up during a claim makes it claim again at once.
+  let filling: Promise<void> | null = null;
   let again = false;
-  async function loop(): Promise<void> {
-    if (stopped) return;
-    if (looping) {
+  function fill(): Promise<void> {
+    if (stopped) return Promise.resolve();
+    if (filling) {
       again = true;
-      return;
+      return filling;
     }
-    looping = true;
-    if (timer) clearTimeout(timer);
-    timer = null;
-    try {
-      for (;;) {
-        again = false;
-        const n = await tick();
-        if (stopped) return;
-        if (n >= BATCH || again) continue;
-        const delay = await idleMs().catch(() => config.WEBHOOK_POLL_MS);
-        if (stopped) return;
-        if (again) continue;
-        timer = setTimeout(() => void loop(), delay);
-        return;
+    filling = (async () => {
+      if (timer) clearTimeout(timer);
+      timer = null;
+      let delay = config.WEBHOOK_POLL_MS;
+      try {
+        do {
+          again = false;
+          const free = config.WEBHOOK_CONCURRENCY - inFlight.size;
+          if (free <= 0) return; // a finishing attempt calls fill()
+          const claimedAt = ctx.now();
+          const claims = await claimDue(ctx.db, claimedAt, leaseMs, {
+            max: free,
+            perOrganization: config.WEBHOOK_ORG_CONCURRENCY,
+            perEndpoint: config.WEBHOOK_ENDPOINT_CONCURRENCY,
+          });
+          if (stopped) {
+            // claimed while stopping: due again at once for whichever instance runs next
+            await releaseClaims(ctx.db, claims, ctx.now());
+            return;
+          }
+          for (const claim of claims) start(claim);
+          if (claims.length === free) return; // full; a finishing attempt calls fill()
+          const due = await nextDueAfter(ctx.db, claimedAt);
+          // The floor keeps a row that fell due meanwhile from spinning the loop.
+          if (due !== null) delay = Math.min(config.WEBHOOK_POLL_MS, Math.max(5, due - ctx.now().getTime()));
+        } while (again && !stopped);
+      } catch (err) {
+        log.error({ err }, 'webhook dispatcher could not claim deliveries');
+        delay = config.WEBHOOK_POLL_MS;
+      } finally {
+        filling = null;
+        // The poll also notices deliveries queued by other instances and caps they freed.
+        if (!stopped) {
+          if (timer) clearTimeout(timer);
+          timer = setTimeout(() => void fill(), delay);
+        }
       }
-    } finally {
-      looping = false;
-    }
+    })();
+    return filling;
   }
 
-  const onQueued = () => void loop();
+  const onQueued = () => void fill();
   ctx.notifier.on('webhooksQueued', onQueued);
-  void loop();
+  void fill();
 
   return {
-    tick,
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
+      timer = null;
       ctx.notifier.off('webhooksQueued', onQueued);
-      await running;
+      await filling;
+      // attempts in flight finish (each bounded by WEBHOOK_TIMEOUT_MS) and record their outcome
+      while (inFlight.size) await Promise.allSettled([...inFlight]);
     },
   };
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Id, PageQuery, StoredTimestamp, Timestamp } from './common';
 
 /** `denied`: a known principal refused (403, or 404 on a record it may not see); `rate_limited`: a 429. */
-export const AUDIT_ACTIONS = ['create', 'update', 'delete', 'login', 'login_failed', 'logout', 'refresh', 'key_use', 'revoke', 'denied', 'rate_limited'] as const;
+export const AUDIT_ACTIONS = ['create', 'update', 'delete', 'login', 'login_failed', 'logout', 'refresh', 'key_use', 'revoke', 'denied', 'rate_limited', 'disable', 'enable'] as const;
 export const AuditAction = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditAction>;
 

@@ -19,6 +19,14 @@ export const WebhookRead = z.object({
   created_at: StoredTimestamp,
   /** set when the webhook was deleted (deactivated); its delivery log stays readable */
   deleted_at: StoredTimestamp.nullable(),
+  /** set when it kept failing and was disabled (docs/webhooks.md); an admin re-enables it */
+  disabled_at: StoredTimestamp.nullable(),
+  /** why it was disabled: how many attempts failed in a row, since when, and the last error */
+  disabled_reason: z.string().nullable(),
+  /** failed attempts since its last success */
+  consecutive_failures: z.number().int(),
+  /** when that run of failures began (null while it succeeds) */
+  failing_since: StoredTimestamp.nullable(),
 });
 export type WebhookRead = z.infer<typeof WebhookRead>;
 

@@ -315,7 +315,7 @@ describe('deliveries', () => {
     // A receiver that hangs: every attempt times out, so nothing is delivered before the stop
     // and no delivery gets near its last attempt.
     receiver.hold('/backlog');
-    const count = 25; // the dispatcher claims 20 per pass
+    const count = 25; // far more than the endpoint's concurrency cap (4)
     for (let i = 0; i < count; i++) await newCall(`+4477009008${String(i).padStart(2, '0')}`);
     await received('/backlog', 1);
     await server.stop(); // waits for the attempts in flight to time out
@@ -324,8 +324,8 @@ describe('deliveries', () => {
 
     await server.restart();
     const delivered = () => receiver.at('/backlog').filter((r) => r.answeredStatus === 200);
-    // The idle poll is 60 s and the wait ends before it: a full batch is followed by the next
-    // pass at once, not by the poll.
+    // The idle poll is 60 s and the wait ends before it: each finished attempt frees a slot that
+    // is filled at once, not at the next poll.
     await vi.waitFor(() => expect(delivered()).toHaveLength(count), { timeout: 45_000, interval: 20 });
     expect(new Set(delivered().map((r) => r.headers['x-oncall-delivery'])).size).toBe(count);
     await vi.waitFor(async () => expect(await deliveries(hook.id, '?status=delivered&limit=50')).toHaveLength(count), { timeout: 10_000 });

@@ -40,6 +40,7 @@ export const EXPECTED: Record<string, Outcomes> = {
   [`POST ${ORG}/webhooks`]:                                 [403,  403,  403,  201,  403,  403,  401],
   [`GET ${ORG}/webhooks`]:                                  [403,  403,  403,  200,  403,  200,  401],
   [`DELETE ${ORG}/webhooks/{webhook_id}`]:                  [403,  403,  403,  200,  403,  403,  401],
+  [`POST ${ORG}/webhooks/{webhook_id}/enable`]:             [403,  403,  403,  200,  403,  403,  401],
   [`GET ${ORG}/webhooks/{webhook_id}/deliveries`]:          [403,  403,  403,  200,  403,  200,  401],
   [`GET ${ORG}/dispositions`]:                              [200,  200,  200,  200,  200,  200,  401],
   [`POST ${ORG}/dispositions`]:                             [403,  403,  403,  201,  403,  201,  401],

@@ -11,6 +11,7 @@ import * as m003 from './003_session_families';
 import * as m004 from './004_agent_states';
 import * as m005 from './005_audit_chain';
 import * as m006 from './006_scale_out';
+import * as m007 from './007_webhook_health';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '001_initial': m001,
@@ -19,4 +20,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '004_agent_states': m004,
   '005_audit_chain': m005,
   '006_scale_out': m006,
+  '007_webhook_health': m007,
 };

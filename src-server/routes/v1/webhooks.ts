@@ -9,7 +9,7 @@ import {
   WebhookRead,
 } from '../../../src-shared/schemas/webhooks';
 import type { ServerContext } from '../../domain/server-context';
-import { createWebhook, deleteWebhook, listDeliveries, listWebhooks } from '../../domain/webhooks';
+import { createWebhook, deleteWebhook, enableWebhook, listDeliveries, listWebhooks } from '../../domain/webhooks';
 import { OrgParams, orgActor } from '../../http/params';
 
 const WebhookParams = OrgParams.extend({ webhook_id: z.uuid() });
@@ -58,6 +58,19 @@ export function v1WebhookRoutes(ctx: ServerContext): FastifyPluginAsyncZod {
         },
       },
       async (req) => deleteWebhook(ctx, orgActor(req, req.params.org_id), req.params.webhook_id),
+    );
+
+    app.post(
+      '/organizations/:org_id/webhooks/:webhook_id/enable',
+      {
+        schema: {
+          tags: ['webhooks'],
+          summary: 'Re-enable a webhook that was disabled for failing (signed-in admin)',
+          params: WebhookParams,
+          response: { 200: WebhookRead },
+        },
+      },
+      async (req) => enableWebhook(ctx, orgActor(req, req.params.org_id), req.params.webhook_id),
     );
 
     app.get(

@@ -50,6 +50,8 @@ print(json.dumps({
 }))`;
 
 const SDK_DIR = join(ROOT, 'sdk/python');
+/** `python3` on PATH; ONCALL_TEST_PYTHON picks another interpreter (e.g. a 3.9 to prove the floor). */
+const PYTHON = process.env.ONCALL_TEST_PYTHON || 'python3';
 
 interface Run {
   code: number | null;
@@ -59,7 +61,7 @@ interface Run {
 
 function python(args: string[], env: Record<string, string>, cwd = SDK_DIR): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn('python3', args, {
+    const child = spawn(PYTHON, args, {
       cwd,
       env: {
         ...process.env,

@@ -59,12 +59,15 @@ class LiveTest(unittest.TestCase):
         self.assertEqual([r.id for r in other_listed], [other])
 
     def test_a_misspelt_filter_is_refused_not_ignored(self) -> None:
-        with self.assertRaises(BadRequestError) as caught:
-            self.client.compliance.list(regulatory_bodyy="CQC")
+        with self.assertRaises(TypeError):  # the SDK's own signature catches it first
+            self.client.compliance.list(regulatory_bodyy="CQC")  # type: ignore[call-arg]
+        with self.assertRaises(BadRequestError) as caught:  # and the API refuses it too
+            self.client.compliance._list({"regulatory_bodyy": "CQC"})
         err = caught.exception
-        self.assertEqual(err.status, 400)
-        self.assertIsInstance(err.details, dict)
+        self.assertEqual((err.status, err.code), (400, "BAD_REQUEST"))
         self.assertIn("regulatoryBodyy", str(err.details) + err.message)
+        with self.assertRaises(BadRequestError):
+            self.client.compliance.list(limit=500)
 
     def test_create_update_get_keep_the_seed_fields(self) -> None:
         self.assertEqual((self.call.phone_number, self.call.status, self.call.priority), ("+447700900123", "pending", "high"))

@@ -5,6 +5,7 @@ Waits are recorded through the client's sleep hook, so the tests prove which del
 chose without depending on how fast this machine is; one test sleeps for real."""
 import time
 import unittest
+import urllib.parse
 
 from writecarenotes.oncall import (
     BadRequestError,
@@ -155,7 +156,26 @@ class TransportTest(unittest.TestCase):
             json.loads(post["body"]),
             {"callId": "k1", "regulatoryBody": "CQC", "checkType": "recording_retention", "details": {"retention_period": "7 years"}},
         )
-        self.assertEqual(get["path"], "/v1/oncall/compliance?regulatoryBody=CQC&checkType=x&includeTotal=true&limit=5")
+        path, _, query = get["path"].partition("?")
+        self.assertEqual(path, "/v1/oncall/compliance")
+        self.assertEqual(
+            sorted(urllib.parse.parse_qsl(query)),
+            [("checkType", "x"), ("includeTotal", "true"), ("limit", "5"), ("regulatoryBody", "CQC")],
+        )
+
+    def test_only_the_arguments_given_are_sent_and_none_is_null(self) -> None:
+        import json
+
+        self.server.script = [Answer(200, RECORD), Answer(201, RECORD)]
+        self.client.calls.update("c1", notes="called back", outcome=None)
+        self.client.recordings.create({"futureField": 1}, call_id="k1", url="https://x.test/1.mp3", duration=5)
+        update, create = self.server.received
+        self.assertEqual(update["path"], "/v1/oncall/calls/c1")
+        self.assertEqual(json.loads(update["body"]), {"notes": "called back", "outcome": None})
+        self.assertEqual(json.loads(create["body"]), {"futureField": 1, "callId": "k1", "url": "https://x.test/1.mp3", "duration": 5})
+        with self.assertRaises(TypeError):  # a misspelt field fails here, before any request
+            self.client.recordings.create(callid="k1")  # type: ignore[call-arg]
+        self.assertEqual(len(self.server.received), 2)
 
     def test_rate_limit_headers_are_exposed(self) -> None:
         headers = {"X-RateLimit-Limit": "1000", "X-RateLimit-Remaining": "998", "X-RateLimit-Reset": "1700000060"}

@@ -14,9 +14,11 @@ import { v1UserRoutes } from './v1/users';
 import { v1DispositionRoutes } from './v1/dispositions';
 import { v1SyncRoutes } from './v1/sync';
 import { v1AgentStateRoutes } from './v1/agent-states';
+import { v1WhoamiRoutes } from './v1/whoami';
 
 export async function registerRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
   await app.register(v1AuthRoutes(ctx), { prefix: API_V1 });
+  await app.register(v1WhoamiRoutes(ctx), { prefix: API_V1 });
   await app.register(v1ApiKeyRoutes(ctx), { prefix: API_V1 });
   await app.register(v1AuditRoutes(ctx), { prefix: API_V1 });
   await app.register(v1WebhookRoutes(ctx), { prefix: API_V1 });

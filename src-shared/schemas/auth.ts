@@ -54,3 +54,17 @@ export type ApiKeyRead = z.infer<typeof ApiKeyRead>;
 /** Only the create answer carries the key itself; it is never shown again. */
 export const ApiKeyCreated = ApiKeyRead.extend({ key: z.string() });
 export type ApiKeyCreated = z.infer<typeof ApiKeyCreated>;
+
+/**
+ * Who a credential is (GET /auth/whoami): what an API key needs to learn its organization,
+ * since `/users/me` is a user's and answers 403 to a key.
+ */
+export const Credential = z.object({
+  type: z.enum(['user', 'api_key']),
+  /** the user's id, or the API key's */
+  id: Id,
+  organization_id: Id,
+  role: Role,
+  name: z.string(),
+});
+export type Credential = z.infer<typeof Credential>;

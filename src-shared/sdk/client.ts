@@ -4,21 +4,44 @@
  * zod schemas in src-shared; they are not re-validated at run time (the server already
  * validates its answers against the same schemas). Usage: docs/sdk.md.
  */
-import type { z } from 'zod';
-import type { Disposition } from '../domain/dispositions';
-import type { AgentStateEvent, AgentStateEventQuery, AgentStateRead, AgentStateSettings } from '../schemas/agent-states';
-import type { LoginRequest, TokenResponse } from '../schemas/auth';
-import type { CallCreate, CallListQuery, CallRead, CallUpdate } from '../schemas/calls';
-import type { Page } from '../schemas/common';
-import type { PatientCreate, PatientListQuery, PatientRead, PatientUpdate } from '../schemas/patients';
-import type { PokeEvent, PullQuery, PullResponse, PushRequest, PushResponse } from '../schemas/sync';
-import type { MyTasksQuery, TaskCreate, TaskListQuery, TaskRead, TaskUpdate } from '../schemas/tasks';
-import type { UserListQuery, UserRead } from '../schemas/users';
+import { adminResources, type AdminResources } from './admin-resources';
 import { resolveBaseUrl, type Environment } from './environments';
 import { OnCallApiError, type RateLimit } from './errors';
-import { oncallResources } from './oncall-resources';
+import { oncallResources, type CallOptions, type OnCallResources } from './oncall-resources';
+import { paginate, type PageQuery } from './pagination';
 import { readPokes, type EventsOptions } from './sse';
 import { Transport, type RequestOptions, type TransportOptions } from './transport';
+import type {
+  AgentStateEvent,
+  AgentStateEventQuery,
+  AgentStateRead,
+  AgentStateSettings,
+  CallCreate,
+  CallListQuery,
+  CallRead,
+  CallUpdate,
+  Credential,
+  Disposition,
+  LoginRequest,
+  MyTasksQuery,
+  Page,
+  PatientCreate,
+  PatientListQuery,
+  PatientRead,
+  PatientUpdate,
+  PokeEvent,
+  PullQuery,
+  PullResponse,
+  PushRequest,
+  PushResponse,
+  TaskCreate,
+  TaskListQuery,
+  TaskRead,
+  TaskUpdate,
+  TokenResponse,
+  UserListQuery,
+  UserRead,
+} from './types';
 
 export interface OnCallClientOptions extends Omit<TransportOptions, 'baseUrl'> {
   /** seed 003's named environment (default `production`); ONCALL_BASE_URL overrides it */
@@ -29,9 +52,8 @@ export interface OnCallClientOptions extends Omit<TransportOptions, 'baseUrl'> {
   organizationId?: string;
 }
 
-type Query<T extends z.ZodType> = Partial<z.input<T>>;
 type Q = RequestOptions['query'];
-type Call = { signal?: AbortSignal };
+type Call = CallOptions;
 
 export class OnCallClient {
   private readonly http: Transport;
@@ -45,13 +67,23 @@ export class OnCallClient {
     this.schedules = oncall.schedules;
     this.recordings = oncall.recordings;
     this.compliance = oncall.compliance;
+    const admin = adminResources(this.http, (rest) => this.orgPath(rest));
+    this.audit = admin.audit;
+    this.webhooks = admin.webhooks;
+    this.apiKeys = admin.apiKeys;
   }
 
   /** Seed 003's calls (/v1/oncall/calls, camelCase). Seed 000's org-scoped calls: `callLog`. */
-  readonly calls: ReturnType<typeof oncallResources>['calls'];
-  readonly schedules: ReturnType<typeof oncallResources>['schedules'];
-  readonly recordings: ReturnType<typeof oncallResources>['recordings'];
-  readonly compliance: ReturnType<typeof oncallResources>['compliance'];
+  readonly calls: OnCallResources['calls'];
+  readonly schedules: OnCallResources['schedules'];
+  readonly recordings: OnCallResources['recordings'];
+  readonly compliance: OnCallResources['compliance'];
+  /** The organization's audit trail (supervisor, admin). */
+  readonly audit: AdminResources['audit'];
+  /** Webhook endpoints and their deliveries (admin; see verifyWebhook for the receiving side). */
+  readonly webhooks: AdminResources['webhooks'];
+  /** API keys (creating and revoking one needs a signed-in admin). */
+  readonly apiKeys: AdminResources['apiKeys'];
 
   get baseUrl(): string {
     return this.http.baseUrl;
@@ -70,9 +102,19 @@ export class OnCallClient {
     this.http.refreshToken = tokens.refreshToken;
   }
 
+  private learning: Promise<string> | null = null;
+
+  /**
+   * The organization of the org-scoped routes: from sign-in, the options, or else asked once of
+   * GET /auth/whoami, which answers users and API keys alike (so a key alone is enough).
+   */
   private async org(): Promise<string> {
-    this.organizationId ??= (await this.users.me()).organization_id;
-    return this.organizationId;
+    if (this.organizationId) return this.organizationId;
+    this.learning ??= this.auth
+      .whoami()
+      .then((me) => (this.organizationId = me.organization_id))
+      .finally(() => (this.learning = null));
+    return this.learning;
   }
   private async orgPath(rest: string): Promise<string> {
     return `/organizations/${encodeURIComponent(await this.org())}${rest}`;
@@ -92,6 +134,8 @@ export class OnCallClient {
       this.organizationId = tokens.user.organization_id;
       return tokens;
     },
+    /** Who this credential is: a user or an API key, its role and organization. */
+    whoami: (opts: Call = {}) => this.http.json<Credential>('GET', '/auth/whoami', opts),
     /** Revokes the access token on the server and forgets the pair. */
     logout: async (opts: Call = {}): Promise<void> => {
       try {
@@ -102,48 +146,63 @@ export class OnCallClient {
     },
   };
 
+  /** Walks every page of an org-scoped list. */
+  private iterateOrg<T>(rest: string, query: object, opts: Call): AsyncGenerator<T> {
+    return paginate<T>(
+      async (q) => this.http.json<Page<T>>('GET', await this.orgPath(rest), { query: q as Q, ...opts }),
+      query as PageQuery,
+    );
+  }
+
   readonly users = {
-    me: (opts: Call = {}) => this.http.json<UserRead>('GET', '/users/me', opts),
-    list: async (query: Query<typeof UserListQuery> = {}, opts: Call = {}) =>
+    /** The signed-in user (an API key has none: 403); `me.tasks(query)`: the tasks assigned to them. */
+    me: Object.assign((opts: Call = {}) => this.http.json<UserRead>('GET', '/users/me', opts), {
+      tasks: (query: MyTasksQuery = {}, opts: Call = {}) =>
+        this.http.json<Page<TaskRead>>('GET', '/users/me/tasks', { query: query as Q, ...opts }),
+    }),
+    list: async (query: UserListQuery = {}, opts: Call = {}) =>
       this.http.json<Page<UserRead>>('GET', await this.orgPath('/users'), { query: query as Q, ...opts }),
+    iterate: (query: UserListQuery = {}, opts: Call = {}) => this.iterateOrg<UserRead>('/users', query, opts),
   };
 
   /** Seed 000's calls (/api/v1/organizations/{org}/calls, snake_case): the desktop's call log. */
   readonly callLog = {
     /** Without from/to/date: today's calls (UTC day). */
-    list: async (query: Query<typeof CallListQuery> = {}, opts: Call = {}) =>
+    list: async (query: CallListQuery = {}, opts: Call = {}) =>
       this.http.json<Page<CallRead>>('GET', await this.orgPath('/calls'), { query: query as Q, ...opts }),
-    get: async (id: string, opts: Call = {}) => this.http.json<CallRead>('GET', await this.orgPath(`/calls/${id}`), opts),
-    create: async (body: z.input<typeof CallCreate>, opts: Call = {}) =>
+    iterate: (query: CallListQuery = {}, opts: Call = {}) => this.iterateOrg<CallRead>('/calls', query, opts),
+    get: async (id: string, opts: Call = {}) => this.http.json<CallRead>('GET', await this.orgPath(`/calls/${encodeURIComponent(id)}`), opts),
+    create: async (body: CallCreate, opts: Call = {}) =>
       this.http.json<CallRead>('POST', await this.orgPath('/calls'), { body, ...opts }),
-    update: async (id: string, patch: z.input<typeof CallUpdate>, opts: Call = {}) =>
-      this.http.json<CallRead>('PATCH', await this.orgPath(`/calls/${id}`), { body: patch, ...opts }),
+    update: async (id: string, patch: CallUpdate, opts: Call = {}) =>
+      this.http.json<CallRead>('PATCH', await this.orgPath(`/calls/${encodeURIComponent(id)}`), { body: patch, ...opts }),
   };
 
   readonly tasks = {
-    list: async (query: Query<typeof TaskListQuery> = {}, opts: Call = {}) =>
+    list: async (query: TaskListQuery = {}, opts: Call = {}) =>
       this.http.json<Page<TaskRead>>('GET', await this.orgPath('/tasks'), { query: query as Q, ...opts }),
-    /** The signed-in user's tasks (`/users/me/tasks`). */
-    mine: (query: Query<typeof MyTasksQuery> = {}, opts: Call = {}) =>
-      this.http.json<Page<TaskRead>>('GET', '/users/me/tasks', { query: query as Q, ...opts }),
-    get: async (id: string, opts: Call = {}) => this.http.json<TaskRead>('GET', await this.orgPath(`/tasks/${id}`), opts),
-    create: async (body: z.input<typeof TaskCreate>, opts: Call = {}) =>
+    iterate: (query: TaskListQuery = {}, opts: Call = {}) => this.iterateOrg<TaskRead>('/tasks', query, opts),
+    /** The signed-in user's tasks (`/users/me/tasks`, the same as `users.me.tasks`). */
+    mine: (query: MyTasksQuery = {}, opts: Call = {}) => this.users.me.tasks(query, opts),
+    get: async (id: string, opts: Call = {}) => this.http.json<TaskRead>('GET', await this.orgPath(`/tasks/${encodeURIComponent(id)}`), opts),
+    create: async (body: TaskCreate, opts: Call = {}) =>
       this.http.json<TaskRead>('POST', await this.orgPath('/tasks'), { body, ...opts }),
-    update: async (id: string, patch: z.input<typeof TaskUpdate>, opts: Call = {}) =>
-      this.http.json<TaskRead>('PATCH', await this.orgPath(`/tasks/${id}`), { body: patch, ...opts }),
+    update: async (id: string, patch: TaskUpdate, opts: Call = {}) =>
+      this.http.json<TaskRead>('PATCH', await this.orgPath(`/tasks/${encodeURIComponent(id)}`), { body: patch, ...opts }),
     /** DELETE: cancels the task and answers it (idempotent). */
-    cancel: async (id: string, opts: Call = {}) => this.http.json<TaskRead>('DELETE', await this.orgPath(`/tasks/${id}`), opts),
+    cancel: async (id: string, opts: Call = {}) => this.http.json<TaskRead>('DELETE', await this.orgPath(`/tasks/${encodeURIComponent(id)}`), opts),
   };
 
   readonly patients = {
     /** `q`: a name prefix or a phone number in any format; `phone`: exact caller-id lookup. */
-    list: async (query: Query<typeof PatientListQuery> = {}, opts: Call = {}) =>
+    list: async (query: PatientListQuery = {}, opts: Call = {}) =>
       this.http.json<Page<PatientRead>>('GET', await this.orgPath('/patients'), { query: query as Q, ...opts }),
-    get: async (id: string, opts: Call = {}) => this.http.json<PatientRead>('GET', await this.orgPath(`/patients/${id}`), opts),
-    create: async (body: z.input<typeof PatientCreate>, opts: Call = {}) =>
+    iterate: (query: PatientListQuery = {}, opts: Call = {}) => this.iterateOrg<PatientRead>('/patients', query, opts),
+    get: async (id: string, opts: Call = {}) => this.http.json<PatientRead>('GET', await this.orgPath(`/patients/${encodeURIComponent(id)}`), opts),
+    create: async (body: PatientCreate, opts: Call = {}) =>
       this.http.json<PatientRead>('POST', await this.orgPath('/patients'), { body, ...opts }),
-    update: async (id: string, patch: z.input<typeof PatientUpdate>, opts: Call = {}) =>
-      this.http.json<PatientRead>('PATCH', await this.orgPath(`/patients/${id}`), { body: patch, ...opts }),
+    update: async (id: string, patch: PatientUpdate, opts: Call = {}) =>
+      this.http.json<PatientRead>('PATCH', await this.orgPath(`/patients/${encodeURIComponent(id)}`), { body: patch, ...opts }),
   };
 
   readonly dispositions = {
@@ -155,7 +214,7 @@ export class OnCallClient {
   readonly agentStates = {
     /** Each agent's current state (agents: their own). Changes are made through the sync push. */
     list: async (opts: Call = {}) => (await this.http.json<{ items: AgentStateRead[] }>('GET', await this.orgPath('/agent-states'), opts)).items,
-    events: async (query: z.input<typeof AgentStateEventQuery> = {}, opts: Call = {}) =>
+    events: async (query: AgentStateEventQuery = {}, opts: Call = {}) =>
       this.http.json<Page<AgentStateEvent>>('GET', await this.orgPath('/agent-state-events'), { query: query as Q, ...opts }),
     settings: async (opts: Call = {}) => this.http.json<AgentStateSettings>('GET', await this.orgPath('/agent-state-settings'), opts),
     putSettings: async (body: AgentStateSettings, opts: Call = {}) =>
@@ -171,7 +230,7 @@ export class OnCallClient {
   readonly sync = {
     push: async (body: PushRequest, opts: Call = {}) =>
       this.http.json<PushResponse>('POST', await this.orgPath('/sync/push'), { body, ...opts }),
-    pull: async (query: z.input<typeof PullQuery>, opts: Call = {}) =>
+    pull: async (query: PullQuery, opts: Call = {}) =>
       this.http.json<PullResponse>('GET', await this.orgPath('/sync/pull'), { query: query as Q, ...opts }),
     /**
      * Opens the poke stream and yields each poke until the server closes it or `signal` aborts.

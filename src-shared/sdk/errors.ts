@@ -1,5 +1,5 @@
 /** The two failures an SDK caller tells apart: the API answered with an error, or it could not be reached. */
-import type { ErrorObject } from '../schemas/errors';
+import type { ErrorObject } from './types';
 
 /** Seed 003's rate-limit headers of an answer. */
 export interface RateLimit {

@@ -5,8 +5,8 @@
  * policy, so the desktop core owns it.
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { PokeEvent } from '../schemas/sync';
 import { OnCallNetworkError } from './errors';
+import type { PokeEvent } from './types';
 
 export interface EventsOptions {
   signal?: AbortSignal;
@@ -64,10 +64,12 @@ function readWithin<T>(reader: ReadableStreamDefaultReader<T>, ms: number) {
   return Promise.race([reader.read(), timeout]).finally(() => clearTimeout(timer));
 }
 
+/** A poke is `{ cursor: <integer> }`; checked by hand so the published SDK needs no zod. */
 function parsePoke(data: string): PokeEvent | null {
   try {
-    const parsed = PokeEvent.safeParse(JSON.parse(data));
-    return parsed.success ? parsed.data : null;
+    const parsed: unknown = JSON.parse(data);
+    const cursor = typeof parsed === 'object' && parsed !== null ? (parsed as { cursor?: unknown }).cursor : undefined;
+    return typeof cursor === 'number' && Number.isInteger(cursor) ? { cursor } : null;
   } catch {
     return null;
   }

@@ -7,10 +7,11 @@
  *
  * Retries: a 429 was refused before anything ran, so any request is sent again; a 503 or a
  * network failure may have happened after the server acted, so only idempotent methods are.
- * The wait honours Retry-After, else grows exponentially with full jitter.
+ * The wait honours Retry-After (up to a minute; a longer one is left to the caller), else grows
+ * exponentially with full jitter.
  */
 import { API_V1 } from '../api-paths';
-import type { TokenResponse } from '../schemas/auth';
+import type { TokenResponse } from './types';
 import { apiErrorFrom, OnCallApiError, OnCallNetworkError, readRateLimit, type RateLimit } from './errors';
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
@@ -155,12 +156,13 @@ export class Transport {
         failure = err;
       }
       const retryable = res ? res.status === 429 || (res.status === 503 && IDEMPOTENT.has(method)) : IDEMPOTENT.has(method);
-      if (!retryable || attempt >= this.maxRetries || options.stream) {
+      const asked = res ? retryAfterMs(res.headers.get('retry-after')) : undefined;
+      // A wait longer than a minute is the caller's decision (the error carries retryAfter).
+      if (!retryable || attempt >= this.maxRetries || options.stream || (asked ?? 0) > MAX_WAIT_MS) {
         if (res) return res;
         throw failure;
       }
-      const backoff = Math.random() * this.retryBaseMs * 2 ** attempt;
-      const wait = Math.min(MAX_WAIT_MS, (res && retryAfterMs(res.headers.get('retry-after'))) ?? backoff);
+      const wait = asked ?? Math.random() * this.retryBaseMs * 2 ** attempt;
       await res?.body?.cancel().catch(() => undefined);
       await sleep(wait, options.signal);
     }

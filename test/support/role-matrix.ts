@@ -28,6 +28,8 @@ export const EXPECTED: Record<string, Outcomes> = {
   'POST /api/v1/auth/refresh':                              [200,  200,  200,  200,  200,  200,  200],
   // An API key has no session to end: the route needs the Bearer token it revokes.
   'POST /api/v1/auth/logout':                               [204,  204,  204,  204,  400,  400,  401],
+  // Every credential may ask who it is: that is how an API key learns its organization.
+  'GET /api/v1/auth/whoami':                                [200,  200,  200,  200,  200,  200,  401],
   'GET /api/v1/users/me':                                   [200,  200,  200,  200,  403,  403,  401],
   'GET /api/v1/users/me/tasks':                             [200,  200,  200,  200,  403,  403,  401],
   [`GET ${ORG}/users`]:                                     [200,  200,  200,  200,  200,  200,  401],

@@ -52,7 +52,8 @@ export class SessionService {
 
   async login(args: LoginArgs): Promise<SessionInfo> {
     const serverUrl = args.serverUrl.replace(/\/+$/, '');
-    const anonymous = new OnCallClient({ baseUrl: serverUrl, fetch: this.o.fetch });
+    // The core schedules its own retries (outbox backoff, sign-in errors shown at once): none in the SDK.
+    const anonymous = new OnCallClient({ baseUrl: serverUrl, fetch: this.o.fetch, maxRetries: 0 });
     const tokens = await anonymous.auth.login({ email: args.email, password: args.password });
     const { store } = this.o;
     const owner = store.state.get().owner;
@@ -114,6 +115,7 @@ export class SessionService {
       refreshToken: tokens.refresh_token,
       organizationId: session.user.organization_id,
       fetch: this.o.fetch,
+      maxRetries: 0,
       // A rotated pair is saved before the retried request goes out: a crash cannot lose it.
       onTokens: persist ? (t) => this.o.secrets.set(TOKENS_KEY, JSON.stringify(pick(t))) : undefined,
     });

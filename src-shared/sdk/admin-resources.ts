@@ -34,6 +34,8 @@ export interface AdminResources {
     list(query?: ListQuery, opts?: CallOptions): Promise<Page<WebhookRead>>;
     iterate(query?: ListQuery, opts?: CallOptions): AsyncGenerator<WebhookRead>;
     delete(id: string, opts?: CallOptions): Promise<WebhookRead>;
+    /** Re-enables an endpoint the API disabled after it kept failing (signed-in admin). */
+    enable(id: string, opts?: CallOptions): Promise<WebhookRead>;
     deliveries(id: string, query?: DeliveryListQuery, opts?: CallOptions): Promise<Page<WebhookDelivery>>;
   };
   apiKeys: {
@@ -61,6 +63,7 @@ export function adminResources(http: Transport, orgPath: (rest: string) => Promi
       list: (query, opts) => page('/webhooks', query, opts),
       iterate: (query, opts) => every('/webhooks', query, opts),
       delete: async (hook, opts = {}) => http.json('DELETE', await orgPath(`/webhooks/${id(hook)}`), opts),
+      enable: async (hook, opts = {}) => http.json('POST', await orgPath(`/webhooks/${id(hook)}/enable`), opts),
       deliveries: (hook, query, opts) => page(`/webhooks/${id(hook)}/deliveries`, query, opts),
     },
     apiKeys: {

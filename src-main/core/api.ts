@@ -4,7 +4,10 @@
  */
 import type { CoreEventSource, CoreHandlers } from '../../src-shared/ipc/contract';
 import type { FetchLike } from '../../src-shared/sdk';
+import type { ShellPort } from './desktop';
 import type { SyncTiming } from './sync/timing';
+
+export type { ShellPort } from './desktop';
 
 /** Keeps credentials: Electron's safeStorage in the app, a 0600 file in the Node host. */
 export interface SecretStore {
@@ -30,6 +33,8 @@ export interface DesktopCoreOptions {
    * machine): used while the agent has saved no phone settings of their own.
    */
   provisionedPhones?: Record<string, ProvisionedPhone>;
+  /** the desktop around the phone (tray, notifications, global shortcuts): Electron's; none in the host */
+  shell?: ShellPort;
 }
 
 export interface ProvisionedPhone {

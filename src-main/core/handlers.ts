@@ -3,6 +3,7 @@ import { DEFAULT_DISPOSITIONS } from '../../src-shared/domain/dispositions';
 import type { CoreHandlers } from '../../src-shared/ipc/contract';
 import type { UserRead } from '../../src-shared/schemas/users';
 import { agentStateHandlers, type AgentStateService } from './services/agent-states';
+import { desktopHandlers, type DesktopService } from './desktop';
 import { phoneSettingsHandlers, type PhoneSettingsService } from './phone-settings';
 import type { AttentionService } from './services/attention';
 import type { CallService } from './services/calls';
@@ -22,6 +23,7 @@ export interface Services {
   engine: SyncEngine;
   phoneSettings: PhoneSettingsService;
   agentStates: AgentStateService;
+  desktop: DesktopService;
 }
 
 export function createHandlers(s: Services): CoreHandlers {
@@ -73,5 +75,6 @@ export function createHandlers(s: Services): CoreHandlers {
 
     ...phoneSettingsHandlers(s.phoneSettings),
     ...agentStateHandlers(s.agentStates),
+    ...desktopHandlers(s.desktop),
   };
 }

@@ -4,6 +4,7 @@
  * syncing; every IPC method answers from the local store. docs/client-core.md.
  */
 import type { DesktopCore, DesktopCoreOptions } from './api';
+import { DesktopService } from './desktop';
 import { CoreEvents } from './events';
 import { createHandlers } from './handlers';
 import { LocalWriter } from './local-writes';
@@ -18,7 +19,7 @@ import { LocalStore } from './store';
 import { SyncEngine } from './sync/engine';
 import { DEFAULT_TIMING } from './sync/timing';
 
-export type { DesktopCore, DesktopCoreOptions, SecretStore } from './api';
+export type { DesktopCore, DesktopCoreOptions, SecretStore, ShellPort } from './api';
 export { CoreError } from './errors';
 
 export async function createDesktopCore(options: DesktopCoreOptions): Promise<DesktopCore> {
@@ -61,6 +62,7 @@ export async function createDesktopCore(options: DesktopCoreOptions): Promise<De
   });
 
   await session.resume();
+  const desktop = new DesktopService(store, options.shell, (command) => events.emit('desktop.command', command));
 
   const handlers = createHandlers({
     store,
@@ -72,6 +74,7 @@ export async function createDesktopCore(options: DesktopCoreOptions): Promise<De
     attention,
     phoneSettings: new PhoneSettingsService(store, options.secrets, () => session.user(), options.provisionedPhones),
     agentStates: new AgentStateService(store, writer, () => session.user(), now),
+    desktop,
   });
 
   let closed = false;
@@ -81,6 +84,7 @@ export async function createDesktopCore(options: DesktopCoreOptions): Promise<De
     async close() {
       if (closed) return;
       closed = true;
+      desktop.close();
       engine.detach();
       await engine.idle();
       store.close();

@@ -10,12 +10,12 @@ import type { DesktopCore } from '../core/api';
 import { createPagePolicy } from '../core/page-policy';
 import { registerAppScheme, serveRenderer } from './app-protocol';
 import { DIAL_SCHEMES, findDialLink } from './dial-link';
-import { quitNeedsConfirmation } from './desktop-policy';
+import { createDesk } from './desk-electron';
+import { quitNeedsConfirmation, type TrayModel } from './desktop-policy';
 import { allowTelephonyHid } from './hid';
 import { registerIpc, sendEvent } from './ipc';
 import { createSafeStorageSecretStore } from './secret-store';
 import type { CspSources } from './security-policy';
-import type { PhoneActivity } from './update-policy';
 import { createTray } from './tray';
 import { startAutoUpdates, type Updates } from './updater';
 import { createMainWindow, guardAllWebContents, hardenSession } from './window';
@@ -27,8 +27,20 @@ const csp: CspSources = { apiUrl, sipWebSocketUrls: process.env.SIP_WS_URL ? [pr
 let mainWindow: BrowserWindow | null = null;
 let core: DesktopCore | null = null;
 let pendingDial: string | null = findDialLink(process.argv);
-const phoneActivity: PhoneActivity = { calls: 0, ringing: 0 };
 let updates: Updates | null = null;
+let tray: ReturnType<typeof createTray> | null = null;
+let trayModel: TrayModel | null = null;
+// What the page publishes about the phone and the agent ('desktop.phoneState'), applied here.
+const { desk, shell } = createDesk({
+  window: () => mainWindow,
+  command: (command) => sendEvent(mainWindow, 'desktop.command', command),
+  tray: (model) => {
+    trayModel = model;
+    tray?.show(model);
+  },
+  activityChanged: () => updates?.phoneChanged(),
+  quit: () => app.quit(),
+});
 
 function dial(number: string | null): void {
   if (!number) return;
@@ -58,6 +70,7 @@ async function start(): Promise<void> {
     dataDir,
     defaultApiUrl: apiUrl,
     secrets: createSafeStorageSecretStore(join(dataDir, 'secrets.enc.json')),
+    shell,
   });
   core = desktop;
   const policy = createPagePolicy(desktop, csp);
@@ -71,21 +84,13 @@ async function start(): Promise<void> {
     pendingDial = null;
     dial(number);
   });
+  // A page that reloads or crashes no longer rings: forget what it published until it publishes again.
+  mainWindow.webContents.on('did-start-loading', () => desk.reset());
+  mainWindow.webContents.on('render-process-gone', () => desk.reset());
   mainWindow.on('closed', () => (mainWindow = null));
-  updates = startAutoUpdates(() => phoneActivity, () => mainWindow);
-  createTray(join(app.getAppPath(), 'resources'), {
-    state: () => null,
-    states: () => [],
-    phone: () => phoneActivity,
-    missed: () => 0,
-    act: (action) => {
-      if (action.kind === 'open') {
-        if (mainWindow?.isMinimized()) mainWindow.restore();
-        mainWindow?.show();
-        mainWindow?.focus();
-      } else if (action.kind === 'quit') app.quit();
-    },
-  });
+  updates = startAutoUpdates(() => desk.activity, () => mainWindow);
+  tray = createTray(join(app.getAppPath(), 'resources'), (action) => desk.trayAction(action));
+  if (trayModel) tray.show(trayModel);
 }
 
 registerAppScheme();
@@ -109,7 +114,7 @@ if (!app.requestSingleInstanceLock()) {
   // Quitting with a call ringing or in progress asks first (desktop-policy.ts).
   let quitConfirmed = false;
   app.on('before-quit', (event) => {
-    if (quitConfirmed || !quitNeedsConfirmation(phoneActivity)) return;
+    if (quitConfirmed || !quitNeedsConfirmation(desk.activity)) return;
     event.preventDefault();
     const options = { type: 'warning' as const, buttons: ['Keep working', 'Quit and end the calls'], defaultId: 0, cancelId: 0, message: 'A call is in progress', detail: 'Quitting ends it.' };
     void (mainWindow ? dialog.showMessageBox(mainWindow, options) : dialog.showMessageBox(options)).then(({ response }) => {

@@ -1,35 +1,26 @@
 /**
- * The tray icon: desktop-policy.ts's trayModel turned into an Electron menu. The agent-state list
- * and the state changes are supplied by the caller (the floor's agent states, once wired).
+ * The tray icon: desktop-policy.ts's trayModel (built by phone-desk.ts from what the page
+ * publishes) turned into an Electron menu; a chosen item goes back to phone-desk.ts.
  */
 import { Menu, nativeImage, Tray, type MenuItemConstructorOptions } from 'electron';
 import { join } from 'node:path';
-import { trayModel, type AgentStateOption, type TrayAction } from './desktop-policy';
-import type { PhoneActivity } from './update-policy';
+import type { TrayAction, TrayModel } from './desktop-policy';
 
-export interface TraySource {
-  state(): string | null;
-  states(): readonly AgentStateOption[];
-  phone(): PhoneActivity;
-  missed(): number;
-  act(action: TrayAction): void;
-}
-
-export function createTray(iconDir: string, source: TraySource): { refresh(): void; destroy(): void } {
+export function createTray(iconDir: string, act: (action: TrayAction) => void): { show(model: TrayModel): void; destroy(): void } {
   const tray = new Tray(nativeImage.createFromPath(join(iconDir, 'tray.png')));
-  const refresh = () => {
-    const model = trayModel({ state: source.state(), states: source.states(), phone: source.phone(), missed: source.missed() });
-    tray.setToolTip(model.tooltip);
-    const template: MenuItemConstructorOptions[] = model.items.map((item) => ({
-      label: item.label,
-      type: item.type,
-      checked: item.checked,
-      enabled: item.enabled ?? true,
-      click: item.action ? () => source.act(item.action!) : undefined,
-    }));
-    tray.setContextMenu(Menu.buildFromTemplate(template));
+  tray.on('click', () => act({ kind: 'open' }));
+  return {
+    show(model) {
+      tray.setToolTip(model.tooltip);
+      const template: MenuItemConstructorOptions[] = model.items.map((item) => ({
+        label: item.label,
+        type: item.type,
+        checked: item.checked,
+        enabled: item.enabled ?? true,
+        click: item.action ? () => act(item.action!) : undefined,
+      }));
+      tray.setContextMenu(Menu.buildFromTemplate(template));
+    },
+    destroy: () => tray.destroy(),
   };
-  tray.on('click', () => source.act({ kind: 'open' }));
-  refresh();
-  return { refresh, destroy: () => tray.destroy() };
 }

@@ -1,8 +1,9 @@
 /**
  * Starts the softphone for the signed-in agent and wires it to the rest of the app: settings
  * from the core, calls logged through the core (and shown in the call log at once), the screen
- * pop from the local patient directory, desktop notifications, device changes, and the "call this
- * number" entry point (phone-api.ts). tel:/sip: links the shell hands over: dial-links.ts.
+ * pop from the local patient directory, desktop notifications, device changes, the shell's tray,
+ * notifications and global shortcuts (desktop/desktop-link.ts), and the "call this number" entry
+ * point (phone-api.ts). tel:/sip: links the shell hands over: dial-links.ts.
  */
 import type { PhoneSettingsRead } from '../../src-shared/schemas/phone-settings';
 import { invoke } from '../bridge';
@@ -10,6 +11,7 @@ import { setDialer } from '../phone-api';
 import { admitsInbound } from '../agent-state/runtime';
 import { useCalls } from '../stores/calls';
 import { effectiveDevices, listAudioDevices, watchDeviceChanges } from './audio-devices';
+import { startDesktopLink, shellShowsRinging } from './desktop/desktop-link';
 import { PhoneEngine } from './engine';
 import { startHeadsets } from './headset/headsets';
 import type { CallSnapshot } from './phone-call';
@@ -17,7 +19,8 @@ import { IDLE_PHONE, usePhone } from './store';
 
 function notifyIncoming(call: CallSnapshot): void {
   const who = call.patient?.full_name ?? call.name ?? call.number;
-  if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
+  // The desktop app shows its own, with Answer / Decline (src-main/electron/phone-desk.ts).
+  if (shellShowsRinging() || typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
   try {
     const n = new Notification(call.waiting ? 'Call waiting' : 'Incoming call', { body: `${who} (${call.number})`, tag: `call-${call.id}`, requireInteraction: true });
     n.onclick = () => {
@@ -78,6 +81,7 @@ export function startPhone(): () => void {
     engine.subscribe((phone) => usePhone.setState({ phone })),
     watchDeviceChanges(() => void refreshDevices(engine)),
     startHeadsets(engine),
+    startDesktopLink(engine),
   ];
   let stopped = false;
   void invoke('phone.settings.get', {})

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { AgentStateName, AgentStateSettings } from '../domain/agent-state';
 import { CallStatus } from '../domain/call-status';
+import { DesktopCommand, DesktopPhoneState, DesktopShellInfo, ShortcutSettings, ShortcutsStatus } from './desktop';
 import { AgentStateRead } from '../schemas/agent-states';
 import { Disposition, DispositionCode } from '../domain/dispositions';
 import { CallDirection, Priority } from '../domain/enums';
@@ -126,6 +127,12 @@ export const IPC_METHODS = {
   /** the signed-in agent's softphone account and audio devices (the password via the SecretStore) */
   'phone.settings.get': method(Empty, PhoneSettingsRead),
   'phone.settings.set': method(PhoneSettingsPatch, PhoneSettingsRead),
+
+  /** the page publishes the phone's and the agent's state for the shell (ring, notify, tray, quit, updates) */
+  'desktop.phoneState': method(DesktopPhoneState, DesktopShellInfo),
+  /** this machine's global shortcuts (answer, hang up, mute): off until set; problems per action */
+  'desktop.shortcuts.get': method(Empty, ShortcutsStatus),
+  'desktop.shortcuts.set': method(ShortcutSettings, ShortcutsStatus),
 } as const;
 
 export const IPC_EVENTS = {
@@ -136,6 +143,8 @@ export const IPC_EVENTS = {
   'tasks.assigned': z.object({ tasks: z.array(TaskRead) }),
   /** the OS opened a tel:/sip: link with this app: the renderer offers to dial the number (sent by the shell) */
   'phone.dial': z.object({ number: z.string().min(1).max(64) }),
+  /** the agent acted outside the page: a global shortcut, a notification button, a tray item (sent by the shell) */
+  'desktop.command': DesktopCommand,
 } as const;
 
 export type IpcMethod = keyof typeof IPC_METHODS;

@@ -4,7 +4,8 @@
  * quitting with calls, the tray's model, and global shortcuts (off by default, conflicts reported).
  */
 import { describe, expect, it } from 'vitest';
-import { applyShortcuts, bringForward, isValidAccelerator, quitNeedsConfirmation, shouldNotify, trayModel } from '../../src-main/electron/desktop-policy';
+import { bringForward, quitNeedsConfirmation, shouldNotify, trayModel } from '../../src-main/electron/desktop-policy';
+import { applyShortcuts, isValidAccelerator, type AgentStateChoice } from '../../src-shared/ipc/desktop';
 
 const idle = { calls: 0, ringing: 0 };
 const ringing = { calls: 0, ringing: 1 };
@@ -45,25 +46,37 @@ describe('quitting', () => {
 });
 
 describe('the tray', () => {
-  const states = [
-    { id: 'available', label: 'Available' },
-    { id: 'break', label: 'On break' },
+  const choices: AgentStateChoice[] = [
+    { state: 'available', reason: null, label: 'Available' },
+    { state: 'not_ready', reason: 'Break', label: 'Not ready · Break' },
   ];
+  const available = { state: 'available' as const, reason: null };
 
   it("shows the agent's state, calls and missed calls, with change state / open / quit", () => {
-    const model = trayModel({ state: 'available', states, phone: inCall, missed: 2 });
+    const model = trayModel({ agent: available, choices, ...inCall, missed: 2 });
     expect(model.tooltip).toBe('OnCall Desk · Available · on a call · 2 missed calls');
     expect(model.items.filter((i) => i.type === 'radio').map((i) => [i.label, i.checked])).toEqual([
       ['Available', true],
-      ['On break', false],
+      ['Not ready · Break', false],
     ]);
-    expect(model.items.find((i) => i.label === 'On break')?.action).toEqual({ kind: 'set-state', state: 'break' });
+    expect(model.items.find((i) => i.label === 'Not ready · Break')?.action).toEqual({ kind: 'set-state', state: 'not_ready', reason: 'Break' });
     expect(model.items.map((i) => i.action?.kind).filter(Boolean)).toEqual(['set-state', 'set-state', 'open', 'open', 'quit']);
     expect(model.items.at(-1)?.label).toMatch(/call is in progress/);
   });
 
+  it('shows a state the phone owns (on a call) checked, but not as one to pick', () => {
+    const model = trayModel({ agent: { state: 'on_call', reason: null }, choices, ...inCall, missed: 0 });
+    expect(model.tooltip).toBe('OnCall Desk · On call · on a call');
+    const radios = model.items.filter((i) => i.type === 'radio');
+    expect(radios.map((i) => [i.label, i.checked, i.enabled, i.action?.kind])).toEqual([
+      ['On call', true, false, undefined],
+      ['Available', false, true, 'set-state'],
+      ['Not ready · Break', false, true, 'set-state'],
+    ]);
+  });
+
   it('says plainly when signed out and idle', () => {
-    const model = trayModel({ state: null, states, phone: idle, missed: 0 });
+    const model = trayModel({ agent: null, choices, ...idle, missed: 0 });
     expect(model.tooltip).toBe('OnCall Desk · Signed out');
     expect(model.items.filter((i) => i.type === 'radio').every((i) => i.enabled === false)).toBe(true);
     expect(model.items.at(-1)?.label).toBe('Quit');
@@ -73,14 +86,14 @@ describe('the tray', () => {
 describe('global shortcuts', () => {
   it('are off by default: nothing is registered', () => {
     const calls: string[] = [];
-    expect(applyShortcuts({}, (a) => (calls.push(a), true))).toEqual({ registered: {}, problems: [] });
-    expect(applyShortcuts({ answer: null, hangup: '', mute: '  ' }, (a) => (calls.push(a), true)).registered).toEqual({});
+    expect(applyShortcuts({}, (a: string) => (calls.push(a), true))).toEqual({ registered: {}, problems: [] });
+    expect(applyShortcuts({ answer: null, hangup: '', mute: '  ' }, (a: string) => (calls.push(a), true)).registered).toEqual({});
     expect(calls).toEqual([]);
   });
 
   it('registers the configured ones and reports invalid, duplicate and taken accelerators', () => {
     const taken = new Set(['CommandOrControl+Shift+M']);
-    const outcome = applyShortcuts({ answer: 'CommandOrControl+Shift+A', hangup: 'Shift+Ctrl', mute: 'CommandOrControl+Shift+M' }, (a) => !taken.has(a));
+    const outcome = applyShortcuts({ answer: 'CommandOrControl+Shift+A', hangup: 'Shift+Ctrl', mute: 'CommandOrControl+Shift+M' }, (a: string) => !taken.has(a));
     expect(outcome.registered).toEqual({ answer: 'CommandOrControl+Shift+A' });
     expect(outcome.problems).toEqual([
       { action: 'hangup', accelerator: 'Shift+Ctrl', reason: 'invalid' },

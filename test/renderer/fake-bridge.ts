@@ -19,6 +19,7 @@ import {
   type SessionInfo,
   type SyncStatus,
 } from '../../src-shared/ipc/contract';
+import { applyShortcuts, type ShortcutsStatus } from '../../src-shared/ipc/desktop';
 import type { AgentStateRead } from '../../src-shared/schemas/agent-states';
 import { type AgentStateSettings, DEFAULT_AGENT_STATE_SETTINGS, agentStateProblem, nextAgentState } from '../../src-shared/domain/agent-state';
 import { RuleError, runMutator, type MutatorTx, type RecordOf, type RuleEntity } from '../../src-shared/mutators';
@@ -110,6 +111,9 @@ export class FakeBridge implements RendererBridge {
   phoneSettings: PhoneSettingsRead = { ...DEFAULT_PHONE_SETTINGS, password: null };
   password = 'demo-password';
   reachable = true;
+  /** the shell's side of 'desktop.*': browser mode by default (no notifications of its own, no global shortcuts) */
+  shell = { notifies: false, globalShortcuts: false, taken: new Set<string>() };
+  shortcuts: ShortcutsStatus = { supported: false, settings: {}, registered: {}, problems: [] };
   status: SyncStatus = {
     online: true,
     state: 'idle',
@@ -310,6 +314,14 @@ export class FakeBridge implements RendererBridge {
     'phone.settings.set': (a: IpcArgs<'phone.settings.set'>) => {
       this.phoneSettings = { ...this.phoneSettings, ...a } as PhoneSettingsRead;
       return this.phoneSettings;
+    },
+    'desktop.phoneState': () => ({ notifies: this.shell.notifies }),
+    'desktop.shortcuts.get': () => ({ ...this.shortcuts, supported: this.shell.globalShortcuts }),
+    // The real rule (src-shared/ipc/desktop.ts); `shell.taken` plays the other applications.
+    'desktop.shortcuts.set': (a: IpcArgs<'desktop.shortcuts.set'>) => {
+      const outcome = this.shell.globalShortcuts ? applyShortcuts(a, (accelerator) => !this.shell.taken.has(accelerator)) : { registered: {}, problems: [] };
+      this.shortcuts = { supported: this.shell.globalShortcuts, settings: a, ...outcome };
+      return this.shortcuts;
     },
     'sync.retry': (a: { mutation_id: string }) => {
       this.attention = this.attention.filter((x) => x.mutation_id !== a.mutation_id);

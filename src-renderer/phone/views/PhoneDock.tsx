@@ -7,6 +7,7 @@ import { usePhone } from '../store';
 import { AudioDeviceSettings } from './AudioDeviceSettings';
 import { Dialpad } from './Dialpad';
 import { HeadsetSettings } from './HeadsetSettings';
+import { ShortcutSettings } from './ShortcutSettings';
 import { InCallPanel } from './InCallPanel';
 import { IncomingCallDialog } from './IncomingCallDialog';
 import { PhoneSettingsForm } from './PhoneSettingsForm';
@@ -55,6 +56,7 @@ export function PhoneDock() {
               <PhoneSettingsForm />
               <AudioDeviceSettings />
               <HeadsetSettings />
+              <ShortcutSettings />
             </div>
           )}
         </aside>

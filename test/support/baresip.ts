@@ -144,7 +144,7 @@ export async function startBaresip(o: BaresipOptions): Promise<Baresip> {
         };
         const timer = setTimeout(() => {
           done();
-          reject(new Error(`baresip ${o.user}: no ${type} within ${timeoutMs} ms (events: ${events.slice(since).map((e) => e.type).join(', ')})`));
+          reject(new Error(`baresip ${o.user}: no ${type} within ${timeoutMs} ms (events: ${events.slice(since).map((e) => e.type).join(', ')}; log: ${daemon.logs.slice(-6).join(' | ')})`));
         }, timeoutMs);
         const done = () => {
           clearTimeout(timer);
@@ -160,6 +160,11 @@ export async function startBaresip(o: BaresipOptions): Promise<Baresip> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
-  await phone.waitForEvent('REGISTER_OK', 10_000);
+  // The registration can complete before our control connection is up (a loaded machine), and
+  // ctrl_tcp does not replay events: the log line says it too.
+  const escaped = `${o.user}@${o.domain}`.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  await Promise.any([phone.waitForEvent('REGISTER_OK', 15_000), daemon.waitForLog(new RegExp(`${escaped}: .* 200 OK`), 15_000)]).catch(() => {
+    throw new Error(`baresip ${o.user} did not register within 15 s: ${daemon.logs.slice(-6).join(' | ')}`);
+  });
   return phone;
 }

@@ -29,7 +29,7 @@ export interface SippCall {
   stop(): void;
 }
 
-function muLaw(sample: number): number {
+export function muLaw(sample: number): number {
   const BIAS = 0x84;
   const sign = sample < 0 ? 0x80 : 0;
   let s = Math.min(Math.abs(sample), 32635) + BIAS;

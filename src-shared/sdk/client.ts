@@ -48,7 +48,7 @@ export interface OnCallClientOptions extends Omit<TransportOptions, 'baseUrl'> {
   environment?: Environment | (string & {});
   /** a self-hosted API's origin; wins over `environment` and ONCALL_BASE_URL */
   baseUrl?: string;
-  /** the organization of org-scoped routes; learnt from sign-in or `users.me()` when omitted */
+  /** the organization of org-scoped routes; learnt from sign-in or `auth.whoami()` when omitted */
   organizationId?: string;
 }
 
@@ -135,7 +135,7 @@ export class OnCallClient {
       return tokens;
     },
     /** Who this credential is: a user or an API key, its role and organization. */
-    whoami: (opts: Call = {}) => this.http.json<Credential>('GET', '/auth/whoami', opts),
+    whoami: (opts: Call = {}): Promise<Credential> => this.http.json<Credential>('GET', '/auth/whoami', opts),
     /** Revokes the access token on the server and forgets the pair. */
     logout: async (opts: Call = {}): Promise<void> => {
       try {
@@ -149,88 +149,88 @@ export class OnCallClient {
   /** Walks every page of an org-scoped list. */
   private iterateOrg<T>(rest: string, query: object, opts: Call): AsyncGenerator<T> {
     return paginate<T>(
-      async (q) => this.http.json<Page<T>>('GET', await this.orgPath(rest), { query: q as Q, ...opts }),
+      async (q): Promise<Page<T>> => this.http.json<Page<T>>('GET', await this.orgPath(rest), { query: q as Q, ...opts }),
       query as PageQuery,
     );
   }
 
   readonly users = {
     /** The signed-in user (an API key has none: 403); `me.tasks(query)`: the tasks assigned to them. */
-    me: Object.assign((opts: Call = {}) => this.http.json<UserRead>('GET', '/users/me', opts), {
-      tasks: (query: MyTasksQuery = {}, opts: Call = {}) =>
+    me: Object.assign((opts: Call = {}): Promise<UserRead> => this.http.json<UserRead>('GET', '/users/me', opts), {
+      tasks: (query: MyTasksQuery = {}, opts: Call = {}): Promise<Page<TaskRead>> =>
         this.http.json<Page<TaskRead>>('GET', '/users/me/tasks', { query: query as Q, ...opts }),
     }),
-    list: async (query: UserListQuery = {}, opts: Call = {}) =>
+    list: async (query: UserListQuery = {}, opts: Call = {}): Promise<Page<UserRead>> =>
       this.http.json<Page<UserRead>>('GET', await this.orgPath('/users'), { query: query as Q, ...opts }),
-    iterate: (query: UserListQuery = {}, opts: Call = {}) => this.iterateOrg<UserRead>('/users', query, opts),
+    iterate: (query: UserListQuery = {}, opts: Call = {}): AsyncGenerator<UserRead> => this.iterateOrg<UserRead>('/users', query, opts),
   };
 
   /** Seed 000's calls (/api/v1/organizations/{org}/calls, snake_case): the desktop's call log. */
   readonly callLog = {
     /** Without from/to/date: today's calls (UTC day). */
-    list: async (query: CallListQuery = {}, opts: Call = {}) =>
+    list: async (query: CallListQuery = {}, opts: Call = {}): Promise<Page<CallRead>> =>
       this.http.json<Page<CallRead>>('GET', await this.orgPath('/calls'), { query: query as Q, ...opts }),
-    iterate: (query: CallListQuery = {}, opts: Call = {}) => this.iterateOrg<CallRead>('/calls', query, opts),
-    get: async (id: string, opts: Call = {}) => this.http.json<CallRead>('GET', await this.orgPath(`/calls/${encodeURIComponent(id)}`), opts),
-    create: async (body: CallCreate, opts: Call = {}) =>
+    iterate: (query: CallListQuery = {}, opts: Call = {}): AsyncGenerator<CallRead> => this.iterateOrg<CallRead>('/calls', query, opts),
+    get: async (id: string, opts: Call = {}): Promise<CallRead> => this.http.json<CallRead>('GET', await this.orgPath(`/calls/${encodeURIComponent(id)}`), opts),
+    create: async (body: CallCreate, opts: Call = {}): Promise<CallRead> =>
       this.http.json<CallRead>('POST', await this.orgPath('/calls'), { body, ...opts }),
-    update: async (id: string, patch: CallUpdate, opts: Call = {}) =>
+    update: async (id: string, patch: CallUpdate, opts: Call = {}): Promise<CallRead> =>
       this.http.json<CallRead>('PATCH', await this.orgPath(`/calls/${encodeURIComponent(id)}`), { body: patch, ...opts }),
   };
 
   readonly tasks = {
-    list: async (query: TaskListQuery = {}, opts: Call = {}) =>
+    list: async (query: TaskListQuery = {}, opts: Call = {}): Promise<Page<TaskRead>> =>
       this.http.json<Page<TaskRead>>('GET', await this.orgPath('/tasks'), { query: query as Q, ...opts }),
-    iterate: (query: TaskListQuery = {}, opts: Call = {}) => this.iterateOrg<TaskRead>('/tasks', query, opts),
+    iterate: (query: TaskListQuery = {}, opts: Call = {}): AsyncGenerator<TaskRead> => this.iterateOrg<TaskRead>('/tasks', query, opts),
     /** The signed-in user's tasks (`/users/me/tasks`, the same as `users.me.tasks`). */
-    mine: (query: MyTasksQuery = {}, opts: Call = {}) => this.users.me.tasks(query, opts),
-    get: async (id: string, opts: Call = {}) => this.http.json<TaskRead>('GET', await this.orgPath(`/tasks/${encodeURIComponent(id)}`), opts),
-    create: async (body: TaskCreate, opts: Call = {}) =>
+    mine: (query: MyTasksQuery = {}, opts: Call = {}): Promise<Page<TaskRead>> => this.users.me.tasks(query, opts),
+    get: async (id: string, opts: Call = {}): Promise<TaskRead> => this.http.json<TaskRead>('GET', await this.orgPath(`/tasks/${encodeURIComponent(id)}`), opts),
+    create: async (body: TaskCreate, opts: Call = {}): Promise<TaskRead> =>
       this.http.json<TaskRead>('POST', await this.orgPath('/tasks'), { body, ...opts }),
-    update: async (id: string, patch: TaskUpdate, opts: Call = {}) =>
+    update: async (id: string, patch: TaskUpdate, opts: Call = {}): Promise<TaskRead> =>
       this.http.json<TaskRead>('PATCH', await this.orgPath(`/tasks/${encodeURIComponent(id)}`), { body: patch, ...opts }),
     /** DELETE: cancels the task and answers it (idempotent). */
-    cancel: async (id: string, opts: Call = {}) => this.http.json<TaskRead>('DELETE', await this.orgPath(`/tasks/${encodeURIComponent(id)}`), opts),
+    cancel: async (id: string, opts: Call = {}): Promise<TaskRead> => this.http.json<TaskRead>('DELETE', await this.orgPath(`/tasks/${encodeURIComponent(id)}`), opts),
   };
 
   readonly patients = {
     /** `q`: a name prefix or a phone number in any format; `phone`: exact caller-id lookup. */
-    list: async (query: PatientListQuery = {}, opts: Call = {}) =>
+    list: async (query: PatientListQuery = {}, opts: Call = {}): Promise<Page<PatientRead>> =>
       this.http.json<Page<PatientRead>>('GET', await this.orgPath('/patients'), { query: query as Q, ...opts }),
-    iterate: (query: PatientListQuery = {}, opts: Call = {}) => this.iterateOrg<PatientRead>('/patients', query, opts),
-    get: async (id: string, opts: Call = {}) => this.http.json<PatientRead>('GET', await this.orgPath(`/patients/${encodeURIComponent(id)}`), opts),
-    create: async (body: PatientCreate, opts: Call = {}) =>
+    iterate: (query: PatientListQuery = {}, opts: Call = {}): AsyncGenerator<PatientRead> => this.iterateOrg<PatientRead>('/patients', query, opts),
+    get: async (id: string, opts: Call = {}): Promise<PatientRead> => this.http.json<PatientRead>('GET', await this.orgPath(`/patients/${encodeURIComponent(id)}`), opts),
+    create: async (body: PatientCreate, opts: Call = {}): Promise<PatientRead> =>
       this.http.json<PatientRead>('POST', await this.orgPath('/patients'), { body, ...opts }),
-    update: async (id: string, patch: PatientUpdate, opts: Call = {}) =>
+    update: async (id: string, patch: PatientUpdate, opts: Call = {}): Promise<PatientRead> =>
       this.http.json<PatientRead>('PATCH', await this.orgPath(`/patients/${encodeURIComponent(id)}`), { body: patch, ...opts }),
   };
 
   readonly dispositions = {
     /** The defaults, then the organization's own codes. */
-    list: async (opts: Call = {}) =>
+    list: async (opts: Call = {}): Promise<Disposition[]> =>
       (await this.http.json<{ items: Disposition[] }>('GET', await this.orgPath('/dispositions'), opts)).items,
   };
 
   readonly agentStates = {
     /** Each agent's current state (agents: their own). Changes are made through the sync push. */
-    list: async (opts: Call = {}) => (await this.http.json<{ items: AgentStateRead[] }>('GET', await this.orgPath('/agent-states'), opts)).items,
-    events: async (query: AgentStateEventQuery = {}, opts: Call = {}) =>
+    list: async (opts: Call = {}): Promise<AgentStateRead[]> => (await this.http.json<{ items: AgentStateRead[] }>('GET', await this.orgPath('/agent-states'), opts)).items,
+    events: async (query: AgentStateEventQuery = {}, opts: Call = {}): Promise<Page<AgentStateEvent>> =>
       this.http.json<Page<AgentStateEvent>>('GET', await this.orgPath('/agent-state-events'), { query: query as Q, ...opts }),
-    settings: async (opts: Call = {}) => this.http.json<AgentStateSettings>('GET', await this.orgPath('/agent-state-settings'), opts),
-    putSettings: async (body: AgentStateSettings, opts: Call = {}) =>
+    settings: async (opts: Call = {}): Promise<AgentStateSettings> => this.http.json<AgentStateSettings>('GET', await this.orgPath('/agent-state-settings'), opts),
+    putSettings: async (body: AgentStateSettings, opts: Call = {}): Promise<AgentStateSettings> =>
       this.http.json<AgentStateSettings>('PUT', await this.orgPath('/agent-state-settings'), { body, ...opts }),
   };
 
   readonly organization = {
     /** The settings the desktop's rulebook needs (the default phone country). */
-    settings: async (opts: Call = {}) =>
+    settings: async (opts: Call = {}): Promise<{ default_country: string }> =>
       this.http.json<{ default_country: string }>('GET', await this.orgPath('/settings'), opts),
   };
 
   readonly sync = {
-    push: async (body: PushRequest, opts: Call = {}) =>
+    push: async (body: PushRequest, opts: Call = {}): Promise<PushResponse> =>
       this.http.json<PushResponse>('POST', await this.orgPath('/sync/push'), { body, ...opts }),
-    pull: async (query: PullQuery, opts: Call = {}) =>
+    pull: async (query: PullQuery, opts: Call = {}): Promise<PullResponse> =>
       this.http.json<PullResponse>('GET', await this.orgPath('/sync/pull'), { query: query as Q, ...opts }),
     /**
      * Opens the poke stream and yields each poke until the server closes it or `signal` aborts.

@@ -10,6 +10,8 @@ import type { Db } from './db/connection';
 import { ChangeNotifier, type ServerContext } from './domain/server-context';
 import { createRateLimiter, rateWindows, registerAuth } from './http/auth';
 import { isPostgres } from './db/dialect';
+import { poolOf } from './db/postgres';
+import { PokeListener } from './sync/poke-bus';
 import { SharedRateLimiter } from './http/shared-rate-limit';
 import { registerHealth, type Lifecycle } from './http/health';
 import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './http/error-handler';
@@ -56,6 +58,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
     // Always the server's own: a client-chosen id could make two audit entries share one. The
     // client's X-Request-Id is kept apart (audit `client_request_id`).
     genReqId: () => randomUUID(),
+    // Behind load balancers: request.ip is the first address, walking X-Forwarded-For back from
+    // the peer, that is not one of them. A client's own X-Forwarded-For is never believed.
+    ...(options.config.TRUST_PROXY.length ? { trustProxy: options.config.TRUST_PROXY } : {}),
     routerOptions: { maxParamLength: 200 },
     frameworkErrors,
     clientErrorHandler,
@@ -80,5 +85,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
   registerAuth(app, ctx, limiter);
   registerHealth(app, ctx, lifecycle);
   await registerRoutes(app, ctx);
-  return { app, ctx, lifecycle, close: async () => undefined };
+  // Several instances: changes committed through the others poke this one's streams.
+  const pool = poolOf(options.db);
+  const listener = pool ? new PokeListener(pool.options, ctx.notifier, app.log) : null;
+  listener?.start();
+  return { app, ctx, lifecycle, close: async () => listener?.stop() };
 }

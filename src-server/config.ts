@@ -15,6 +15,16 @@ const Env = z.object({
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30_000),
   /** names this instance in logs and pg_stat_activity (default: host name and pid) */
   INSTANCE_ID: z.string().min(1).max(64).optional(),
+  /**
+   * The load balancers' addresses (comma-separated addresses or CIDRs, e.g. `10.0.0.5,10.0.1.0/24`):
+   * from these alone X-Forwarded-For is believed, so that rate limits and the audit log see the
+   * client's address rather than the balancer's. Empty: every peer is the client.
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((a) => a.trim()).filter(Boolean))
+    .refine((list) => list.every((a) => /^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(a)), 'addresses or CIDRs, comma-separated'),
   DEMO_SEED: z.enum(['0', '1']).default('1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(1).default(3600),

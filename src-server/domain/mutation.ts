@@ -9,6 +9,7 @@ import type { WebhookEvent } from '../../src-shared/domain/enums';
 import type { AuditAction } from '../../src-shared/schemas/audit';
 import type { Database } from '../db/schema';
 import { appendSyncChange } from '../sync/change-log';
+import { notifyCommitted } from '../sync/poke-bus';
 import type { Actor } from './actor';
 import { appendAuditEntry } from './audit-log';
 import type { CommittedChange, ServerContext } from './server-context';
@@ -49,6 +50,14 @@ export class Mutation {
   rollbackTo(mark: { committed: number; webhooksQueued: boolean }): void {
     this.committed.length = mark.committed;
     this.webhooksQueued = mark.webhooksQueued;
+  }
+
+  /**
+   * Last thing before commit: tell the other API instances (PostgreSQL NOTIFY, delivered only
+   * if the transaction commits). Their own listeners hear of it after commit, from announce().
+   */
+  async beforeCommit(ctx: ServerContext): Promise<void> {
+    await notifyCommitted(this.trx, ctx.notifier.origin, this.committed);
   }
 
   /** After commit: tell the listeners (sync pokes, the webhook dispatcher). */
@@ -120,7 +129,9 @@ export async function mutate<T>(ctx: ServerContext, actor: Actor, fn: (m: Mutati
   let mutation!: Mutation;
   const result = await ctx.db.transaction().execute(async (trx) => {
     mutation = new Mutation(trx, actor, ctx.now().toISOString());
-    return fn(mutation);
+    const value = await fn(mutation);
+    await mutation.beforeCommit(ctx);
+    return value;
   });
   mutation.announce(ctx);
   return result;

@@ -1,4 +1,5 @@
 /** What every service needs: the store, the configuration, a clock and the change notifier. */
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Config } from '../config';
 import type { Db } from '../db/connection';
@@ -18,10 +19,17 @@ export interface CommittedChange {
  */
 export class ChangeNotifier extends EventEmitter<{
   committed: [CommittedChange[]];
+  /** changes committed through another API instance (sync/poke-bus.ts): whom to poke */
+  nudged: [Pick<CommittedChange, 'organizationId' | 'seq' | 'audience'>[]];
+  /** the cross-instance listener was down for a while: nudges may have been missed */
+  nudgesMissed: [];
   webhooksQueued: [];
   /** session families that have no live session left (logout, reuse revocation) */
   sessionsEnded: [string[]];
-}> {}
+}> {
+  /** names this app in cross-instance nudges, so that it ignores its own */
+  readonly origin = randomUUID();
+}
 
 export interface ServerContext {
   db: Db;

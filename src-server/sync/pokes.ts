@@ -7,7 +7,9 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { PokeEvent } from '../../src-shared/schemas/sync';
-import type { CommittedChange, ServerContext } from '../domain/server-context';
+import type { ServerContext } from '../domain/server-context';
+import { headOf } from './change-log';
+import type { ChangeNudge } from './poke-bus';
 import { concerns, type Viewer } from './visibility';
 
 interface Subscriber {
@@ -22,6 +24,9 @@ export class PokeHub {
 
   constructor(private readonly ctx: ServerContext) {
     ctx.notifier.on('committed', this.onCommitted);
+    // Changes committed through other instances (PostgreSQL LISTEN/NOTIFY, sync/poke-bus.ts).
+    ctx.notifier.on('nudged', this.onCommitted);
+    ctx.notifier.on('nudgesMissed', this.onNudgesMissed);
     // One timer for every stream: comments keep proxies from timing the stream out and let a
     // client notice a dead connection.
     this.heartbeat = setInterval(() => this.broadcast(': heartbeat\n\n'), ctx.config.SYNC_HEARTBEAT_MS);
@@ -57,11 +62,13 @@ export class PokeHub {
   close(): void {
     clearInterval(this.heartbeat);
     this.ctx.notifier.off('committed', this.onCommitted);
+    this.ctx.notifier.off('nudged', this.onCommitted);
+    this.ctx.notifier.off('nudgesMissed', this.onNudgesMissed);
     for (const s of this.subscribers) s.reply.raw.end();
     this.subscribers.clear();
   }
 
-  private readonly onCommitted = (changes: CommittedChange[]): void => {
+  private readonly onCommitted = (changes: ChangeNudge[]): void => {
     for (const s of this.subscribers) {
       let cursor = 0;
       for (const c of changes) {
@@ -69,6 +76,19 @@ export class PokeHub {
       }
       const poke: PokeEvent = { cursor };
       if (cursor) s.reply.raw.write(`event: poke\ndata: ${JSON.stringify(poke)}\n\n`);
+    }
+  };
+
+  /** Whatever was missed, every stream's organization head: a client behind it pulls. */
+  private readonly onNudgesMissed = async (): Promise<void> => {
+    const orgs = new Set([...this.subscribers].map((s) => s.organizationId));
+    for (const organizationId of orgs) {
+      const cursor = await headOf(this.ctx.db, organizationId).catch(() => 0);
+      if (!cursor) continue;
+      const poke: PokeEvent = { cursor };
+      for (const s of this.subscribers) {
+        if (s.organizationId === organizationId) s.reply.raw.write(`event: poke\ndata: ${JSON.stringify(poke)}\n\n`);
+      }
     }
   };
 

@@ -22,7 +22,8 @@ import { Mutation } from '../domain/mutation';
 import { SettingsCache } from '../domain/rulebook';
 import type { ServerContext } from '../domain/server-context';
 import { ApiError } from '../http/api-error';
-import { bindClient, oneAtATime, recordedOutcome, recordedOutcomes, recordOutcome, Superseded } from './clients';
+import { lockSyncClient } from '../db/locks';
+import { bindClient, lastMutationSeq, oneAtATime, recordedOutcome, recordedOutcomes, recordOutcome, Superseded } from './clients';
 import { isTransient, permanentError } from './failures';
 import { applyMutator } from './mutators';
 
@@ -151,17 +152,22 @@ export async function push(ctx: ServerContext, actor: Actor, body: PushRequest):
     try {
       const client = await bindClient(ctx.db, actor, body.client_id, ctx.now().toISOString());
       last = client.last_mutation_seq;
-      const first = body.mutations[0];
-      if (first && first.seq > last + 1) {
-        throw new ApiError('SEQUENCE_GAP', `expected seq ${last + 1} next, got ${first.seq}`, { last_mutation_seq: last });
-      }
       if (!body.mutations.length) return { last_mutation_seq: last, results: [] };
 
       const trx = (await ctx.db.startTransaction().execute()) as unknown as Trx;
       const mutation = new Mutation(trx, actor, ctx.now().toISOString());
-      const batch = new BatchRunner(trx, mutation, client.client_id, last);
       let stopped: unknown = null;
+      let batch: BatchRunner;
       try {
+        // One push per client across every instance (oneAtATime covers this process only): a
+        // retry sent to another instance waits here, then reads how far the first one got.
+        await lockSyncClient(trx, client.client_id);
+        last = await lastMutationSeq(trx, client.client_id);
+        const first = body.mutations[0]!;
+        if (first.seq > last + 1) {
+          throw new ApiError('SEQUENCE_GAP', `expected seq ${last + 1} next, got ${first.seq}`, { last_mutation_seq: last });
+        }
+        batch = new BatchRunner(trx, mutation, client.client_id, last);
         await batch.prefetch(body.mutations);
         for (const m of body.mutations) {
           try {
@@ -171,6 +177,7 @@ export async function push(ctx: ServerContext, actor: Actor, body: PushRequest):
             break;
           }
         }
+        await mutation.beforeCommit(ctx);
         await trx.commit().execute();
       } catch (err) {
         await trx.rollback().execute().catch(() => undefined);

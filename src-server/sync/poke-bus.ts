@@ -1,0 +1,154 @@
+/**
+ * Pokes across API instances on PostgreSQL. A desktop's event stream is held by one instance; the
+ * change that concerns it may be committed through any other. So a writing transaction also
+ * sends a NOTIFY (delivered by PostgreSQL at commit, never for a rollback), and every instance
+ * keeps one connection LISTENing and pokes its own streams from what it hears.
+ *
+ * The nudge carries the organization, the highest seq and who the change concerns (user ids,
+ * or everyone), never a record: a client that hears it pulls through the normal, authorised
+ * path. The writing instance pokes its own streams at once from memory (mutation.announce) and
+ * ignores its own nudges. A nudge lost while the listening connection was down costs latency
+ * only: after reconnecting the listener asks the hub to poke every stream with its
+ * organization's head, and clients pull on reconnect and on a timer anyway.
+ */
+import { sql, type Transaction } from 'kysely';
+import pg from 'pg';
+import { isPostgres } from '../db/dialect';
+import type { Database } from '../db/schema';
+import type { ChangeNotifier, CommittedChange } from '../domain/server-context';
+
+export const POKE_CHANNEL = 'oncall_changes';
+/** PostgreSQL refuses payloads of 8000 bytes or more; past this the nudge concerns everyone. */
+const MAX_PAYLOAD_BYTES = 7000;
+
+export type ChangeNudge = Pick<CommittedChange, 'organizationId' | 'seq' | 'audience'>;
+
+interface Payload {
+  /** the sending app (ChangeNotifier.origin), which already poked its own streams */
+  i: string;
+  o: string;
+  s: number;
+  a: string[] | null;
+}
+
+/** Inside the writing transaction, before commit: one NOTIFY per organization it changed. */
+export async function notifyCommitted(trx: Transaction<Database>, origin: string, changes: CommittedChange[]): Promise<void> {
+  if (!changes.length || !isPostgres(trx)) return;
+  const byOrg = new Map<string, { seq: number; audience: Set<string> | null }>();
+  for (const c of changes) {
+    const entry = byOrg.get(c.organizationId) ?? { seq: 0, audience: new Set<string>() };
+    entry.seq = Math.max(entry.seq, c.seq);
+    if (!c.audience) entry.audience = null;
+    else if (entry.audience) for (const user of c.audience) entry.audience.add(user);
+    byOrg.set(c.organizationId, entry);
+  }
+  for (const [organizationId, { seq, audience }] of byOrg) {
+    const payload: Payload = { i: origin, o: organizationId, s: seq, a: audience ? [...audience] : null };
+    let text = JSON.stringify(payload);
+    if (Buffer.byteLength(text) > MAX_PAYLOAD_BYTES) text = JSON.stringify({ ...payload, a: null });
+    await sql`SELECT pg_notify(${POKE_CHANNEL}, ${text})`.execute(trx);
+  }
+}
+
+function parsePayload(text: string | undefined): Payload | null {
+  try {
+    const p = JSON.parse(text ?? '') as Partial<Payload>;
+    if (typeof p.i !== 'string' || typeof p.o !== 'string' || typeof p.s !== 'number') return null;
+    const a = Array.isArray(p.a) && p.a.every((u) => typeof u === 'string') ? p.a : null;
+    return { i: p.i, o: p.o, s: p.s, a };
+  } catch {
+    return null;
+  }
+}
+
+interface Log {
+  warn: (obj: object, msg: string) => void;
+  info: (obj: object, msg: string) => void;
+}
+
+/**
+ * The listening side: one connection of its own (LISTEN needs a session; a pooled connection
+ * goes back to the pool). Reconnects with a growing pause when the connection drops, and pings
+ * it, so that a connection silently cut (a failover, a network partition) is noticed.
+ */
+export class PokeListener {
+  private client: pg.Client | null = null;
+  private stopped = false;
+  private attempt = 0;
+  private connectedOnce = false;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private readonly ping: NodeJS.Timeout;
+
+  constructor(
+    private readonly config: pg.ClientConfig,
+    private readonly notifier: ChangeNotifier,
+    private readonly log: Log,
+    pingMs = 10_000,
+  ) {
+    this.ping = setInterval(() => void this.client?.query('SELECT 1').catch(() => this.drop(this.client)), pingMs);
+    this.ping.unref();
+  }
+
+  start(): void {
+    void this.connect();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.ping);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    const client = this.client;
+    this.client = null;
+    await client?.end().catch(() => undefined);
+  }
+
+  private async connect(): Promise<void> {
+    if (this.stopped) return;
+    const client = new pg.Client({
+      ...this.config,
+      // told apart from the pool's connections in pg_stat_activity
+      application_name: `${this.config.application_name ?? 'oncall-api'}`.slice(0, 49) + ' poke-listener',
+      keepAlive: true,
+      query_timeout: 5000,
+    });
+    client.on('notification', (message) => this.onNotification(message));
+    client.on('error', () => this.drop(client));
+    client.on('end', () => this.drop(client));
+    this.client = client;
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${POKE_CHANNEL}`);
+    } catch (err) {
+      this.log.warn({ err: String(err), attempt: this.attempt + 1 }, 'poke listener: cannot listen yet, retrying');
+      this.drop(client);
+      return;
+    }
+    if (this.client !== client) return;
+    this.attempt = 0;
+    // Nudges sent while nobody listened here are gone: have every stream pull once.
+    if (this.connectedOnce) {
+      this.log.info({}, 'poke listener: listening again');
+      this.notifier.emit('nudgesMissed');
+    }
+    this.connectedOnce = true;
+  }
+
+  /** Forgets a broken connection and schedules the next one (once per connection). */
+  private drop(client: pg.Client | null): void {
+    if (!client || this.client !== client) return;
+    this.client = null;
+    client.end().catch(() => undefined);
+    if (this.stopped) return;
+    const waitMs = Math.min(5000, 100 * 2 ** this.attempt++);
+    this.retryTimer = setTimeout(() => void this.connect(), waitMs);
+    this.retryTimer.unref();
+  }
+
+  private onNotification(message: pg.Notification): void {
+    if (message.channel !== POKE_CHANNEL) return;
+    const p = parsePayload(message.payload);
+    if (!p || p.i === this.notifier.origin) return;
+    const nudge: ChangeNudge = { organizationId: p.o, seq: p.s, audience: p.a };
+    this.notifier.emit('nudged', [nudge]);
+  }
+}

@@ -9,7 +9,7 @@
  * Usage: docs/sdk.md.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 import { build } from 'vite';
@@ -141,7 +141,10 @@ export async function buildSdk(): Promise<string> {
     writeFileSync(join(PKG, 'dist', dir, 'package.json'), `${JSON.stringify({ type }, null, 2)}\n`);
   }
   writeFileSync(join(PKG, 'package.json'), `${JSON.stringify(packageJson(version), null, 2)}\n`);
-  copyFileSync(join(ROOT, 'docs/sdk.md'), join(PKG, 'README.md'));
+  // The integrator's part of docs/sdk.md: what follows is about this repository (and Python).
+  const guide = readFileSync(join(ROOT, 'docs/sdk.md'), 'utf8');
+  const cut = guide.indexOf('\n## In the desktop core');
+  writeFileSync(join(PKG, 'README.md'), cut > 0 ? `${guide.slice(0, cut).trimEnd()}\n` : guide);
   const packed = execFileSync('npm', ['pack', '--json', '--pack-destination', OUT], { cwd: PKG, encoding: 'utf8' });
   const [{ filename }] = JSON.parse(packed) as [{ filename: string }];
   return join(OUT, filename);

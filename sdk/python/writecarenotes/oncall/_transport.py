@@ -15,7 +15,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from typing import Any, Callable, Dict, Mapping, Optional
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
 from ._errors import (
     AuthenticationError,
@@ -163,7 +163,7 @@ class Transport:
             attempt += 1
 
     def _url(self, path: str, query: Optional[Mapping[str, Any]]) -> str:
-        pairs = []
+        pairs: List[Tuple[str, str]] = []
         for key, value in (query or {}).items():
             if value is None:
                 continue

@@ -37,7 +37,7 @@ def _bytes(body: Union[bytes, bytearray, str]) -> bytes:
     return body.encode("utf-8") if isinstance(body, str) else bytes(body)
 
 
-def sign_webhook(secret: str, id: str, timestamp: Union[int, str], body: Union[bytes, str]) -> str:
+def sign_webhook(secret: str, id: str, timestamp: Union[int, str], body: Union[bytes, bytearray, str]) -> str:
     """The ``v1,<base64>`` signature of a delivery (what the sender computes)."""
     signed = ("%s.%s." % (id, timestamp)).encode("utf-8") + _bytes(body)
     digest = hmac.new(_key(secret), signed, hashlib.sha256).digest()

@@ -13,6 +13,7 @@ import uuid
 from writecarenotes.oncall import (
     AuthenticationError,
     BadRequestError,
+    ConflictError,
     NotFoundError,
     OnCallClient,
     OnCallError,
@@ -141,8 +142,23 @@ class LiveTest(unittest.TestCase):
         self.assertIn(task.id, [t.id for t in self.client.tasks.iterate(priority="low", limit=1)])
         self.assertEqual(self.client.tasks.cancel(task.id).status, "cancelled")
 
-        patient = self.client.patients.create(first_name="Ada", last_name=tag("Py"), phone_number="+447700900456")
+        patient = self.client.patients.create(
+            first_name="Ada", last_name=tag("Py"), phone_number="+447700900456", date_of_birth=datetime.date(1950, 5, 17)
+        )
+        self.assertEqual(patient.date_of_birth, "1950-05-17")
+        self.assertEqual(self.client.patients.update(patient.id, notes="prefers mornings").notes, "prefers mornings")
         self.assertEqual(self.client.patients.get(patient.id).last_name, patient.last_name)
+
+        # seed 000's call status workflow through the call log
+        logged = self.client.call_log.create(direction="outbound", phone_number="+447700900456", patient_id=patient.id)
+        self.assertEqual(self.client.call_log.update(logged.id, status="active").status, "active")
+        done = self.client.call_log.update(logged.id, status="completed", notes="booked")
+        self.assertEqual(done.status, "completed")
+        self.assertIsNotNone(done.ended_at)
+        with self.assertRaises(ConflictError) as caught:
+            self.client.call_log.update(logged.id, status="active")
+        self.assertEqual(caught.exception.status, 409)
+        self.assertIn(logged.id, [c.id for c in self.client.call_log.iterate(patient_id=patient.id)])
 
         audit = self.client.audit.list(entity="task", entity_id=task.id)
         self.assertIn("create", [e.action for e in audit])

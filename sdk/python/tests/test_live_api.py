@@ -16,7 +16,6 @@ from writecarenotes.oncall import (
     ConflictError,
     NotFoundError,
     OnCallClient,
-    OnCallError,
     PermissionDeniedError,
     ValidationError,
     WebhookVerificationError,
@@ -164,13 +163,14 @@ class LiveTest(unittest.TestCase):
         self.assertIn("create", [e.action for e in audit])
         self.assertTrue(any(k.name == "python sdk tests" for k in self.client.api_keys.iterate()))
 
-    def test_an_api_key_without_organization_id_is_told_what_to_pass(self) -> None:
+    def test_an_api_key_alone_learns_its_organization(self) -> None:
         client = OnCallClient(api_key=ENV["key"], base_url=ENV["url"])
         self.assertGreaterEqual(len(client.calls.list()), 1)  # seed 003's routes need no organization
-        with self.assertRaises(OnCallError) as caught:
-            client.tasks.list()
-        self.assertIn("organization_id", str(caught.exception))
-        with self.assertRaises(PermissionDeniedError):
+        me = client.auth.whoami()
+        self.assertEqual((me.type, me.organization_id, me.role), ("api_key", ENV["org"], "admin"))
+        self.assertEqual(client.organization_id, ENV["org"])
+        self.assertIsInstance(client.tasks.list(status="open").items, list)
+        with self.assertRaises(PermissionDeniedError):  # a key has no user
             client.users.me()
 
     def test_signing_in_with_a_password(self) -> None:
@@ -228,6 +228,9 @@ class WebhookDeliveryTest(unittest.TestCase):
         self.assertEqual(event.data.id, call.id)
         self.assertEqual(event.data.attributes["phoneNumber"], "+447700900789")
         self.assertEqual(self.client.webhooks.verify(self.hook.secret, dict(headers.items()), body.decode()), event)
+        self.assertEqual(self.client.webhooks.enable(self.hook.id).id, self.hook.id)  # active already: unchanged
+        delivered = self.client.webhooks.deliveries(self.hook.id)
+        self.assertEqual(delivered[0].id, headers["webhook-id"])
 
         with self.assertRaises(WebhookVerificationError):
             verify_webhook(self.hook.secret, headers, body.replace(b"wales", b"england"))

@@ -13,7 +13,7 @@ import urllib.parse
 from typing import Any, Callable, Dict, Optional
 
 from ._environments import resolve_base_url
-from ._errors import OnCallError, PermissionDeniedError, RateLimit
+from ._errors import RateLimit
 from ._models import Record
 from ._org_resources import API_V1, ApiKeys, Audit, CallLog, Patients, Tasks, Users, Webhooks
 from ._resources import Calls, ComplianceRecords, Recordings, Schedules
@@ -34,6 +34,11 @@ class Auth:
         http.accept_tokens(tokens)
         self._client._organization_id = tokens["user"]["organization_id"]
         return tokens
+
+    def whoami(self) -> Record:
+        """Who this credential is (``type`` user or api_key, ``id``, ``organization_id``, ``role``,
+        ``name``): answers API keys too, unlike ``users.me()``."""
+        return Record(self._client._http.request("GET", API_V1 + "/auth/whoami"))
 
     def refresh(self) -> Record:
         """Exchanges the refresh token for a new pair (the old refresh token stops working)."""
@@ -58,8 +63,8 @@ class OnCallClient:
     :param access_token: a Bearer token instead (``refresh_token`` to renew it automatically)
     :param environment: ``'production'`` (default) or ``'local'``; ONCALL_BASE_URL overrides it
     :param base_url: a self-hosted API's origin (``https://oncall.example.org``); wins over both
-    :param organization_id: the organization of seed 000's routes; learnt from the signed-in
-        user when omitted (an API key has no user: give it for those routes)
+    :param organization_id: the organization of seed 000's routes; learnt from the credential
+        (GET /auth/whoami) when omitted
     :param timeout: seconds each socket operation may take (connect, each read)
     :param max_retries: retries after 429, and after 503 or a network failure for idempotent
         methods (GET, PUT, DELETE); 0 disables
@@ -132,17 +137,9 @@ class OnCallClient:
 
     @property
     def organization_id(self) -> str:
+        """Given, learnt at sign-in, or else asked once of GET /auth/whoami (users and keys alike)."""
         if self._organization_id is None:
-            try:
-                me = self.users.me()
-            except PermissionDeniedError as err:
-                if self._http.api_key:
-                    raise OnCallError(
-                        "an API key has no user to learn the organization from: "
-                        "pass OnCallClient(organization_id=...) to use the organization routes"
-                    ) from err
-                raise
-            self._organization_id = me["organization_id"]
+            self._organization_id = str(self.auth.whoami()["organization_id"])
         return self._organization_id
 
     def _org_path(self, rest: str) -> str:

@@ -1,7 +1,7 @@
 """Seed 000's organization resources under /api/v1 (snake_case on the wire already, so names
 are sent as they are): the call log, tasks, patients, users, the audit log, webhook
 subscriptions and API keys. Paths are ``/organizations/{org}/...``: the organization is
-``organization_id`` given to the client, else learnt from the signed-in user.
+``organization_id`` given to the client, else learnt from the credential (GET /auth/whoami).
 
 Bodies take explicit keyword arguments, like seed 003's resources (a misspelt field is a
 TypeError, not a field the API drops); list filters are passed through, and the API refuses an
@@ -217,6 +217,10 @@ class Webhooks(_OrgResource):
 
     def delete(self, id: str, /) -> Record:
         return self._send("DELETE", self._path(id))
+
+    def enable(self, id: str, /) -> Record:
+        """Re-enables an endpoint the API disabled after it kept failing (a signed-in admin)."""
+        return self._send("POST", self._path(id, "/enable"))
 
     def deliveries(self, id: str, /, **query: Any) -> Page:
         """A webhook's delivery log, newest first (filter ``status``)."""

@@ -17,7 +17,7 @@ export function readRateLimit(headers: Headers | undefined): RateLimit | undefin
 
 /** The API answered with seed 003's error format (or a non-JSON error page, mapped to it). */
 export class OnCallApiError extends Error {
-  override readonly name = 'OnCallApiError';
+  override readonly name: string = 'OnCallApiError';
   readonly status: number;
   readonly code: string;
   /** always an object (`{}` when the server had nothing to add) */
@@ -54,13 +54,61 @@ export class OnCallNetworkError extends Error {
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/*
+ * One subclass per status seed 003 lists (the Python SDK has the same names), so a caller can
+ * `catch (e) { if (e instanceof RateLimitError) ... }`; every one is still an OnCallApiError.
+ */
+export class BadRequestError extends OnCallApiError {
+  override readonly name = 'BadRequestError';
+}
+export class AuthenticationError extends OnCallApiError {
+  override readonly name = 'AuthenticationError';
+}
+export class PermissionDeniedError extends OnCallApiError {
+  override readonly name = 'PermissionDeniedError';
+}
+export class NotFoundError extends OnCallApiError {
+  override readonly name = 'NotFoundError';
+}
+export class ConflictError extends OnCallApiError {
+  override readonly name = 'ConflictError';
+}
+export class ValidationError extends OnCallApiError {
+  override readonly name = 'ValidationError';
+}
+export class RateLimitError extends OnCallApiError {
+  override readonly name = 'RateLimitError';
+}
+export class ServerError extends OnCallApiError {
+  override readonly name: string = 'ServerError';
+}
+export class ServiceUnavailableError extends ServerError {
+  override readonly name = 'ServiceUnavailableError';
+}
+
+const BY_STATUS: Record<number, typeof OnCallApiError> = {
+  400: BadRequestError,
+  401: AuthenticationError,
+  403: PermissionDeniedError,
+  404: NotFoundError,
+  409: ConflictError,
+  422: ValidationError,
+  429: RateLimitError,
+  503: ServiceUnavailableError,
+};
+
+function errorFor(status: number, error: ErrorObject, headers?: Headers): OnCallApiError {
+  const Class = BY_STATUS[status] ?? (status >= 500 ? ServerError : OnCallApiError);
+  return new Class(status, error, headers);
+}
+
 /** Reads an error response; anything not in the seed's format still becomes an OnCallApiError. */
 export function apiErrorFrom(status: number, bodyText: string, headers?: Headers): OnCallApiError {
   try {
     const body: unknown = JSON.parse(bodyText);
     const err = isRecord(body) ? body.error : undefined;
     if (isRecord(err) && typeof err.code === 'string' && typeof err.message === 'string') {
-      return new OnCallApiError(
+      return errorFor(
         status,
         { code: err.code, message: err.message, ...(isRecord(err.details) ? { details: err.details } : {}) },
         headers,
@@ -70,7 +118,7 @@ export function apiErrorFrom(status: number, bodyText: string, headers?: Headers
     // not JSON: a proxy's or load balancer's page
   }
   const snippet = bodyText.slice(0, 200).trim();
-  return new OnCallApiError(status, { code: `HTTP_${status}`, message: snippet || `HTTP ${status}` }, headers);
+  return errorFor(status, { code: `HTTP_${status}`, message: snippet || `HTTP ${status}` }, headers);
 }
 
 /** True for errors worth retrying later as they are: unreachable, 5xx, rate limited. */

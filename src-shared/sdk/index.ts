@@ -1,6 +1,20 @@
 /** The typed SDK of the central API (docs/sdk.md). Runs anywhere fetch does. */
 export { OnCallClient, type OnCallClientOptions } from './client';
-export { OnCallApiError, OnCallNetworkError, isTransient, type RateLimit } from './errors';
+export {
+  OnCallApiError,
+  OnCallNetworkError,
+  isTransient,
+  BadRequestError,
+  AuthenticationError,
+  PermissionDeniedError,
+  NotFoundError,
+  ConflictError,
+  ValidationError,
+  RateLimitError,
+  ServerError,
+  ServiceUnavailableError,
+  type RateLimit,
+} from './errors';
 export { ENVIRONMENTS, resolveBaseUrl, type Environment } from './environments';
 export { paginate, type AnyPage } from './pagination';
 export { signWebhook, verifyWebhook, WebhookVerificationError, type VerifyOptions, type WebhookHeaders } from './webhooks';

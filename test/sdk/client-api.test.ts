@@ -5,7 +5,7 @@
  * server signs is accepted by `verifyWebhook` while a tampered one is not.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OnCallApiError, OnCallClient, verifyWebhook, WebhookVerificationError } from '../../src-shared/sdk';
+import { NotFoundError, OnCallApiError, OnCallClient, ValidationError, verifyWebhook, WebhookVerificationError } from '../../src-shared/sdk';
 import { PASSWORD, startApiServer, stopAndClean, type ApiServer } from '../support/api-server';
 import { eventually } from '../support/desktop-core';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
@@ -75,6 +75,7 @@ describe('typed errors', () => {
   it("carry the API's status, code, camelCase details and request id", async () => {
     const client = new OnCallClient({ apiKey, baseUrl: server.url });
     const err = await rejection(client.calls.create({ phoneNumber: '12', region: 'england' }));
+    expect(err).toBeInstanceOf(ValidationError);
     expect(err).toBeInstanceOf(OnCallApiError);
     expect(err).toMatchObject({ status: 422, code: 'VALIDATION_FAILED' });
     expect(err.details).toHaveProperty('phoneNumber');
@@ -87,6 +88,7 @@ describe('typed errors', () => {
     expect(JSON.stringify(misspelt.details)).toContain('regulatoryBody');
 
     await expect(new OnCallClient({ apiKey: 'ock_nope_nope', baseUrl: server.url }).calls.list()).rejects.toMatchObject({ status: 401, code: 'UNAUTHORIZED' });
+    await expect(client.recordings.get('00000000-0000-7000-8000-000000000000')).rejects.toBeInstanceOf(NotFoundError);
   });
 });
 

@@ -7,7 +7,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { OnCallApiError, OnCallClient, OnCallNetworkError } from '../../src-shared/sdk';
+import { OnCallApiError, OnCallClient, OnCallNetworkError, RateLimitError, ServiceUnavailableError } from '../../src-shared/sdk';
 
 /** What a call that must fail threw (typed for the assertions that follow). */
 const rejection = (p: Promise<unknown>) =>
@@ -83,7 +83,8 @@ describe('retries', () => {
   it('gives up after maxRetries and throws the last answer as a typed error', async () => {
     script = [503, 503, 503, 503].map((status) => ({ status, headers: { 'retry-after': '0' } }));
     const err = await rejection(client({ maxRetries: 2 }).schedules.list());
-    expect(err).toMatchObject({ name: 'OnCallApiError', status: 503 });
+    expect(err).toBeInstanceOf(ServiceUnavailableError);
+    expect(err).toMatchObject({ name: 'ServiceUnavailableError', status: 503 });
     expect(seen).toHaveLength(3);
     script = [];
   });
@@ -91,6 +92,7 @@ describe('retries', () => {
   it('leaves a Retry-After beyond a minute to the caller, and sends nothing twice with maxRetries 0', async () => {
     script = [{ status: 429, headers: { 'retry-after': '3600' } }];
     const err = await rejection(client().recordings.list());
+    expect(err).toBeInstanceOf(RateLimitError);
     expect(err).toMatchObject({ status: 429, code: 'RATE_LIMITED', retryAfter: 3600 });
     expect(err.rateLimit).toEqual({ limit: 1000, remaining: 998, reset: 1767225600 });
     expect(seen).toHaveLength(1);

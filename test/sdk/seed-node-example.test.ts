@@ -52,11 +52,11 @@ const result = await new AsyncFunction('require', source + '\\nreturn { call, sc
 console.log(JSON.stringify(result));
 `;
 
-const ESM_CONSUMER = `import { OnCallClient, OnCallApiError } from '@writecarenotes/oncall';
+const ESM_CONSUMER = `import { OnCallClient, OnCallApiError, NotFoundError } from '@writecarenotes/oncall';
 const client = new OnCallClient({ apiKey: process.env.KEY, baseUrl: process.env.API });
 const page = await client.calls.list({ region: 'england', limit: 5 });
 const missing = await client.schedules.get('00000000-0000-7000-8000-000000000000').catch((e) => e);
-console.log(JSON.stringify({ count: page.items.length, typed: missing instanceof OnCallApiError, status: missing.status, code: missing.code }));
+console.log(JSON.stringify({ count: page.items.length, typed: missing instanceof OnCallApiError && missing instanceof NotFoundError, status: missing.status, code: missing.code }));
 `;
 
 /** Real types, not `any`: a misspelt field and a wrong enum value must not compile. */

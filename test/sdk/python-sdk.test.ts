@@ -178,5 +178,8 @@ describe('the Python SDK', () => {
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/\nOK\n?$/);
     expect(run.stderr).not.toMatch(/skipped/);
+    // discovery found the suites (an empty discovery also ends in OK)
+    expect(Number(/Ran (\d+) tests/.exec(run.stderr)?.[1])).toBeGreaterThanOrEqual(35);
+    for (const suite of ['test_live_api', 'test_transport', 'test_models', 'test_static']) expect(run.stderr).toContain(`tests.${suite}.`);
   }, 180_000);
 });

@@ -177,6 +177,39 @@ class TransportTest(unittest.TestCase):
             self.client.recordings.create(callid="k1")  # type: ignore[call-arg]
         self.assertEqual(len(self.server.received), 2)
 
+    def test_an_expired_token_is_refreshed_once_and_the_request_replayed(self) -> None:
+        seen = []
+        client = OnCallClient(
+            access_token="old", refresh_token="r1", base_url=self.server.url, on_tokens=seen.append, _sleep=self.sleeps.append
+        )
+        pair = {"access_token": "new", "refresh_token": "r2", "token_type": "Bearer", "user": {"organization_id": "o1"}}
+        self.server.script = [error(401, "TOKEN_EXPIRED"), Answer(200, pair), Answer(200, RECORD)]
+        self.assertEqual(client.calls.get("c1").id, "c1")
+        first, refresh, replay = self.server.received
+        self.assertEqual(first["headers"]["Authorization"], "Bearer old")
+        self.assertEqual((refresh["path"], refresh["headers"].get("Authorization")), ("/api/v1/auth/refresh", None))
+        self.assertEqual(replay["headers"]["Authorization"], "Bearer new")
+        self.assertEqual(client.tokens, {"access_token": "new", "refresh_token": "r2"})
+        self.assertEqual([t["refresh_token"] for t in seen], ["r2"])
+
+    def test_where_requests_go(self) -> None:
+        import os
+        from unittest import mock
+
+        with mock.patch.dict(os.environ, {"ONCALL_BASE_URL": "", "ONCALL_API_KEY": ""}):
+            self.assertEqual(OnCallClient(api_key="k", environment="production").base_url, "https://api.writecarenotes.com")
+            self.assertEqual(OnCallClient(api_key="k").base_url, "https://api.writecarenotes.com")
+            self.assertEqual(OnCallClient(api_key="k", environment="local").base_url, "http://127.0.0.1:8080")
+            with self.assertRaises(ValueError):
+                OnCallClient(api_key="k", environment="staging")
+        with mock.patch.dict(os.environ, {"ONCALL_BASE_URL": self.server.url + "/", "ONCALL_API_KEY": "ock_from_env"}):
+            client = OnCallClient(environment="production")
+            self.assertEqual(client.base_url, self.server.url)
+            self.assertEqual(OnCallClient(base_url="https://self.hosted/", environment="production").base_url, "https://self.hosted")
+            self.server.script = [Answer(200, RECORD)]
+            client.calls.get("c1")
+            self.assertEqual(self.server.received[0]["headers"]["X-Api-Key"], "ock_from_env")
+
     def test_rate_limit_headers_are_exposed(self) -> None:
         headers = {"X-RateLimit-Limit": "1000", "X-RateLimit-Remaining": "998", "X-RateLimit-Reset": "1700000060"}
         self.server.script = [Answer(200, RECORD, headers)]

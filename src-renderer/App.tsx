@@ -16,12 +16,15 @@ import { useUi } from './stores/ui';
 import { CallsView } from './views/calls/CallsView';
 import { LogCallDialog } from './views/calls/LogCallDialog';
 import { PatientsView } from './views/patients/PatientsView';
+import { ShiftsView } from './schedules/ShiftsView';
 import { SignIn } from './views/SignIn';
 import { NewTaskDialog } from './views/tasks/NewTaskDialog';
 import { TasksView } from './views/tasks/TasksView';
 
 // Only supervisors ever open it, so agents never download it.
 const TeamView = lazy(() => import('./views/team/TeamView').then((m) => ({ default: m.TeamView })));
+
+const RotaView = lazy(() => import('./schedules/RotaView').then((m) => ({ default: m.RotaView })));
 
 const WallboardView = lazy(() => import('./agent-state/WallboardView').then((m) => ({ default: m.WallboardView })));
 
@@ -33,6 +36,16 @@ function CurrentView() {
       return <PatientsView />;
     case 'tasks':
       return <TasksView />;
+    case 'shifts':
+      return <ShiftsView />;
+    case 'rota':
+      return supervisor ? (
+        <Suspense fallback={<p className="empty">Loading…</p>}>
+          <RotaView />
+        </Suspense>
+      ) : (
+        <p className="empty">The rota is for supervisors.</p>
+      );
     case 'team':
       return supervisor ? (
         <Suspense fallback={<p className="empty">Loading…</p>}>

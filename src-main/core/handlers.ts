@@ -8,6 +8,7 @@ import { phoneSettingsHandlers, type PhoneSettingsService } from './phone-settin
 import type { AttentionService } from './services/attention';
 import type { CallService } from './services/calls';
 import type { PatientService } from './services/patients';
+import { scheduleHandlers, type ScheduleService } from './services/schedules';
 import type { SessionService } from './services/session';
 import type { TaskService } from './services/tasks';
 import type { LocalStore } from './store';
@@ -24,6 +25,7 @@ export interface Services {
   phoneSettings: PhoneSettingsService;
   agentStates: AgentStateService;
   desktop: DesktopService;
+  schedules: ScheduleService;
 }
 
 export function createHandlers(s: Services): CoreHandlers {
@@ -76,5 +78,6 @@ export function createHandlers(s: Services): CoreHandlers {
     ...phoneSettingsHandlers(s.phoneSettings),
     ...agentStateHandlers(s.agentStates),
     ...desktopHandlers(s.desktop),
+    ...scheduleHandlers(s.schedules),
   };
 }

@@ -10,6 +10,7 @@ import { createHandlers } from './handlers';
 import { LocalWriter } from './local-writes';
 import { PhoneSettingsService } from './phone-settings';
 import { AgentStateService } from './services/agent-states';
+import { ScheduleService } from './services/schedules';
 import { AttentionService } from './services/attention';
 import { CallService } from './services/calls';
 import { PatientService } from './services/patients';
@@ -75,6 +76,7 @@ export async function createDesktopCore(options: DesktopCoreOptions): Promise<De
     phoneSettings: new PhoneSettingsService(store, options.secrets, () => session.user(), options.provisionedPhones),
     agentStates: new AgentStateService(store, writer, () => session.user(), now),
     desktop,
+    schedules: new ScheduleService(store, writer),
   });
 
   let closed = false;

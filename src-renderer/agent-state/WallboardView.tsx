@@ -5,6 +5,9 @@
  */
 import { memo, useEffect, useMemo } from 'react';
 import { AGENT_STATES, AGENT_STATE_LABEL, type AgentStateName } from '../../src-shared/domain/agent-state';
+import { SHIFT_MARK_LABEL, isOnShift } from '../../src-shared/domain/shifts';
+import { useShiftsLive } from '../schedules/ShiftsView';
+import { useShifts } from '../schedules/store';
 import { VirtualList } from '../components/VirtualList';
 import { lastSyncText } from '../components/StatusBar';
 import { on } from '../bridge';
@@ -34,6 +37,9 @@ const Row = memo(function Row({ row, now }: { row: AgentRow; now: number }) {
       <span className="cell wb-state">
         <span className="dot" aria-hidden="true" /> {stateText(row.state, row.reason)}
         <span className="muted"> · {inState === null ? '—' : formatDuration(inState)}</span>
+      </span>
+      <span className={`cell wb-shift shift-${row.shift ?? 'none'}`} data-testid="shift-mark">
+        {row.shift ? SHIFT_MARK_LABEL[row.shift] : ''}
       </span>
       <span className="cell wb-call">
         {call ? `${call.direction === 'inbound' ? '↙' : '↗'} ${call.patient_name ?? call.phone_number} · ${formatDuration(secondsSince(call.started_at, now))}` : ''}
@@ -80,6 +86,8 @@ export function WallboardView() {
   const { calls, tasks, sort, filter, setSort, setFilter, load } = useWallboard();
   const status = useSync((s) => s.status);
   const now = useNow(1000);
+  useShiftsLive();
+  const shifts = useShifts((s) => s.near);
 
   useEffect(() => {
     void load();
@@ -92,7 +100,8 @@ export function WallboardView() {
 
   // Minute-level changes (overdue) are enough for the row data; the clocks tick in the cells.
   const minute = Math.floor(now / 60_000);
-  const rows = useMemo(() => buildRows(users, states, calls, tasks, minute * 60_000), [users, states, calls, tasks, minute]);
+  const onShift = useMemo(() => new Set(shifts.filter((s) => isOnShift(s, minute * 60_000)).map((s) => s.staffId)), [shifts, minute]);
+  const rows = useMemo(() => buildRows(users, states, calls, tasks, minute * 60_000, onShift), [users, states, calls, tasks, minute, onShift]);
   const shown = useMemo(() => sortRows(rows, sort, filter), [rows, sort, filter]);
   const byId = useMemo(() => Object.fromEntries(shown.map((r) => [r.id, r])), [shown]);
   const ids = useMemo(() => shown.map((r) => r.id), [shown]);
@@ -119,6 +128,10 @@ export function WallboardView() {
         <div>
           <dt>Avg handle time</dt>
           <dd>{totals.aht === null ? '—' : formatDuration(totals.aht)}</dd>
+        </div>
+        <div>
+          <dt>On shift, signed out</dt>
+          <dd data-testid="total-missing">{totals.missing}</dd>
         </div>
         {AGENT_STATES.map((s) => (
           <div key={s}>

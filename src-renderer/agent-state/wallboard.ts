@@ -5,6 +5,7 @@
  */
 import { create } from 'zustand';
 import { AGENT_STATES, type AgentStateName } from '../../src-shared/domain/agent-state';
+import { shiftMark, type ShiftMark } from '../../src-shared/domain/shifts';
 import type { AgentStateRead } from '../../src-shared/schemas/agent-states';
 import type { CallRead } from '../../src-shared/schemas/calls';
 import type { TaskRead } from '../../src-shared/schemas/tasks';
@@ -24,6 +25,8 @@ export interface AgentRow {
   aht: number | null;
   open: number;
   overdue: number;
+  /** against the rota: on shift, on shift but signed out, signed in off shift (null: nothing to say) */
+  shift: ShiftMark;
 }
 
 export interface Totals {
@@ -31,12 +34,22 @@ export interface Totals {
   missed: number;
   aht: number | null;
   byState: Record<AgentStateName, number>;
+  /** on shift but signed out */
+  missing: number;
 }
 
 const handleSeconds = (c: CallRead) => (c.duration_seconds ?? 0) + (typeof c.metadata.wrap_up_seconds === 'number' ? c.metadata.wrap_up_seconds : 0);
 const handled = (c: CallRead) => c.status === 'completed' || c.status === 'wrap_up';
 
-export function buildRows(users: UserRead[], states: Record<string, AgentStateRead>, calls: CallRead[], tasks: TaskRead[], now: number): AgentRow[] {
+/** `onShift`: the ids of the people on shift now (the rota), for the shift marks. */
+export function buildRows(
+  users: UserRead[],
+  states: Record<string, AgentStateRead>,
+  calls: CallRead[],
+  tasks: TaskRead[],
+  now: number,
+  onShift: ReadonlySet<string> = new Set(),
+): AgentRow[] {
   const callsBy = new Map<string, CallRead[]>();
   for (const c of calls) if (c.agent_id) callsBy.set(c.agent_id, [...(callsBy.get(c.agent_id) ?? []), c]);
   const tasksBy = new Map<string, { open: number; overdue: number }>();
@@ -65,6 +78,7 @@ export function buildRows(users: UserRead[], states: Record<string, AgentStateRe
         aht: done.length ? Math.round(done.reduce((n, c) => n + handleSeconds(c), 0) / done.length) : null,
         open: tasksBy.get(u.id)?.open ?? 0,
         overdue: tasksBy.get(u.id)?.overdue ?? 0,
+        shift: shiftMark(onShift.has(u.id), s?.state ?? null),
       };
     });
 }
@@ -74,13 +88,15 @@ export function totalsOf(rows: AgentRow[]): Totals {
   let calls = 0;
   let missed = 0;
   let handleSum = 0;
+  let missing = 0;
   for (const r of rows) {
     byState[r.state]++;
+    if (r.shift === 'missing') missing++;
     calls += r.callsToday;
     missed += r.missedToday;
     handleSum += (r.aht ?? 0) * r.callsToday;
   }
-  return { callsToday: calls, missed, aht: calls ? Math.round(handleSum / calls) : null, byState };
+  return { callsToday: calls, missed, aht: calls ? Math.round(handleSum / calls) : null, byState, missing };
 }
 
 export type SortKey = 'name' | 'state' | 'time' | 'calls' | 'open';

@@ -6,9 +6,12 @@ const ITEMS: { view: View; label: string; keys: string }[] = [
   { view: 'calls', label: 'Calls', keys: 'g c' },
   { view: 'patients', label: 'Patients', keys: 'g p' },
   { view: 'tasks', label: 'My tasks', keys: 'g t' },
+  { view: 'shifts', label: 'Shifts', keys: 'g s' },
   { view: 'team', label: 'Team board', keys: 'g b' },
   { view: 'wallboard', label: 'Wallboard', keys: 'g w' },
+  { view: 'rota', label: 'Rota', keys: 'g r' },
 ];
+const SUPERVISOR_VIEWS: readonly View[] = ['team', 'wallboard', 'rota'];
 
 export function Nav() {
   const view = useUi((s) => s.view);
@@ -23,7 +26,7 @@ export function Nav() {
         Log call
       </button>
       <ul>
-        {ITEMS.filter((i) => (i.view !== 'team' && i.view !== 'wallboard') || supervisor).map((item) => (
+        {ITEMS.filter((i) => !SUPERVISOR_VIEWS.includes(i.view) || supervisor).map((item) => (
           <li key={item.view}>
             <a
               href={`#/${item.view}`}

@@ -1,7 +1,7 @@
 /** Which view is showing, which dialog is open, and short-lived notices. Mirrored to the URL hash. */
 import { create } from 'zustand';
 
-export const VIEWS = ['calls', 'patients', 'tasks', 'team', 'wallboard'] as const;
+export const VIEWS = ['calls', 'patients', 'tasks', 'shifts', 'team', 'wallboard', 'rota'] as const;
 export type View = (typeof VIEWS)[number];
 export type DialogName = 'help' | 'logCall' | 'newTask' | 'attention' | null;
 

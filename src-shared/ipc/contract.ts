@@ -16,6 +16,7 @@ import { SessionUser } from '../schemas/auth';
 import { CallCreate, CallRead, CallUpdate } from '../schemas/calls';
 import { Id, Timestamp } from '../schemas/common';
 import { StoredErrorObject } from '../schemas/errors';
+import { Schedule, ScheduleCreate, ScheduleUpdate } from '../schemas/oncall';
 import { PatientCreate, PatientRead, PatientUpdate } from '../schemas/patients';
 import { PhoneSettingsPatch, PhoneSettingsRead } from '../schemas/phone-settings';
 import { SYNC_ENTITIES } from '../schemas/sync';
@@ -123,6 +124,15 @@ export const IPC_METHODS = {
   /** every agent's current state as last pulled (supervisors: the wallboard; agents: their own) */
   'agentStates.list': method(Empty, z.array(AgentStateRead)),
   'agentStates.settings': method(Empty, AgentStateSettings),
+
+  /**
+   * Shifts (seed 003 schedules) from the local store: an agent's own, or the organization's for
+   * supervisors; those overlapping `from`..`to`, by start. Supervisors plan them with local writes
+   * (schedule.create / schedule.update) that work offline and sync like any other change.
+   */
+  'schedules.list': method(z.object({ from: Timestamp.optional(), to: Timestamp.optional(), staff_id: Id.optional() }), z.array(Schedule)),
+  'schedules.create': method(ScheduleCreate, Schedule),
+  'schedules.update': method(z.object({ id: Id, patch: ScheduleUpdate }), Schedule),
 
   /** the signed-in agent's softphone account and audio devices (the password via the SecretStore) */
   'phone.settings.get': method(Empty, PhoneSettingsRead),

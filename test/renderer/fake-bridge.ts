@@ -24,6 +24,8 @@ import type { AgentStateRead } from '../../src-shared/schemas/agent-states';
 import { type AgentStateSettings, DEFAULT_AGENT_STATE_SETTINGS, agentStateProblem, nextAgentState } from '../../src-shared/domain/agent-state';
 import { RuleError, runMutator, type MutatorTx, type RecordOf, type RuleEntity } from '../../src-shared/mutators';
 import type { CallRead } from '../../src-shared/schemas/calls';
+import type { Schedule } from '../../src-shared/schemas/oncall';
+import { shiftsOverlap } from '../../src-shared/domain/shifts';
 import type { MutatorName } from '../../src-shared/schemas/sync';
 import type { PatientRead } from '../../src-shared/schemas/patients';
 import { DEFAULT_PHONE_SETTINGS, type PhoneSettingsRead } from '../../src-shared/schemas/phone-settings';
@@ -62,6 +64,11 @@ export function makePatient(first: string, last: string, phone: string, extra: P
     version: 1,
     ...extra,
   };
+}
+
+export function makeShift(staffId: string, startTime: string, endTime: string, extra: Partial<Schedule> = {}): Schedule {
+  const at = iso();
+  return { id: newId(), staffId, type: 'regular', status: 'scheduled', startTime, endTime, metadata: {}, organizationId: ORG, createdAt: at, updatedAt: at, ...extra };
 }
 
 export function makeTask(fields: Partial<TaskRead> & { title: string }): TaskRead {
@@ -105,6 +112,7 @@ export class FakeBridge implements RendererBridge {
   tasks = new Map<string, TaskRead>();
   attention: AttentionItem[] = [];
   agentStates = new Map<string, AgentStateRead>();
+  schedules = new Map<string, Schedule>();
   agentStateSettings: AgentStateSettings = DEFAULT_AGENT_STATE_SETTINGS;
   session: SessionInfo | null = null;
   /** the agent's softphone settings (not configured unless a test sets ws_url and sip_uri) */
@@ -181,7 +189,7 @@ export class FakeBridge implements RendererBridge {
     return this.session.user;
   }
 
-  private changed(...entities: ('call' | 'task' | 'patient' | 'user')[]) {
+  private changed(...entities: ('call' | 'task' | 'patient' | 'user' | 'schedule')[]) {
     queueMicrotask(() => this.emit('data.changed', { entities }));
   }
 
@@ -194,6 +202,7 @@ export class FakeBridge implements RendererBridge {
     if (entity === 'call') return this.calls.get(id) ?? null;
     if (entity === 'task') return this.tasks.get(id) ?? null;
     if (entity === 'patient') return this.patients.find((p) => p.id === id) ?? null;
+    if (entity === 'schedule') return this.schedules.get(id) ?? null;
     return this.users.find((u) => u.id === id) ?? null;
   }
 
@@ -211,7 +220,7 @@ export class FakeBridge implements RendererBridge {
       read: <E extends RuleEntity>(entity: E, id: string) => (this.lookup(entity, id) ?? undefined) as RecordOf[E] | undefined,
       taken: (entity, id) => this.lookup(entity, id) !== null,
       wasOwner: () => false,
-      shifts: () => undefined,
+      shifts: (staffId, startTime, endTime) => [...this.schedules.values()].filter((x) => x.staffId === staffId && shiftsOverlap(x, { startTime, endTime })),
       write: (entity, record) => written.push([entity, record]),
     };
     try {
@@ -224,6 +233,7 @@ export class FakeBridge implements RendererBridge {
     for (const [e, record] of written) {
       if (e === 'call') this.calls.set(record.id, record as CallRead);
       else if (e === 'task') this.tasks.set(record.id, record as TaskRead);
+      else if (e === 'schedule') this.schedules.set(record.id, record as Schedule);
       else if (e === 'patient') this.patients = [...this.patients.filter((p) => p.id !== record.id), record as PatientRead];
     }
     if (written.length) this.changed(entity as 'call');
@@ -309,6 +319,15 @@ export class FakeBridge implements RendererBridge {
       return row;
     },
     'agentStates.list': () => [...this.agentStates.values()],
+    'schedules.list': (a: IpcArgs<'schedules.list'>) => {
+      const me = this.me();
+      const window = { startTime: a.from ?? '0000-01-01T00:00:00.000Z', endTime: a.to ?? '9999-12-31T23:59:59.999Z' };
+      return [...this.schedules.values()]
+        .filter((x) => (me.role !== 'agent' || x.staffId === me.id) && (!a.staff_id || x.staffId === a.staff_id) && shiftsOverlap(x, window))
+        .sort((x, y) => x.startTime.localeCompare(y.startTime));
+    },
+    'schedules.create': (a: IpcArgs<'schedules.create'>) => this.rule('schedule.create', { ...a, id: newId() }) as Schedule,
+    'schedules.update': (a: IpcArgs<'schedules.update'>) => this.rule('schedule.update', { ...a.patch, id: a.id }) as Schedule,
     'agentStates.settings': () => this.agentStateSettings,
     'phone.settings.get': () => this.phoneSettings,
     'phone.settings.set': (a: IpcArgs<'phone.settings.set'>) => {

@@ -17,9 +17,10 @@ import { useSync } from '../../src-renderer/stores/sync';
 import { useTasks } from '../../src-renderer/stores/tasks';
 import { useTeam } from '../../src-renderer/stores/team';
 import { useUi } from '../../src-renderer/stores/ui';
+import { useShifts } from '../../src-renderer/schedules/store';
 import { FakeBridge, makeUser } from './fake-bridge';
 
-const stores = [useAgentState, useCalls, usePatients, useReference, useSession, useSync, useTasks, useTeam, useUi, usePhone, usePatientLookup] as const;
+const stores = [useAgentState, useCalls, usePatients, useReference, useSession, useSync, useTasks, useTeam, useUi, usePhone, usePatientLookup, useShifts] as const;
 const initial = stores.map((s) => s.getState());
 
 // jsdom has no layout: give scroll containers a height so TanStack Virtual renders a window.

@@ -99,13 +99,13 @@ export class Transport {
     const usedToken = this.accessToken;
     const res = await this.withRetries(method, path, options);
     if (res.ok) return res;
-    const error = apiErrorFrom(res.status, await res.text(), res.headers);
+    const error = apiErrorFrom(res.status, await readText(res), res.headers);
     if (error.status === 401 && error.code === 'TOKEN_EXPIRED' && !options.anonymous && this.refreshToken) {
       // Another request may already have refreshed: then just retry with the new token.
       if (this.accessToken === usedToken) await this.refreshSingleFlight();
       const retry = await this.withRetries(method, path, options);
       if (retry.ok) return retry;
-      throw apiErrorFrom(retry.status, await retry.text(), retry.headers);
+      throw apiErrorFrom(retry.status, await readText(retry), retry.headers);
     }
     throw error;
   }

@@ -89,7 +89,7 @@ async function issueTokens(
  */
 export async function login(ctx: ServerContext, body: LoginRequest, meta: RequestMeta, guard: SignInGuard): Promise<TokenResponse> {
   const account = body.email.toLowerCase();
-  guard.accounts.check(account);
+  await guard.accounts.check(account);
   const user = await ctx.db
     .selectFrom('users')
     .selectAll()
@@ -97,7 +97,7 @@ export async function login(ctx: ServerContext, body: LoginRequest, meta: Reques
     .executeTakeFirst();
   const ok = await guard.hashing.run(() => verifyPassword(body.password, user?.password_hash ?? dummyPasswordHash(scryptCostOf(ctx.config))));
   if (!user || !ok || !user.active) {
-    guard.accounts.failed(account);
+    await guard.accounts.failed(account);
     if (user) {
       await mutate(ctx, userActor(user, 'password', meta), (m) =>
         m.record({ entity: 'user', entityId: user.id, action: 'login_failed' }),
@@ -110,7 +110,7 @@ export async function login(ctx: ServerContext, body: LoginRequest, meta: Reques
     }
     throw new ApiError('UNAUTHORIZED', 'email or password is incorrect');
   }
-  guard.accounts.succeeded(account);
+  await guard.accounts.succeeded(account);
   if (needsRehash(user.password_hash, scryptCostOf(ctx.config))) await rehash(ctx, guard, user, body.password);
   return issueTokens(ctx, user, userActor(user, 'password', meta), 'login');
 }

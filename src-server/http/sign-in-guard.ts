@@ -10,10 +10,15 @@
  *   doubles (1 s, 2 s, 4 s ... up to SIGNIN_MAX_DELAY_SECONDS); while locked, sign-in answers
  *   429 without hashing, and a success clears the record.
  *
- * Counters live in this process (one API instance); with several instances each keeps its own.
+ * The account counters are rate-limiter-flexible's: in memory on SQLite (one process), shared by
+ * every instance on PostgreSQL (see accountStores).
  */
+import { createHash } from 'node:crypto';
+import { RateLimiterMemory, RateLimiterPostgres, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Config } from '../config';
+import { poolOf } from '../db/postgres';
 import { ApiError } from './api-error';
+import { RATE_LIMIT_TABLE } from './shared-rate-limit';
 
 export class PasswordHashGate {
   private running = 0;
@@ -44,52 +49,62 @@ export class PasswordHashGate {
   }
 }
 
-interface Failures {
-  count: number;
-  lockedUntil: number;
-  lastAt: number;
+/** The two counters per account: failures in the current run, and the lock they earned. */
+export interface AccountStores {
+  failures: RateLimiterAbstract;
+  lock: RateLimiterAbstract;
 }
 
-export class AccountThrottle {
-  private readonly accounts = new Map<string, Failures>();
+/** A run of failures is forgotten a day after it began (or at once by a success). */
+const FAILURE_RUN_SECONDS = 86_400;
+const LOCKED = 1;
 
+/**
+ * In memory for one process (SQLite); rows of the shared `rate_limits` table on PostgreSQL, so
+ * an attacker spreading guesses over every API instance is counted once, and a lock earned on
+ * one instance holds on all of them.
+ */
+export function accountStores(db: object, maxDelayMs: number): AccountStores {
+  const failures = { points: 1_000_000, duration: FAILURE_RUN_SECONDS };
+  const lock = { points: LOCKED, duration: Math.ceil(maxDelayMs / 1000) };
+  const pool = poolOf(db);
+  if (!pool) return { failures: new RateLimiterMemory({ keyPrefix: 'signin_fail', ...failures }), lock: new RateLimiterMemory({ keyPrefix: 'signin_lock', ...lock }) };
+  const shared = { storeClient: pool, storeType: 'pool', tableName: RATE_LIMIT_TABLE, tableCreated: true };
+  return {
+    failures: new RateLimiterPostgres({ ...shared, keyPrefix: 'signin_fail', ...failures }),
+    lock: new RateLimiterPostgres({ ...shared, keyPrefix: 'signin_lock', ...lock }),
+  };
+}
+
+/** Counters are keyed by a digest: any length of email fits the key column, and none is stored. */
+const keyOf = (account: string) => createHash('sha256').update(account).digest('base64url');
+
+export class AccountThrottle {
   constructor(
+    private readonly stores: AccountStores,
     private readonly freeFailures: number,
     private readonly maxDelayMs: number,
-    private readonly now: () => number = Date.now,
   ) {}
 
   /** Throws 429 while the account is locked. */
-  check(account: string): void {
-    const f = this.accounts.get(account);
-    const left = f ? f.lockedUntil - this.now() : 0;
-    if (left > 0) {
-      const seconds = Math.ceil(left / 1000);
-      throw new ApiError('RATE_LIMITED', 'too many failed sign-ins for this account: wait before trying again', {
-        retry_after_seconds: seconds,
-      });
-    }
+  async check(account: string): Promise<void> {
+    const lock = await this.stores.lock.get(keyOf(account));
+    if (!lock || lock.consumedPoints <= LOCKED || lock.msBeforeNext <= 0) return;
+    throw new ApiError('RATE_LIMITED', 'too many failed sign-ins for this account: wait before trying again', {
+      retry_after_seconds: Math.max(1, Math.ceil(lock.msBeforeNext / 1000)),
+    });
   }
 
-  failed(account: string): void {
-    const now = this.now();
-    this.sweep(now);
-    const f = this.accounts.get(account) ?? { count: 0, lockedUntil: 0, lastAt: now };
-    f.count++;
-    f.lastAt = now;
-    const over = f.count - this.freeFailures;
-    if (over > 0) f.lockedUntil = now + Math.min(this.maxDelayMs, 1000 * 2 ** Math.min(over - 1, 30));
-    this.accounts.set(account, f);
+  async failed(account: string): Promise<void> {
+    const run = await this.stores.failures.penalty(keyOf(account), 1);
+    const over = run.consumedPoints - this.freeFailures;
+    if (over <= 0) return;
+    const delayMs = Math.min(this.maxDelayMs, 1000 * 2 ** Math.min(over - 1, 30));
+    await this.stores.lock.block(keyOf(account), Math.max(1, Math.ceil(delayMs / 1000)));
   }
 
-  succeeded(account: string): void {
-    this.accounts.delete(account);
-  }
-
-  /** Forgets accounts quiet for a day, so memory follows recent failures only. */
-  private sweep(now: number): void {
-    if (this.accounts.size < 10_000) return;
-    for (const [key, f] of this.accounts) if (now - f.lastAt > 86_400_000 && f.lockedUntil < now) this.accounts.delete(key);
+  async succeeded(account: string): Promise<void> {
+    await Promise.all([this.stores.failures.delete(keyOf(account)), this.stores.lock.delete(keyOf(account))]);
   }
 }
 
@@ -98,9 +113,11 @@ export interface SignInGuard {
   accounts: AccountThrottle;
 }
 
-export function createSignInGuard(config: Config): SignInGuard {
+export function createSignInGuard(config: Config, db: object): SignInGuard {
+  const maxDelayMs = config.SIGNIN_MAX_DELAY_SECONDS * 1000;
   return {
+    // hashing is this process's own thread pool: bounded per instance
     hashing: new PasswordHashGate(config.PASSWORD_HASH_CONCURRENCY, config.PASSWORD_HASH_QUEUE),
-    accounts: new AccountThrottle(config.SIGNIN_FREE_FAILURES, config.SIGNIN_MAX_DELAY_SECONDS * 1000),
+    accounts: new AccountThrottle(accountStores(db, maxDelayMs), config.SIGNIN_FREE_FAILURES, maxDelayMs),
   };
 }

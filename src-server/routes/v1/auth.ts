@@ -17,7 +17,7 @@ function withRetryAfter(reply: FastifyReply, err: unknown): never {
 
 export function v1AuthRoutes(ctx: ServerContext): FastifyPluginAsyncZod {
   return async (app) => {
-    const guard = createSignInGuard(ctx.config);
+    const guard = createSignInGuard(ctx.config, ctx.db);
     app.post(
       '/auth/login',
       {

@@ -1,0 +1,106 @@
+/**
+ * Shifts through the real desktop core and the real API: the pull brings an agent their own shifts
+ * and a supervisor everyone's; a supervisor plans while the API is down (a local write that syncs
+ * and reaches the agent's "My shifts"); an overlap the desktop can see is refused at once (409,
+ * nothing queued), and one only the server can see (two planners offline) comes back as a
+ * change that needs attention, with the desktop's copy rolled back.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApiServer, stopAndClean, type ApiServer } from '../support/api-server';
+import { eventually, openCore, type TestCore } from '../support/desktop-core';
+import { Http } from '../support/http';
+
+let server: ApiServer;
+let agent: TestCore;
+let supervisor: TestCore;
+let admin: TestCore;
+let agentId: string;
+let agent2Id: string;
+
+const DAY = 86_400_000;
+/** A day well after the demo seed's shifts (today), at UTC hours. */
+const dayAt = (days: number, hour: number) => new Date(Math.floor(Date.now() / DAY) * DAY + days * DAY + hour * 3_600_000).toISOString();
+
+beforeAll(async () => {
+  server = await startApiServer();
+  [agent, supervisor, admin] = await Promise.all([openCore(), openCore(), openCore()]);
+  agentId = (await agent.signIn(server.url, 'agent1@demo.test')).user.id;
+  await supervisor.signIn(server.url, 'supervisor@demo.test');
+  await admin.signIn(server.url, 'admin@demo.test');
+  await Promise.all([agent.invoke('sync.now', {}), supervisor.invoke('sync.now', {}), admin.invoke('sync.now', {})]);
+  agent2Id = (await supervisor.invoke('users.list', {})).find((u) => u.email === 'agent2@demo.test')!.id;
+});
+afterAll(async () => {
+  await Promise.all([agent?.close(), supervisor?.close(), admin?.close()]);
+  await stopAndClean(server);
+});
+
+describe('shifts on the desktop', () => {
+  it("mirrors an agent's own shifts and a supervisor's whole organization", async () => {
+    const mine = await agent.invoke('schedules.list', {});
+    expect(mine.length).toBeGreaterThan(0);
+    expect(mine.every((s) => s.staffId === agentId)).toBe(true);
+    const all = await supervisor.invoke('schedules.list', {});
+    expect(new Set(all.map((s) => s.staffId))).toEqual(new Set([agentId, agent2Id]));
+  });
+
+  it("a shift planned while the API is down syncs and reaches the agent's My shifts; an overlap is refused at once", async () => {
+    await server.stop();
+    const planned = await supervisor.invoke('schedules.create', {
+      staffId: agentId,
+      type: 'on_call',
+      startTime: dayAt(3, 8),
+      endTime: dayAt(3, 16),
+      metadata: { location: 'Ward B', phone: '+447700900555' },
+    });
+    expect(planned).toMatchObject({ staffId: agentId, status: 'scheduled', startTime: dayAt(3, 8) });
+    expect((await supervisor.invoke('sync.status', {})).pending).toBe(1);
+
+    await expect(
+      supervisor.invoke('schedules.create', { staffId: agentId, type: 'regular', startTime: dayAt(3, 15), endTime: dayAt(3, 20) }),
+    ).rejects.toMatchObject({ code: 'CONFLICT', details: { conflictingScheduleId: planned.id } });
+    expect((await supervisor.invoke('sync.status', {})).pending).toBe(1);
+
+    await server.restart();
+    await eventually(async () => (await supervisor.invoke('sync.now', {})).pending === 0, 30_000);
+    const http = new Http(server.url);
+    const sup = await http.login('supervisor@demo.test');
+    expect((await http.get(`/v1/oncall/schedules/${planned.id}`, sup)).body).toMatchObject({ staffId: agentId, type: 'on_call', metadata: { location: 'Ward B' } });
+
+    const arrived = await eventually(async () => {
+      await agent.invoke('sync.now', {});
+      return (await agent.invoke('schedules.list', { from: dayAt(3, 0), to: dayAt(4, 0) })).find((s) => s.id === planned.id);
+    }, 30_000);
+    expect(arrived).toMatchObject({ startTime: dayAt(3, 8), endTime: dayAt(3, 16) });
+
+    // Moved and ended with handover notes on the rota: the agent's copy follows.
+    await supervisor.invoke('schedules.update', { id: planned.id, patch: { startTime: dayAt(3, 9), status: 'completed', metadata: { handover_notes: 'Keys at the desk' } } });
+    await supervisor.invoke('sync.now', {});
+    await eventually(async () => {
+      await agent.invoke('sync.now', {});
+      const s = (await agent.invoke('schedules.list', { staff_id: agentId })).find((x) => x.id === planned.id);
+      return s?.status === 'completed' && s.startTime === dayAt(3, 9) && s.metadata.handover_notes === 'Keys at the desk';
+    }, 30_000);
+  });
+
+  it('two planners offline: the second overlapping shift is refused by the server (409) and needs attention', async () => {
+    await server.stop();
+    const first = await supervisor.invoke('schedules.create', { staffId: agent2Id, type: 'regular', startTime: dayAt(5, 8), endTime: dayAt(5, 16) });
+    const second = await admin.invoke('schedules.create', { staffId: agent2Id, type: 'cover', startTime: dayAt(5, 12), endTime: dayAt(5, 20) });
+    await server.restart();
+    await eventually(async () => (await supervisor.invoke('sync.now', {})).pending === 0, 30_000);
+    const status = await eventually(async () => {
+      const s = await admin.invoke('sync.now', {});
+      return s.pending === 0 && s.attention === 1 ? s : null;
+    }, 30_000);
+    expect(status.attention).toBe(1);
+    const [item] = await admin.invoke('sync.attention', {});
+    expect(item).toMatchObject({ name: 'schedule.create', error: { code: 'CONFLICT' } });
+    expect(item!.error.message).toMatch(/overlaps another shift/);
+    // The admin's desktop no longer shows the refused shift; it has the one the server kept.
+    await eventually(async () => {
+      const day = await admin.invoke('schedules.list', { staff_id: agent2Id, from: dayAt(5, 0), to: dayAt(6, 0) });
+      return day.length === 1 && day[0]!.id === first.id && !day.some((s) => s.id === second.id);
+    }, 30_000);
+  });
+});

@@ -3,10 +3,12 @@
  * (test/phone/gateway-rig.ts: Kamailio + rtpengine, baresip desk phones, SIPp as the trunk, one
  * agent desktop, all in a loopback-only namespace): codecs other than the trunk's PCMU, SIP INFO
  * DTMF both ways, session timers as a refreshing gateway uses them, a blind transfer a desk phone
- * follows, and a trunk moving its media to another address mid-call.
+ * follows, a trunk moving its media to another address mid-call, and a network interface coming up mid-call.
  * The basics (calls both ways, hold, RFC 4733, early media, recovery, quality) are in interop.test.ts.
  */
+import { execFile } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { startBaresip, type Baresip } from '../support/baresip';
 import { freePort } from '../support/kamailio';
@@ -21,12 +23,16 @@ const T = {
   timers: 'session timers (RFC 4028, the trunk refreshing): re-INVITE with and without SDP answered, UPDATE refused 405 with Allow, audio goes on',
   blind: 'blind transfer to a plain phone: the desk phone follows the REFER to another desk phone; the agent\'s leg is completed',
   mediaMoves: 'the trunk moves its media to another address mid-call (re-INVITE, new c= line): the agent answers it, audio follows to the new address and back',
+  online: 'a network interface comes up mid-call (Chromium fires online): an ICE-restart re-INVITE, audio both ways, the hang-up reaches the desk phone',
 } as const;
 
 const AGENT = { number: '+442079460101', password: 'sip-secret-a' };
 const DESK = { number: '+442079460201', password: 'sip-secret-desk' };
 const DESK_OPUS = { number: '+442079460202', password: 'sip-secret-opus' };
 const DESK_PCMA = { number: '+442079460203', password: 'sip-secret-pcma' };
+
+/** `ip` inside the test's own namespace (the suite runs in one; never the machine's). */
+const ip = (args: string[]) => promisify(execFile)('ip', args);
 
 loopbackSuite(import.meta.filename, 'softphone interop: codecs, SIP INFO, session timers, transfers, moving media', Object.values(T), 420_000, () => {
   let rig: GatewayRig;
@@ -216,6 +222,33 @@ loopbackSuite(import.meta.filename, 'softphone interop: codecs, SIP INFO, sessio
       await recordWhen(agent, caller, (r) => r.status === 'wrap_up', 'the call in wrap_up');
     } finally {
       moved.close();
+    }
+  }, 90_000);
+
+  it(T.online, async () => {
+    const desk = desks.pcmu!;
+    const callId = await callDesk(desk);
+    const card = callCard(agent, desk.user);
+    await expectAudioBothWays(callId);
+    const before = Number(await card.getAttribute('data-ice-restarts'));
+    const onLine = () => agent.page.evaluate(() => (globalThis as any).navigator.onLine as boolean);
+    // With only loopback up, Chromium counts itself offline. A network interface coming up (a veth
+    // pair in the test's namespace, as a VPN's or a new Wi-Fi's would) makes it fire 'online'.
+    expect(await onLine(), 'offline with only loopback').toBe(false);
+    await ip(['link', 'add', 'oncall-a', 'type', 'veth', 'peer', 'name', 'oncall-b']);
+    try {
+      await ip(['addr', 'add', '10.99.0.1/24', 'dev', 'oncall-a']);
+      await ip(['link', 'set', 'oncall-b', 'up']);
+      await ip(['link', 'set', 'oncall-a', 'up']);
+      await expect.poll(onLine, { timeout: 20_000 }).toBe(true);
+      await expect.poll(async () => Number(await card.getAttribute('data-ice-restarts')), { timeout: 20_000 }).toBeGreaterThan(before);
+      await expect.poll(() => agent.status.getAttribute('data-state'), { timeout: 20_000 }).toBe('registered');
+      await expectAudioBothWays(callId);
+      const closedAt = desk.events.length;
+      await hangUp(desk.user);
+      await desk.waitForEvent('CALL_CLOSED', 15_000, closedAt);
+    } finally {
+      await ip(['link', 'del', 'oncall-a']).catch(() => undefined);
     }
   }, 90_000);
 });

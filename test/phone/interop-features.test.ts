@@ -20,7 +20,7 @@ import { loopbackSuite } from './netns-suite';
 const T = {
   codecs: 'codecs: a desk phone that speaks only Opus, and one that speaks only PCMA, get audio both ways in that codec',
   infoDtmf: 'SIP INFO DTMF both ways: the agent\'s keypad (set to SIP INFO) reaches a desk phone; the trunk\'s INFO tones show on the card',
-  timers: 'session timers (RFC 4028, the trunk refreshing): re-INVITE with and without SDP answered, UPDATE refused 405 with Allow, audio goes on',
+  timers: 'session timers (RFC 4028, the trunk refreshing): re-INVITE with and without SDP answered, UPDATE refused 405 with Allow, an in-dialog OPTIONS keepalive answered, audio goes on',
   blind: 'blind transfer to a plain phone: the desk phone follows the REFER to another desk phone; the agent\'s leg is completed',
   mediaMoves: 'the trunk moves its media to another address mid-call (re-INVITE, new c= line): the agent answers it, audio follows to the new address and back',
   online: 'a network interface comes up mid-call (Chromium fires online): an ICE-restart re-INVITE, audio both ways, the hang-up reaches the desk phone',

@@ -71,7 +71,8 @@ export function toOnCallCall(call: CallRead): OnCallCall {
 function selectCalls(db: ServerContext['db']) {
   return db
     .selectFrom('calls')
-    .leftJoin('patients', 'patients.id', 'calls.patient_id')
+    // ids are per organization: the patient is the one of the call's organization
+    .leftJoin('patients', (join) => join.onRef('patients.id', '=', 'calls.patient_id').onRef('patients.organization_id', '=', 'calls.organization_id'))
     .leftJoin('users', 'users.id', 'calls.agent_id')
     .selectAll('calls')
     .select((eb) => [

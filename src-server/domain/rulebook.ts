@@ -175,7 +175,9 @@ export async function applyRule(m: Mutation, name: MutatorName, args: { id: stri
   const wanted = needs.records.map(([e, id]) => ({ entity: e, entity_id: id }));
   if (wanted.length) for (const [key, record] of await loadRecords(m.trx, org, wanted)) tx.records.set(key, record);
   if (name.endsWith('.create')) {
-    const existing = await m.trx.selectFrom(TABLE[entity]).select('id').where('id', '=', args.id).executeTakeFirst();
+    // Ids are per organization (migration 008): another organization's record of this id is
+    // no business of this one, so only this organization's can make the id taken.
+    const existing = await m.trx.selectFrom(TABLE[entity]).select('id').where('organization_id', '=', org).where('id', '=', args.id).executeTakeFirst();
     if (existing) tx.takenIds.add(recordKey(entity, args.id));
   }
   const current = tx.records.get(recordKey(entity, args.id))?.data as { version: number } | undefined;
@@ -201,7 +203,7 @@ export async function applyRule(m: Mutation, name: MutatorName, args: { id: stri
     if (created) await m.trx.insertInto(TABLE[e as 'call']).values(row as CallRow).execute();
     else {
       const changed = Object.fromEntries(Object.entries(row).filter(([k, v]) => (before as Record<string, unknown>)[k] !== v));
-      await m.trx.updateTable(TABLE[e as 'call']).set(changed).where('id', '=', record.id).execute();
+      await m.trx.updateTable(TABLE[e as 'call']).set(changed).where('organization_id', '=', org).where('id', '=', record.id).execute();
     }
     await m.record({
       entity: e,

@@ -81,8 +81,8 @@ function toUtc(field: string, value: string, inQuery = false): string {
   return iso;
 }
 
-async function readTask(ctx: ServerContext, id: string): Promise<TaskRead> {
-  const row = await selectTasks(ctx.db).where('tasks.id', '=', id).executeTakeFirstOrThrow();
+async function readTask(ctx: ServerContext, actor: Actor, id: string): Promise<TaskRead> {
+  const row = await selectTasks(ctx.db).where('tasks.organization_id', '=', actor.organizationId).where('tasks.id', '=', id).executeTakeFirstOrThrow();
   return toTaskRead(row);
 }
 
@@ -162,13 +162,13 @@ export interface TaskCreateInput extends TaskCreate {
 export async function createTask(ctx: ServerContext, actor: Actor, input: TaskCreateInput): Promise<TaskRead> {
   const id = input.id ?? uuidv7();
   await runRule(ctx, actor, 'task.create', { ...input, id });
-  return readTask(ctx, id);
+  return readTask(ctx, actor, id);
 }
 
 /** `task.update` of the rulebook. */
 export async function updateTask(ctx: ServerContext, actor: Actor, id: string, patch: TaskUpdate): Promise<TaskRead> {
   await runRule(ctx, actor, 'task.update', { ...patch, id });
-  return readTask(ctx, id);
+  return readTask(ctx, actor, id);
 }
 
 /**

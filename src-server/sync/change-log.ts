@@ -81,6 +81,7 @@ export async function appendSyncChange(
     const rows = await trx
       .selectFrom('sync_audience')
       .select('user_id')
+      .where('organization_id', '=', organizationId)
       .where('entity', '=', entity)
       .where('entity_id', '=', entityId)
       .execute();

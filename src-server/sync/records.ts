@@ -28,7 +28,7 @@ const LOADERS: Record<SyncEntity, (trx: Trx, org: string, ids: string[]) => Prom
   call: async (trx, org, ids) => {
     const rows = await trx
       .selectFrom('calls')
-      .leftJoin('patients', 'patients.id', 'calls.patient_id')
+      .leftJoin('patients', (join) => join.onRef('patients.id', '=', 'calls.patient_id').onRef('patients.organization_id', '=', 'calls.organization_id'))
       .leftJoin('users', 'users.id', 'calls.agent_id')
       .selectAll('calls')
       .select(['patients.first_name', 'patients.last_name', 'users.name as agent_name'])

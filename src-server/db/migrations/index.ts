@@ -12,6 +12,7 @@ import * as m004 from './004_agent_states';
 import * as m005 from './005_audit_chain';
 import * as m006 from './006_scale_out';
 import * as m007 from './007_webhook_health';
+import * as m008 from './008_organization_keys';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '001_initial': m001,
@@ -21,4 +22,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '005_audit_chain': m005,
   '006_scale_out': m006,
   '007_webhook_health': m007,
+  '008_organization_keys': m008,
 };

@@ -2,7 +2,7 @@
  * Which HID devices the page may use, as plain functions tested under Node. WebHID is for the
  * headset's call buttons only (docs/phone.md): our page may ask for telephony devices (a
  * top-level collection on the Telephony page, 0x0B); the shell answers the chooser with one of
- * those and remembers the agent's choice, and a device permission is granted only for a
+ * those (pairing a new one first) and remembers it, and a device permission is granted only for a
  * remembered telephony device to our own page. Keyboards, security keys, anything else: never.
  */
 import { isAppUrl } from './security-policy';
@@ -28,13 +28,16 @@ export function hidDeviceKey(device: HidDeviceLike): string {
 }
 
 /**
- * Answers `select-hid-device`: the remembered headset if it is offered, else the first telephony
- * device, else nothing. Only our page may ask.
+ * Answers `select-hid-device` ("Connect headset" in the phone settings): a telephony headset not
+ * paired yet, else one paired before, else nothing; only our page may ask. Electron has no chooser
+ * of its own, so this one pairs headsets one at a time: with two plugged in, pressing Connect
+ * headset again pairs the second, and the agent picks the active one in the phone settings' list
+ * (the page remembers it), where every paired headset is shown.
  */
 export function chooseHidDevice(requestingUrl: string | undefined, offered: readonly HidDeviceLike[], remembered: ReadonlySet<string>): HidDeviceLike | null {
   if (!isAppUrl(requestingUrl)) return null;
   const telephony = offered.filter(isTelephonyHid);
-  return telephony.find((d) => remembered.has(hidDeviceKey(d))) ?? telephony[0] ?? null;
+  return telephony.find((d) => !remembered.has(hidDeviceKey(d))) ?? telephony[0] ?? null;
 }
 
 /** Answers `setDevicePermissionHandler`. */

@@ -21,7 +21,8 @@ export function allowTelephonyHid(session: Session, file: string): void {
       remembered.add(hidDeviceKey(device));
       save();
     }
-    callback(device ? (details.deviceList.find((d) => hidDeviceKey(d) === hidDeviceKey(device))?.deviceId ?? null) : null);
+    // The telephony entry itself (a headset may be listed once per top-level collection).
+    callback(device?.deviceId ?? null);
   });
   session.on('hid-device-revoked', (_event, details) => {
     remembered.delete(hidDeviceKey(details.device));

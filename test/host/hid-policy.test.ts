@@ -1,6 +1,6 @@
 /**
  * The Electron shell's HID decisions (issue 14): the chooser offers our page telephony headsets
- * only and prefers the one the agent chose before; a device permission needs our page, a
+ * only, pairing one not paired yet first (several headsets are paired one at a time); a device permission needs our page, a
  * telephony device and a remembered choice.
  */
 import { describe, expect, it } from 'vitest';
@@ -20,8 +20,15 @@ describe('the HID chooser', () => {
     expect(chooseHidDevice(page, [keyboard, poly, jabra], new Set())).toBe(poly);
   });
 
-  it("prefers the headset the agent chose before", () => {
-    expect(chooseHidDevice(page, [poly, jabra], new Set([hidDeviceKey(jabra)]))).toBe(jabra);
+  it('pairs a headset not paired yet, so "Connect headset" again pairs the second one', () => {
+    const paired = new Set([hidDeviceKey(poly)]);
+    expect(chooseHidDevice(page, [poly, jabra], paired)).toBe(jabra);
+    paired.add(hidDeviceKey(jabra));
+    // Both paired: the first is offered again (granting it changes nothing; the page lists both).
+    expect(chooseHidDevice(page, [poly, jabra], paired)).toBe(poly);
+    // One HID device shows up once per top-level collection: its entries share a key.
+    const jabraConsumer = { ...jabra, deviceId: 'd1b', collections: [{ usagePage: 0x0c }] };
+    expect(chooseHidDevice(page, [jabraConsumer, jabra, poly], new Set([hidDeviceKey(poly)]))).toBe(jabra);
   });
 
   it('answers our page only', () => {

@@ -69,6 +69,11 @@ const Env = z.object({
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   /** sync event stream: comment heartbeat interval, so clients and proxies notice a dead stream */
   SYNC_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
+  /**
+   * a signed-in agent whose desktop has not been heard on its event stream for this long (it
+   * crashed, lost its network) is shown Offline; keep it several heartbeats long
+   */
+  PRESENCE_TIMEOUT_MS: z.coerce.number().int().min(500).default(60_000),
   /** sync event streams one user may hold open at once; a new one ends the oldest */
   SYNC_STREAMS_PER_USER: z.coerce.number().int().min(1).default(5),
   /** sync change log: how long tombstones are kept; older cursors must rebuild */

@@ -47,6 +47,20 @@ export function checkAfterCallWork(now = Date.now()): void {
   void set(target.state, target.reason, { at: iso(done ? now : endsAt) });
 }
 
+/**
+ * The server set this desktop Offline while it could not hear it (docs/agent-states.md, "A
+ * desktop that disappears") and it is back: return to the state it had. Sign-out's own Offline
+ * has no previous state and stays.
+ */
+export function returnFromUnreachable(): void {
+  const { mine, settings, set } = useAgentState.getState();
+  if (mine?.state !== 'offline' || !mine.previous_state) return;
+  const back = mine.previous_state;
+  const reason = back === 'not_ready' && mine.previous_reason && settings.not_ready_reasons.includes(mine.previous_reason) ? mine.previous_reason : null;
+  if (back === 'not_ready' && reason) void set('not_ready', reason);
+  else void set('available');
+}
+
 /** Runs while signed in; returns the stop function. */
 export function startAgentState(): () => void {
   const store = useAgentState.getState();
@@ -57,7 +71,7 @@ export function startAgentState(): () => void {
   let lastPhone: PhoneState | null = usePhone.getState().phone;
   const offs = [
     on('data.changed', (p) => {
-      if (p.entities.includes('agent_state')) void useAgentState.getState().load();
+      if (p.entities.includes('agent_state')) void useAgentState.getState().load().then(returnFromUnreachable);
       if (p.entities.includes('call')) checkAfterCallWork();
     }),
     usePhone.subscribe((s) => {

@@ -263,6 +263,13 @@ export interface WebhookDeliveriesTable {
   leased_until: string | null;
 }
 
+/** When each user's desktop was last heard on its sync event stream (migration 009). */
+export interface AgentPresenceTable {
+  user_id: string;
+  organization_id: string;
+  last_seen_at: string;
+}
+
 export interface AgentStatesTable {
   id: string;
   organization_id: string;
@@ -298,6 +305,7 @@ export interface AgentStateSettingsTable {
 
 export interface Database {
   agent_states: AgentStatesTable;
+  agent_presence: AgentPresenceTable;
   agent_state_events: AgentStateEventsTable;
   agent_state_settings: AgentStateSettingsTable;
   organizations: OrganizationsTable;

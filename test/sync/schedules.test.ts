@@ -42,7 +42,7 @@ describe('shifts on the desktop', () => {
     expect(mine.every((s) => s.staffId === agentId)).toBe(true);
     const all = await supervisor.invoke('schedules.list', {});
     expect(new Set(all.map((s) => s.staffId))).toEqual(new Set([agentId, agent2Id]));
-  });
+  }, 180_000);
 
   it("a shift planned while the API is down syncs and reaches the agent's My shifts; an overlap is refused at once", async () => {
     await server.stop();
@@ -81,7 +81,7 @@ describe('shifts on the desktop', () => {
       const s = (await agent.invoke('schedules.list', { staff_id: agentId })).find((x) => x.id === planned.id);
       return s?.status === 'completed' && s.startTime === dayAt(3, 9) && s.metadata.handover_notes === 'Keys at the desk';
     }, 30_000);
-  });
+  }, 180_000);
 
   it('two planners offline: the second overlapping shift is refused by the server (409) and needs attention', async () => {
     await server.stop();
@@ -102,5 +102,5 @@ describe('shifts on the desktop', () => {
       const day = await admin.invoke('schedules.list', { staff_id: agent2Id, from: dayAt(5, 0), to: dayAt(6, 0) });
       return day.length === 1 && day[0]!.id === first.id && !day.some((s) => s.id === second.id);
     }, 30_000);
-  });
+  }, 180_000);
 });

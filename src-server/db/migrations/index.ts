@@ -13,6 +13,7 @@ import * as m005 from './005_audit_chain';
 import * as m006 from './006_scale_out';
 import * as m007 from './007_webhook_health';
 import * as m008 from './008_organization_keys';
+import * as m009 from './009_agent_presence';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '001_initial': m001,
@@ -23,4 +24,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '006_scale_out': m006,
   '007_webhook_health': m007,
   '008_organization_keys': m008,
+  '009_agent_presence': m009,
 };

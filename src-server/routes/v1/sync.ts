@@ -6,6 +6,7 @@ import type { ServerContext } from '../../domain/server-context';
 import { OrgParams, orgActor } from '../../http/params';
 import { busy, isTransient } from '../../sync/failures';
 import { PokeHub } from '../../sync/pokes';
+import { Presence } from '../../sync/presence';
 import { StreamGuard } from '../../sync/stream-guard';
 import { pull } from '../../sync/pull';
 import { push, PushInterrupted } from '../../sync/push';
@@ -14,10 +15,12 @@ export function v1SyncRoutes(ctx: ServerContext): FastifyPluginAsyncZod {
   return async (app) => {
     const pokes = new PokeHub(ctx);
     const guard = new StreamGuard(ctx);
+    const presence = new Presence(ctx, app.log);
     // preClose, not onClose: open streams would keep the server from ever finishing its close.
     app.addHook('preClose', async () => {
       guard.close();
       pokes.close();
+      presence.close();
     });
 
     app.post(
@@ -85,6 +88,7 @@ export function v1SyncRoutes(ctx: ServerContext): FastifyPluginAsyncZod {
         const userId = requireUser(actor);
         pokes.open(req, reply, actor.organizationId, { userId, role: actor.role });
         guard.track(reply.raw, userId, actor.sessionFamily ?? null);
+        presence.track(reply.raw, actor.organizationId, userId);
         return reply;
       },
     );

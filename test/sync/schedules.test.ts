@@ -88,19 +88,25 @@ describe('shifts on the desktop', () => {
     const first = await supervisor.invoke('schedules.create', { staffId: agent2Id, type: 'regular', startTime: dayAt(5, 8), endTime: dayAt(5, 16) });
     const second = await admin.invoke('schedules.create', { staffId: agent2Id, type: 'cover', startTime: dayAt(5, 12), endTime: dayAt(5, 20) });
     await server.restart();
-    await eventually(async () => (await supervisor.invoke('sync.now', {})).pending === 0, 30_000);
-    const status = await eventually(async () => {
-      const s = await admin.invoke('sync.now', {});
-      return s.pending === 0 && s.attention === 1 ? s : null;
-    }, 30_000);
-    expect(status.attention).toBe(1);
-    const [item] = await admin.invoke('sync.attention', {});
+    // Both desktops retry on their own: whichever reaches the server second is refused.
+    await eventually(async () => {
+      const [a, b] = await Promise.all([supervisor.invoke('sync.now', {}), admin.invoke('sync.now', {})]);
+      return a.pending === 0 && b.pending === 0 && a.attention + b.attention === 1;
+    }, 60_000);
+    const supervisorLost = (await supervisor.invoke('sync.status', {})).attention === 1;
+    const [loser, kept, refused] = supervisorLost ? [supervisor, second, first] : [admin, first, second];
+    const [item] = await loser.invoke('sync.attention', {});
     expect(item).toMatchObject({ name: 'schedule.create', error: { code: 'CONFLICT' } });
     expect(item!.error.message).toMatch(/overlaps another shift/);
-    // The admin's desktop no longer shows the refused shift; it has the one the server kept.
+    const http = new Http(server.url);
+    const sup = await http.login('supervisor@demo.test');
+    const stored = await http.get(`/v1/oncall/schedules?staffId=${agent2Id}&startDate=${dayAt(5, 0)}&endDate=${dayAt(6, 0)}`, sup);
+    expect(stored.body.items.map((s: { id: string }) => s.id)).toEqual([kept.id]);
+    // The refused desktop no longer shows its shift; it has the one the server kept.
     await eventually(async () => {
-      const day = await admin.invoke('schedules.list', { staff_id: agent2Id, from: dayAt(5, 0), to: dayAt(6, 0) });
-      return day.length === 1 && day[0]!.id === first.id && !day.some((s) => s.id === second.id);
+      await loser.invoke('sync.now', {});
+      const day = await loser.invoke('schedules.list', { staff_id: agent2Id, from: dayAt(5, 0), to: dayAt(6, 0) });
+      return day.length === 1 && day[0]!.id === kept.id && !day.some((s) => s.id === refused.id);
     }, 30_000);
   }, 180_000);
 });

@@ -87,7 +87,8 @@ export function startHeadsets(engine: PhoneEngine, hid: HID | null = webHid()): 
 
   function publish(): void {
     const known = new Map(useHeadsets.getState().headsets.map((h) => [h.key, h]));
-    for (const [key, list] of devices) known.set(key, { key, name: list[0]!.productName || key, connected: list.length > 0 });
+    // An unplugged headset has no device objects left: it keeps the name it was listed with.
+    for (const [key, list] of devices) known.set(key, { key, name: list[0]?.productName || known.get(key)?.name || key, connected: list.length > 0 });
     useHeadsets.setState({ headsets: [...known.values()], active: link ? keyOf(link.device) : useHeadsets.getState().active });
   }
 

@@ -7,6 +7,8 @@
 #   iproute2, iptables            `ip` for the loopback-only namespaces; iptables drops UDP in the
 #                                 namespace to degrade or cut the media (this kernel has no netem)
 #   postgresql                    the API suite's second store (a throwaway cluster per run)
+#   haproxy                       the load balancer in front of several API instances (test/cluster,
+#                                 npm run cluster)
 #   python3 (3.9+)                the Python SDK's tests (test/sdk/python-sdk.test.ts); installed only
 #                                 when no python3 is on PATH (a pyenv or system one is fine)
 # Run by `npm test` (pretest). It never skips silently: if a package cannot be installed the run
@@ -14,7 +16,7 @@
 # nothing.
 set -euo pipefail
 
-PACKAGES=(chromium kamailio kamailio-websocket-modules rtpengine-daemon baresip-core sip-tester iproute2 iptables postgresql)
+PACKAGES=(chromium kamailio kamailio-websocket-modules rtpengine-daemon baresip-core sip-tester iproute2 iptables postgresql haproxy)
 
 fail() {
   echo "ensure-system-deps: $*" >&2
@@ -54,7 +56,7 @@ version=$(/usr/bin/chromium --version 2>"$err") || fail "/usr/bin/chromium does 
 echo "ensure-system-deps: $version"
 command -v kamailio >/dev/null || [[ -x /usr/sbin/kamailio ]] || fail "kamailio is installed but not found on PATH or /usr/sbin."
 echo "ensure-system-deps: $(/usr/sbin/kamailio -v 2>/dev/null | head -1 || echo kamailio present)"
-for bin in /usr/bin/rtpengine /usr/bin/baresip /usr/bin/sipp /usr/sbin/iptables; do
+for bin in /usr/bin/rtpengine /usr/bin/baresip /usr/bin/sipp /usr/sbin/iptables /usr/sbin/haproxy; do
   [[ -x $bin ]] || fail "$bin is missing although its package is installed."
 done
 echo "ensure-system-deps: $(/usr/bin/rtpengine --version 2>&1 | head -1), baresip, $(/usr/bin/sipp -v 2>&1 | grep -o 'SIPp v[^ ]*' | head -1)"

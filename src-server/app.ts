@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Config } from './config';
 import type { Db } from './db/connection';
 import { ChangeNotifier, type ServerContext } from './domain/server-context';
-import { createRateLimiter, rateWindows, registerAuth } from './http/auth';
+import { addressWindows, createRateLimiter, rateWindows, registerAuth } from './http/auth';
 import { isPostgres } from './db/dialect';
 import { poolOf } from './db/postgres';
 import { PokeListener } from './sync/poke-bus';
@@ -81,8 +81,16 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await registerOpenApi(app);
   if (options.config.OPENAPI_RESPONSE_CHECK === '1') registerResponseCheck(app);
   // Several instances share one PostgreSQL: their counters must be shared too.
-  const limiter = isPostgres(options.db) ? new SharedRateLimiter(options.db, rateWindows(options.config)) : createRateLimiter(options.config);
-  registerAuth(app, ctx, limiter);
+  const shared = isPostgres(options.db);
+  const limiter = shared ? new SharedRateLimiter(options.db, rateWindows(options.config)) : createRateLimiter(options.config);
+  const address = addressWindows(options.config);
+  const addressLimits = shared
+    ? {
+        'sign-in': new SharedRateLimiter(options.db, address['sign-in'], Date.now, 'sign-in:'),
+        refresh: new SharedRateLimiter(options.db, address.refresh, Date.now, 'refresh:'),
+      }
+    : undefined;
+  registerAuth(app, ctx, limiter, addressLimits);
   registerHealth(app, ctx, lifecycle);
   await registerRoutes(app, ctx);
   // Several instances: changes committed through the others poke this one's streams.

@@ -4,7 +4,7 @@
  * cluster tests (test/cluster) run it to kill and restart its parts. Every part is a child
  * process started here and stopped by its pid.
  */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import pg from 'pg';
 import { apiInstance, type ApiInstance } from './api-instance';
 import { startHaproxy, type Haproxy } from './haproxy';
@@ -58,7 +58,8 @@ async function ensureDatabase(db: PgCluster, name: string): Promise<{ created: b
 
 export async function startApiCluster(options: ApiClusterOptions): Promise<ApiCluster> {
   // Traversable by the unprivileged user PostgreSQL runs as; its own data directory is 0700.
-  mkdirSync(options.dir, { recursive: true, mode: 0o755 });
+  mkdirSync(options.dir, { recursive: true });
+  chmodSync(options.dir, 0o755);
   const dbOptions = { dataDir: `${options.dir}/pg`, port: options.pgPort, durable: options.durable };
   let db = await startCluster(dbOptions);
   const name = options.database ?? 'oncall';

@@ -56,6 +56,11 @@ export function openPostgres(url: string, options: PostgresOptions): Kysely<Data
   // An idle connection that the server drops (a restart, a failover) emits here; without a
   // listener the process would crash. The pool replaces the connection on next use.
   pool.on('error', () => undefined);
+  // pg-pool drops its listener from a connection it hands out. A connection held between two
+  // statements of a transaction that the server then cuts (a fast shutdown, a failover) emits
+  // 'error' with no query to receive it, which would crash the process; its next statement fails
+  // instead (answered 503) and the pool discards it when it is released.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   pools.set(db, pool);
   return db;

@@ -24,6 +24,12 @@ declare module 'fastify' {
      * the general one: a flood of sign-ins from one NAT must not lock its clients out of refresh.
      */
     addressLimit?: 'sign-in' | 'refresh';
+    /**
+     * The load balancers' readiness probe (/ready): no credential, no rate limit. It comes every
+     * second or so from each balancer to each instance, and on PostgreSQL counting it would need
+     * the very database whose absence it must report.
+     */
+    probe?: boolean;
   }
 }
 
@@ -69,22 +75,31 @@ function setRateHeaders(reply: FastifyReply, d: RateDecision) {
   reply.header('X-RateLimit-Reset', d.reset);
 }
 
-function addressLimiters(config: Config): Record<'sign-in' | 'refresh', RateLimiter> {
+export type AddressLimit = 'sign-in' | 'refresh';
+
+/** The windows of the per-address limits that sign-in and refresh have apart from the general one. */
+export function addressWindows(config: Config): Record<AddressLimit, RateWindow[]> {
   return {
-    'sign-in': new RateLimiter([
+    'sign-in': [
       { limit: config.SIGNIN_RATE_LIMIT_PER_MINUTE, windowMs: 60_000 },
       { limit: config.SIGNIN_RATE_LIMIT_PER_HOUR, windowMs: 3_600_000 },
-    ]),
-    refresh: new RateLimiter([{ limit: config.REFRESH_RATE_LIMIT_PER_MINUTE, windowMs: 60_000 }]),
+    ],
+    refresh: [{ limit: config.REFRESH_RATE_LIMIT_PER_MINUTE, windowMs: 60_000 }],
   };
 }
 
-export function registerAuth(app: FastifyInstance, ctx: ServerContext, limiter: Limiter): void {
+/**
+ * `addressLimits`: where the sign-in and refresh counters live; in this process unless given
+ * (several instances pass shared ones, like `limiter`).
+ */
+export function registerAuth(app: FastifyInstance, ctx: ServerContext, limiter: Limiter, addressLimits?: Record<AddressLimit, Limiter>): void {
   app.decorateRequest('actor', null);
-  const ownLimits = addressLimiters(ctx.config);
+  const windows = addressWindows(ctx.config);
+  const ownLimits = addressLimits ?? { 'sign-in': new RateLimiter(windows['sign-in']), refresh: new RateLimiter(windows.refresh) };
   registerRefusalAudit(app, ctx);
 
   app.addHook('onRequest', async (request, reply) => {
+    if (request.routeOptions.config?.probe) return;
     const meta = requestMeta(request);
     const token = bearerToken(request);
     const apiKey = request.headers['x-api-key'];
@@ -105,7 +120,7 @@ export function registerAuth(app: FastifyInstance, ctx: ServerContext, limiter: 
     // Unauthenticated traffic is limited per address, which also slows password guessing.
     const own = request.actor ? undefined : request.routeOptions.config?.addressLimit;
     const key = request.actor ? `${request.actor.type}:${request.actor.id}` : `ip:${request.ip}`;
-    const decision = own ? ownLimits[own].hit(key) : await limiter.hit(key);
+    const decision = await (own ? ownLimits[own] : limiter).hit(key);
     setRateHeaders(reply, decision);
     if (!decision.allowed) {
       reply.header('Retry-After', decision.retryAfterSeconds);

@@ -1,7 +1,7 @@
 /**
  * For load balancers: `GET /health` says the process is alive; `GET /ready` says it should be
  * sent traffic (the database answers, every migration this build knows has run, and the
- * instance is not draining for a shutdown). Neither needs a credential or counts against limits.
+ * instance is not draining for a shutdown). Neither needs a credential; /ready is not rate limited.
  */
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
@@ -19,7 +19,9 @@ export function registerHealth(app: FastifyInstance, ctx: ServerContext, lifecyc
 
   app.get('/health', hidden, async () => ({ status: 'ok' }));
 
-  app.get('/ready', hidden, async (_request, reply) => {
+  // Not rate limited (auth.ts, `probe`): a balancer asks every second or so, forever, from one
+  // address; counted, it would use up that address's hourly budget and take every instance out.
+  app.get('/ready', { ...hidden, config: { ...hidden.config, probe: true } }, async (_request, reply) => {
     const checks = { database: false, migrations: migrated, draining: lifecycle.draining };
     try {
       await sql`SELECT 1`.execute(ctx.db);

@@ -18,6 +18,8 @@ export class SharedRateLimiter implements Limiter {
     db: object,
     private readonly windows: RateWindow[],
     private readonly now: () => number = Date.now,
+    /** keeps this limiter's counters apart from another's under the same key (sign-in, refresh) */
+    name = '',
   ) {
     const pool = poolOf(db);
     if (!pool) throw new Error('the shared rate limiter needs the PostgreSQL store');
@@ -28,7 +30,7 @@ export class SharedRateLimiter implements Limiter {
           storeType: 'pool',
           tableName: RATE_LIMIT_TABLE,
           tableCreated: true,
-          keyPrefix: `w${i}`,
+          keyPrefix: `${name}w${i}`,
           points: w.limit,
           duration: Math.ceil(w.windowMs / 1000),
         }),

@@ -66,13 +66,13 @@ async function main() {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     for (let run = 0; run < RUNS; run++) {
       await page.goto(`${url}?n=${N}`);
-      results.push((await page.evaluate('window.bench')) as Result);
+      results.push((await page.evaluate('window.wallboardBench')) as Result);
     }
     // Screenshots at a size a reader can take in: 40 agents.
     const shots = join(ROOT, 'docs/screenshots');
     for (const view of ['wallboard', 'rota', 'shifts'] as const) {
       await page.goto(`${url}?n=40&view=${view}&measure=0`);
-      await page.evaluate('window.bench');
+      await page.evaluate('window.wallboardBench');
       await page.screenshot({ path: join(shots, `${view}.png`) });
       if (view === 'wallboard') await page.locator('header.status-bar').screenshot({ path: join(shots, 'status-bar.png') });
     }

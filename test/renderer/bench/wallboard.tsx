@@ -3,7 +3,7 @@
  * wallboard, the rota) over an in-page FakeBridge with N agents (?n=500), their states, today's
  * shifts and some calls. `?view=wallboard|rota|shifts` picks the view. It measures the first
  * render of the wallboard and the time from a pulled state change (the core's data.changed) to
- * the row on screen; results land on `window.bench`.
+ * the row on screen; results land on `window.wallboardBench`.
  */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -108,7 +108,7 @@ async function run() {
 
 declare global {
   interface Window {
-    bench?: Promise<Awaited<ReturnType<typeof run>>>;
+    wallboardBench?: Promise<Awaited<ReturnType<typeof run>>>;
   }
 }
-window.bench = run();
+window.wallboardBench = run();

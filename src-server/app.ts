@@ -16,6 +16,7 @@ import { SharedRateLimiter } from './http/shared-rate-limit';
 import { registerHealth, type Lifecycle } from './http/health';
 import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './http/error-handler';
 import { registerStrictQueries } from './http/strict-query';
+import { registerNulGuard } from './http/nul-guard';
 import { registerOpenApi } from './openapi/plugin';
 import { registerResponseCheck } from './openapi/response-check';
 import { registerRoutes } from './routes';
@@ -78,6 +79,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   registerErrorHandling(app);
   registerStrictQueries(app);
+  registerNulGuard(app);
   await registerOpenApi(app);
   if (options.config.OPENAPI_RESPONSE_CHECK === '1') registerResponseCheck(app);
   // Several instances share one PostgreSQL: their counters must be shared too.

@@ -222,6 +222,22 @@ describe('body errors', () => {
   });
 });
 
+describe('text with a NUL character', () => {
+  // PostgreSQL cannot store U+0000 in text (the write was a 500 there) while SQLite keeps it:
+  // both stores refuse it the same way, before any handler runs.
+  it('is refused 422 in a body and 400 in a query, naming the field, on both facades', async () => {
+    const call = await http.post(`/api/v1/organizations/${server.orgs.demo}/calls`, { direction: 'inbound', phone_number: '+447700900123' }, admin);
+    expect(call.status).toBe(201);
+    const body = await http.patch(`/v1/oncall/calls/${call.body.id}`, { notes: 'nul\u0000byte', metadata: { ['k\u0000']: 1 } }, admin);
+    expect(body.status).toBe(422);
+    expect(ErrorBody.parse(body.body).error).toMatchObject({ code: 'VALIDATION_FAILED', details: { notes: expect.stringContaining('NUL') } });
+    const query = await http.get(`/api/v1/organizations/${server.orgs.demo}/patients?q=a%00b`, admin);
+    expect(query.status).toBe(400);
+    expect(ErrorBody.parse(query.body).error.code).toBe('BAD_REQUEST');
+    expect((await http.get(`/api/v1/organizations/${server.orgs.demo}/calls/${call.body.id}`, admin)).body.notes).toBe('');
+  });
+});
+
 describe('query and path errors', () => {
   it('answers a bad query 400 BAD_REQUEST with per-parameter details on every paged list', async () => {
     const paged = ops.filter((o) => o.queryParams.some((p) => p.name === 'limit'));

@@ -169,6 +169,23 @@ function countsByStatus(outcomes: Outcome[]): Record<string, number> {
 }
 
 /** Everything a client must be able to rely on, whatever it sent. */
+/**
+ * An audit answer lists the refusals of this organization's own principals, each with the request
+ * it refused (`changes.request`): a fuzzed path naming the other organization's id comes back
+ * there as this organization's own words, not as the other's data, so those strings are left out.
+ */
+function withoutOwnRequests(text: string): string {
+  let body: { items?: Array<{ action?: string; changes?: Record<string, unknown> }> };
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return text;
+  }
+  if (!Array.isArray(body?.items)) return text;
+  for (const entry of body.items) if (entry?.action === 'denied' || entry?.action === 'rate_limited') delete entry.changes?.request;
+  return JSON.stringify(body);
+}
+
 function violations(outcomes: Outcome[]): string[] {
   const found: string[] = [];
   for (const o of outcomes) {
@@ -188,7 +205,7 @@ function violations(outcomes: Outcome[]): string[] {
       if (!ErrorBody.safeParse(parsed).success) found.push(`not in the error format\n${show(o)}`);
     }
     if (o.status < 300 && o.req.as === 'garbage' && !o.req.op.isPublic) found.push(`garbage credential got data\n${show(o)}`);
-    if (o.status < 300 && foreignIds.some((id) => o.text.includes(id))) found.push(`other organization's data\n${show(o)}`);
+    if (o.status < 300 && foreignIds.some((id) => withoutOwnRequests(o.text).includes(id))) found.push(`other organization's data\n${show(o)}`);
     if (o.requestId !== null && !/^[\w.-]{1,64}$/.test(o.requestId)) found.push(`unsafe X-Request-Id echoed\n${show(o)}`);
   }
   return found;

@@ -10,6 +10,7 @@ import { requireRole, type Actor } from '../../domain/actor';
 import { mutate } from '../../domain/mutation';
 import { defaultCountry, listDispositions } from '../../domain/organizations';
 import type { ServerContext } from '../../domain/server-context';
+import { isConstraintViolation } from '../../db/errors';
 import { ApiError } from '../../http/api-error';
 import { OrgParams, orgActor } from '../../http/params';
 
@@ -18,7 +19,8 @@ async function addDisposition(ctx: ServerContext, actor: Actor, input: Dispositi
   const conflict = () => new ApiError('CONFLICT', `disposition code "${input.code}" already exists`, { code: input.code });
   if (DEFAULT_DISPOSITIONS.some((d) => d.code === input.code)) throw conflict();
   return mutate(ctx, actor, async (m) => {
-    // Checked inside the transaction: writes are serialised, so two admins cannot both pass.
+    // Checked inside the transaction; on PostgreSQL two admins adding the same code at once may
+    // both pass the check, and the loser meets the unique key: the same 409.
     const existing = await m.trx
       .selectFrom('org_dispositions')
       .select('code')
@@ -27,7 +29,13 @@ async function addDisposition(ctx: ServerContext, actor: Actor, input: Dispositi
       .executeTakeFirst();
     if (existing) throw conflict();
     const row = { organization_id: actor.organizationId, code: input.code, label: input.label, created_at: m.now };
-    await m.trx.insertInto('org_dispositions').values(row).execute();
+    await m.trx
+      .insertInto('org_dispositions')
+      .values(row)
+      .execute()
+      .catch((err: unknown) => {
+        throw isConstraintViolation(err) ? conflict() : err;
+      });
     await m.record({ entity: 'disposition', entityId: input.code, action: 'create', after: row });
     return { code: input.code, label: input.label, builtin: false };
   });

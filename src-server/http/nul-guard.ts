@@ -1,0 +1,34 @@
+/**
+ * Text with a NUL character (U+0000) is refused before any handler runs, in bodies (422) and
+ * query strings (400) alike: PostgreSQL cannot store it in a text column (the write failed as a 500)
+ * while SQLite would keep it, so without this the two stores would answer the same request
+ * differently. No field of the API has a use for it.
+ */
+import type { FastifyInstance } from 'fastify';
+import { ApiError } from './api-error';
+
+const NUL = '\u0000';
+
+/** The path of the first key or string holding a NUL (depth-limited: bodies are small JSON). */
+function nulAt(value: unknown, path: string, depth = 0): string | null {
+  if (typeof value === 'string') return value.includes(NUL) ? path || 'body' : null;
+  if (depth > 32 || value === null || typeof value !== 'object') return null;
+  for (const [key, inner] of Object.entries(value)) {
+    const here = path ? `${path}.${key}` : key;
+    if (key.includes(NUL)) return here;
+    const found = nulAt(inner, here, depth + 1);
+    if (found) return found;
+  }
+  return null;
+}
+
+export function registerNulGuard(app: FastifyInstance): void {
+  app.addHook('preValidation', async (req) => {
+    const why = 'must not contain the NUL character (U+0000)';
+    // as the other refusals of each part: a body 422, a query 400
+    const inBody = nulAt(req.body, '');
+    if (inBody) throw new ApiError('VALIDATION_FAILED', 'validation failed', { [inBody]: why });
+    const inQuery = nulAt(req.query, '');
+    if (inQuery) throw new ApiError('BAD_REQUEST', `query parameter ${inQuery} ${why}`, { [inQuery]: why });
+  });
+}

@@ -162,5 +162,5 @@ export const sqliteStore: BenchStore = {
   },
 };
 
-/** BENCH_STORES=sqlite (default); a PostgreSQL store joins this map. */
+/** BENCH_STORES=sqlite (default), postgres (api-bench-postgres.ts), or both: sqlite,postgres. */
 export const STORES: Record<string, BenchStore> = { sqlite: sqliteStore };

@@ -14,7 +14,11 @@ import { buildApp } from '../../src-server/app';
 import { loadConfig } from '../../src-server/config';
 import { DEMO_PASSWORD } from '../../src-server/seed/demo';
 import { DAYS, STORES, type BenchStore } from './api-bench-stores';
+import { postgresStore } from './api-bench-postgres';
 import { runLoad, type LoadResult } from './load-generator';
+
+// Kept in its own file (it starts a PostgreSQL cluster); joins the stores BENCH_STORES picks from.
+STORES.postgres = postgresStore;
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 1_000_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);

@@ -109,16 +109,20 @@ describe('behind HAProxy', () => {
   });
 
   it('holds a per-address sign-in limit across the three instances', async () => {
-    const answers: { status: number; remaining: string; reset: string }[] = [];
-    for (let i = 0; i < SIGNIN_PER_HOUR + 3; i++) {
-      const res = await requestFrom('127.0.0.4', 'POST', '/api/v1/auth/login', { email: `nobody${i}@demo.test`, password: 'wrong-password' });
-      answers.push({ status: res.status, remaining: String(res.headers['x-ratelimit-remaining']), reset: String(res.headers['x-ratelimit-reset']) });
-      if (res.status === 429) {
-        expect(res.headers['retry-after']).toBeTruthy();
-        expect(errorOf(res as never).code).toBe('RATE_LIMITED');
+    let answers: { status: number; remaining: string; reset: string }[] = [];
+    // From an address of its own; again from another if the hour window rolled over meanwhile.
+    for (const address of ['127.0.0.4', '127.0.0.5']) {
+      answers = [];
+      for (let i = 0; i < SIGNIN_PER_HOUR + 3; i++) {
+        const res = await requestFrom(address, 'POST', '/api/v1/auth/login', { email: `nobody${i}@demo.test`, password: 'wrong-password' });
+        answers.push({ status: res.status, remaining: String(res.headers['x-ratelimit-remaining']), reset: String(res.headers['x-ratelimit-reset']) });
+        if (res.status === 429) {
+          expect(res.headers['retry-after']).toBeTruthy();
+          expect(errorOf(res as never).code).toBe('RATE_LIMITED');
+        }
       }
+      if (new Set(answers.map((a) => a.reset)).size === 1) break;
     }
-    // The hour window did not roll over during the run (else the count would restart).
     expect(new Set(answers.map((a) => a.reset)).size).toBe(1);
     expect(answers.map((a) => a.status)).toEqual([...Array(SIGNIN_PER_HOUR).fill(401), 429, 429, 429]);
     expect(answers.slice(0, SIGNIN_PER_HOUR).map((a) => Number(a.remaining))).toEqual(Array.from({ length: SIGNIN_PER_HOUR }, (_, i) => SIGNIN_PER_HOUR - 1 - i));

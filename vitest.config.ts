@@ -5,8 +5,9 @@ const BOTH_STORES = ['test/api/**/*.test.ts', 'test/sync/**/*.test.ts'];
 
 export default defineConfig({
   test: {
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Generous: a test waits for outcomes, and a loaded machine (a second suite alongside) is slow.
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
     // expect.poll waits for an outcome; on a loaded machine (a second suite alongside) 1 s, the
     // default, is a wall-clock threshold. A longer wait only delays a real failure.
     expect: { poll: { timeout: 20_000 } },

@@ -31,6 +31,9 @@ function allowNullInEnums(node: unknown): Json {
   return node as Json;
 }
 
+/** ISO 8601 expanded-year UTC, as `toISOString()` writes years beyond 9999. */
+const EXPANDED_YEAR_UTC = /^[+-]\d{6}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+
 export class ResponseContract {
   private readonly ajv = new Ajv({ strict: false, allErrors: true });
   private readonly cache = new Map<string, ValidateFunction | null>();
@@ -40,6 +43,9 @@ export class ResponseContract {
   constructor(doc: Json) {
     this.doc = allowNullInEnums(structuredClone(doc));
     addFormats(this.ajv);
+    // StoredTimestamp's documented exception: legacy rows beyond year 9999 answer as stored.
+    const rfc3339 = this.ajv.formats['date-time'] as { validate: (s: string) => boolean } | undefined;
+    this.ajv.addFormat('date-time', (s: string) => EXPANDED_YEAR_UTC.test(s) || (rfc3339?.validate(s) ?? false));
     this.ajv.addSchema(this.doc, 'openapi');
   }
 

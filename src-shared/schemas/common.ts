@@ -32,7 +32,10 @@ export const Timestamp = z.iso
  * before the range existed (or repaired by hand) is answered as it is, rather than failing the
  * whole list or sync page it sits in.
  */
-export const StoredTimestamp = z.string().meta({ format: 'date-time' });
+export const StoredTimestamp = z.string().meta({
+  format: 'date-time',
+  description: 'RFC 3339 in UTC. A row stored before input ranges existed may carry an ISO 8601 expanded year (e.g. +010000-01-01T00:00:00.000Z): it is answered as stored so it can be seen and repaired.',
+});
 
 /** Free-form objects are stored as JSON text; a deep enough one overflows the stack serialising it. */
 export const MAX_METADATA_DEPTH = 32;

@@ -41,3 +41,14 @@ export async function lockSyncClient(trx: Executor, clientId: string): Promise<v
   if (!isPostgres(trx)) return;
   await sql`SELECT pg_advisory_xact_lock(${sql.lit(CLASS_ID + 1)}, hashtext(${clientId}))`.execute(trx);
 }
+
+/**
+ * One person's shifts, one planner at a time across every instance: the overlap rule reads the
+ * shifts around a new one and then writes, so two planners saving overlapping shifts for the
+ * same person at once would each find the other's not yet committed. Held to commit; the next
+ * planner's read (a fresh snapshot under READ COMMITTED) then sees the shift this one wrote.
+ */
+export async function lockStaffShifts(trx: Executor, organizationId: string, staffId: string): Promise<void> {
+  if (!isPostgres(trx)) return;
+  await sql`SELECT pg_advisory_xact_lock(${sql.lit(CLASS_ID + 2)}, hashtext(${`${organizationId}/${staffId}`}))`.execute(trx);
+}

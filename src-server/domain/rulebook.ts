@@ -24,6 +24,7 @@ import type { PatientRead } from '../../src-shared/schemas/patients';
 import type { MutatorName } from '../../src-shared/schemas/sync';
 import type { TaskRead } from '../../src-shared/schemas/tasks';
 import type { CallRow, Database, PatientRow, ScheduleRow, TaskRow } from '../db/schema';
+import { lockStaffShifts } from '../db/locks';
 import { ApiError } from '../http/api-error';
 import { loadRecords, recordKey } from '../sync/records';
 import type { Actor } from './actor';
@@ -105,6 +106,7 @@ class ServerTx implements MutatorTx {
 async function shiftsAround(trx: Trx, org: string, args: Record<string, unknown>, current: Schedule | undefined): Promise<Schedule[]> {
   const window = shiftWindow(args, current);
   if (!window) return [];
+  await lockStaffShifts(trx, org, window.staffId);
   const rows = await trx
     .selectFrom('schedules')
     .selectAll()

@@ -53,10 +53,13 @@ describe('refusals are audited', () => {
     const forbidden = await http.get(`/api/v1/organizations/${server.orgs.demo}/audit`, agent1);
     expect(forbidden.status).toBe(403);
 
-    const denied = await audit(`action=denied&actor_id=${agent1.user.id}`);
-    const byRequest = new Map(denied.body.items.map((e: any) => [e.request_id, e]));
-    expect(byRequest.get(peek.headers.get('x-request-id'))).toMatchObject({ auth_method: 'token', changes: { status: { after: 404 } } });
-    expect(byRequest.get(forbidden.headers.get('x-request-id'))).toMatchObject({ changes: { status: { after: 403 } } });
+    // A refusal is audited after its answer is sent (the refused client waits for no write).
+    const deniedEntry = async (response: typeof peek) => {
+      const denied = await audit(`action=denied&actor_id=${agent1.user.id}`);
+      return denied.body.items.find((e: any) => e.request_id === response.headers.get('x-request-id'));
+    };
+    await expect.poll(() => deniedEntry(peek)).toMatchObject({ auth_method: 'token', changes: { status: { after: 404 } } });
+    await expect.poll(() => deniedEntry(forbidden)).toMatchObject({ changes: { status: { after: 403 } } });
   });
 
   it('a 429 of a known principal', async () => {
@@ -67,8 +70,7 @@ describe('refusals are audited', () => {
       if (res.status === 429) limited = res;
     }
     expect(limited).toBeDefined();
-    const entries = await audit(`action=rate_limited&actor_id=${session.user.id}`);
-    expect(entries.body.items.length).toBeGreaterThanOrEqual(1);
+    await expect.poll(async () => (await audit(`action=rate_limited&actor_id=${session.user.id}`)).body.items.length).toBeGreaterThanOrEqual(1);
   });
 
   it('a sign-in for an unknown email, kept apart from every organization', async () => {

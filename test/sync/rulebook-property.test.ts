@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, stopAndClean, type ApiServer } from '../support/api-server';
 import { openCore, type TestCore } from '../support/desktop-core';
 import { errorOf, Http, type Session } from '../support/http';
+import { query, sql } from '../support/store';
 
 const SEED = Number(process.env.PROPERTY_SEED ?? 12);
 const STEPS = Number(process.env.PROPERTY_STEPS ?? 1500);
@@ -185,33 +186,29 @@ describe('one rulebook: desktop and server agree', () => {
     for (let round = 0; round < 3; round++) for (const d of desks) await d.core.invoke('sync.now', {});
     for (const d of desks) expect((await d.core.invoke('sync.status', {})).pending).toBe(0);
 
-    const api = new Database(server.dbPath, { readonly: true });
-    try {
-      for (const d of desks) {
-        // Every refusal the server made is in the desktop's attention list, and only those.
-        const local = new Database(join(d.core.dataDir, 'oncall-desk.sqlite'), { readonly: true });
-        const clientId = (local.prepare('SELECT client_id FROM sync_state').get() as { client_id: string }).client_id;
-        local.close();
-        const serverRejected = (api.prepare(`SELECT count(*) AS n FROM sync_mutations WHERE client_id = ? AND status = 'rejected'`).get(clientId) as { n: number }).n;
-        const attention = await d.core.invoke('sync.attention', {});
-        expect(attention.filter((a) => a.error.code !== 'OVERWRITTEN').length, `${d.email}: rejections listed`).toBe(serverRejected);
+    for (const d of desks) {
+      // Every refusal the server made is in the desktop's attention list, and only those.
+      const local = new Database(join(d.core.dataDir, 'oncall-desk.sqlite'), { readonly: true });
+      const clientId = (local.prepare('SELECT client_id FROM sync_state').get() as { client_id: string }).client_id;
+      local.close();
+      const [rejected] = await query<{ n: number | string }>(server, sql`SELECT count(*) AS n FROM sync_mutations WHERE client_id = ${clientId} AND status = 'rejected'`);
+      const serverRejected = Number(rejected!.n);
+      const attention = await d.core.invoke('sync.attention', {});
+      expect(attention.filter((a) => a.error.code !== 'OVERWRITTEN').length, `${d.email}: rejections listed`).toBe(serverRejected);
 
-        // Every record the user may see, exactly as the server has it; nothing more.
-        for (const [table, query] of [['calls', 'from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z&'], ['tasks', '']] as const) {
-          const mirror = new Map(localRows<{ id: string }>(d, table).map((r) => [r.id, r]));
-          const remote = new Map<string, unknown>();
-          for (let page = 1; ; page++) {
-            const res = await http.get(`${org}/${table}?${query}limit=200&page=${page}`, d.session);
-            const items = (res.body as { items: { id: string }[] }).items;
-            for (const item of items) remote.set(item.id, item);
-            if (items.length < 200) break;
-          }
-          expect([...mirror.keys()].sort(), `${d.email}: which ${table}`).toEqual([...remote.keys()].sort());
-          for (const [id, record] of mirror) expect(record, `${d.email}: ${table} ${id}`).toEqual(remote.get(id));
+      // Every record the user may see, exactly as the server has it; nothing more.
+      for (const [table, filter] of [['calls', 'from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z&'], ['tasks', '']] as const) {
+        const mirror = new Map(localRows<{ id: string }>(d, table).map((r) => [r.id, r]));
+        const remote = new Map<string, unknown>();
+        for (let page = 1; ; page++) {
+          const res = await http.get(`${org}/${table}?${filter}limit=200&page=${page}`, d.session);
+          const items = (res.body as { items: { id: string }[] }).items;
+          for (const item of items) remote.set(item.id, item);
+          if (items.length < 200) break;
         }
+        expect([...mirror.keys()].sort(), `${d.email}: which ${table}`).toEqual([...remote.keys()].sort());
+        for (const [id, record] of mirror) expect(record, `${d.email}: ${table} ${id}`).toEqual(remote.get(id));
       }
-    } finally {
-      api.close();
     }
   }, 600_000);
 });

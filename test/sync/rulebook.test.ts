@@ -3,11 +3,11 @@
  * bodies with the same organization settings (here: the phone country of an organization
  * outside the UK).
  */
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, stopAndClean, type ApiServer } from '../support/api-server';
 import { openCore, type TestCore } from '../support/desktop-core';
 import { Http } from '../support/http';
+import { query, sql } from '../support/store';
 
 let server: ApiServer;
 let core: TestCore;
@@ -15,9 +15,7 @@ let core: TestCore;
 beforeAll(async () => {
   server = await startApiServer();
   // The other organization is in the United States: numbers typed without a code are American.
-  const db = new Database(server.dbPath);
-  db.prepare('UPDATE organizations SET default_country = ? WHERE id = ?').run('US', server.orgs.other);
-  db.close();
+  await query(server, sql`UPDATE organizations SET default_country = ${'US'} WHERE id = ${server.orgs.other}`);
   core = await openCore();
   await core.signIn(server.url, 'agent1@other.test');
   await core.invoke('sync.now', {});

@@ -3,20 +3,12 @@
  * 10,000 tasks, in Debian's Chromium. Not a test: it prints medians and ratios against baselines
  * measured in the same run (the same rows without virtualisation, and an empty queue).
  */
-import { createServer } from 'node:http';
-import { readFile } from 'node:fs/promises';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { extname, join, normalize } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import react from '@vitejs/plugin-react';
-import { build } from 'vite';
-import { ROOT } from '../support/api-server';
+import { cpus, loadavg } from 'node:os';
+import { serveBenchPage } from './bench-page';
 import { launchBrowser } from './stack';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const N = Number(process.env.BENCH_TASKS ?? 10_000);
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
 
 interface Result {
   mode: string;
@@ -33,23 +25,8 @@ interface Result {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main() {
-  const out = mkdtempSync(join(tmpdir(), 'oncall-ui-bench-'));
-  await build({
-    configFile: false,
-    root: join(ROOT, 'test/renderer/bench'),
-    base: './',
-    plugins: [react()],
-    logLevel: 'warn',
-    build: { outDir: out, emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 4096 },
-  });
-  const server = createServer((req, res) => {
-    const path = normalize(new URL(req.url ?? '/', 'http://x').pathname).replace(/^\/+/, '') || 'index.html';
-    readFile(join(out, path))
-      .then((body) => res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' }).end(body))
-      .catch(() => res.writeHead(404).end());
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/index.html`;
+  const served = await serveBenchPage('index.html');
+  const url = served.url;
   const browser = await launchBrowser();
   const results: Record<string, Result[]> = { virtual: [], plain: [], empty: [] };
   try {
@@ -63,8 +40,7 @@ async function main() {
     }
   } finally {
     await browser.close();
-    server.close();
-    rmSync(out, { recursive: true, force: true });
+    served.close();
   }
 
   const m = (mode: string, key: keyof Result) => median(results[mode]!.map((r) => r[key] as number));

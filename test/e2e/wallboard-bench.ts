@@ -5,21 +5,15 @@
  * real API over loopback). It also takes the screenshots of the wallboard, the rota and the shifts
  * view in docs/screenshots/. Not a test: it prints figures.
  */
-import { createServer } from 'node:http';
-import { readFile } from 'node:fs/promises';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { extname, join, normalize } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import react from '@vitejs/plugin-react';
-import { build } from 'vite';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
 import { ROOT, startApiServer, stopAndClean } from '../support/api-server';
 import { Http } from '../support/http';
+import { serveBenchPage } from './bench-page';
 import { launchBrowser } from './stack';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const N = Number(process.env.BENCH_AGENTS ?? 500);
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
 interface Result { n: number; firstRender: number; changeP50: number; changeP95: number; domRows: number }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(xs.length * p) - 1)]!;
@@ -43,23 +37,8 @@ async function restRoundTrip(): Promise<{ p50: number; p95: number }> {
 }
 
 async function main() {
-  const out = mkdtempSync(join(tmpdir(), 'oncall-wallboard-bench-'));
-  await build({
-    configFile: false,
-    root: join(ROOT, 'test/renderer/bench'),
-    base: './',
-    plugins: [react()],
-    logLevel: 'warn',
-    build: { outDir: out, emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 4096, rollupOptions: { input: join(ROOT, 'test/renderer/bench/wallboard.html') } },
-  });
-  const server = createServer((req, res) => {
-    const path = normalize(new URL(req.url ?? '/', 'http://x').pathname).replace(/^\/+/, '') || 'wallboard.html';
-    readFile(join(out, path))
-      .then((body) => res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' }).end(body))
-      .catch(() => res.writeHead(404).end());
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/wallboard.html`;
+  const served = await serveBenchPage('wallboard.html');
+  const url = served.url;
   const browser = await launchBrowser();
   const results: Result[] = [];
   try {
@@ -78,8 +57,7 @@ async function main() {
     }
   } finally {
     await browser.close();
-    server.close();
-    rmSync(out, { recursive: true, force: true });
+    served.close();
   }
   const rest = await restRoundTrip();
   const m = (key: keyof Result) => median(results.map((r) => r[key]));

@@ -15,6 +15,9 @@
  * WebSocket is cut mid-call (test/support/tcp-cut.ts) and restored; from the restore to the
  * ICE-restart re-INVITE being answered (re-registered and the call's dialog and media refreshed).
  * Prints p50/p95 in ms and as ratios to the baseline's p50: the run line and table of docs/BENCHMARKS.md.
+ * Last, on the same agents, answering from a headset against a click on Answer
+ * (test/phone/headset-answer-bench.ts): B's headset hook switch and B's click, each timed to the
+ * 200 OK sent and to audio flowing, printed as a second table with the click as its baseline.
  */
 import { rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -25,6 +28,7 @@ import { freePort, startKamailio } from '../support/kamailio';
 import { startRtpengine } from '../support/rtpengine';
 import { startTcpCut, type TcpCut } from '../support/tcp-cut';
 import { inLoopbackNetns, runInLoopbackNetns } from '../support/netns';
+import { HEADSET_INIT_SCRIPTS, measureHeadsetAnswers, pairHeadset, RECORD_INVITE_ANSWERS } from './headset-answer-bench';
 import { beAvailable, buildRenderer, launchBrowser, openAgent, setUpPhone, waitFor, type Agent } from './agents';
 
 const CALLS = 20;
@@ -35,6 +39,7 @@ const B = { number: '+442079460102', password: 'bench-b' };
 const DESK = { number: '+442079460201', password: 'bench-desk' };
 const DESK_CALLS = 10;
 const CUTS = 10;
+const HEADSET_ROUNDS = 15; // answers of each kind (headset, click), alternating
 
 // Records when each SIP request leaves on any WebSocket of the page: method, Call-ID, time.
 const RECORD_SIP_SENDS = `(() => {
@@ -51,9 +56,11 @@ const RECORD_SIP_SENDS = `(() => {
   };
 })();`;
 
-// B answers the moment the incoming-call card is on screen.
+// B answers the moment the incoming-call card is on screen (until the headset part turns it off).
 const AUTO_ANSWER = `(() => {
+  window.__benchAutoAnswer = true;
   new MutationObserver(() => {
+    if (!window.__benchAutoAnswer) return;
     const button = [...document.querySelectorAll('[role="alertdialog"] button')].find((b) => b.textContent === 'Answer');
     if (button && !button.dataset.benchClicked) { button.dataset.benchClicked = '1'; button.click(); }
   }).observe(document.body, { childList: true, subtree: true });
@@ -177,10 +184,11 @@ async function main(): Promise<void> {
   const agents: Agent[] = [];
   try {
     const a = await openAgent(browser, { name: 'Alex', email: 'agent1@demo.test', number: A.number, apiUrl: api.url, rendererDir, sipWsUrl: link.url });
-    const b = await openAgent(browser, { name: 'Blair', email: 'agent2@demo.test', number: B.number, apiUrl: api.url, rendererDir, sipWsUrl: kamailio.wsUrl });
+    const b = await openAgent(browser, { name: 'Blair', email: 'agent2@demo.test', number: B.number, apiUrl: api.url, rendererDir, sipWsUrl: kamailio.wsUrl, initScripts: HEADSET_INIT_SCRIPTS });
     agents.push(a, b);
     await a.page.evaluate(RECORD_SIP_SENDS);
     await b.page.evaluate(AUTO_ANSWER);
+    await b.page.evaluate(RECORD_INVITE_ANSWERS);
     // The wrapper patches WebSocket.prototype, so the phone's socket (opened below) goes through it.
     await setUpPhone(a, { wsUrl: link.url, domain: DOMAIN, password: A.password });
     await setUpPhone(b, { wsUrl: kamailio.wsUrl, domain: DOMAIN, password: B.password });
@@ -209,11 +217,20 @@ async function main(): Promise<void> {
     const recovery: number[] = [];
     for (let i = 0; i < CUTS; i++) recovery.push(await oneCut(a, link));
 
+    // The headset: B answers by hand (hook switch or click) from here on.
+    await b.page.evaluate(() => ((globalThis as any).__benchAutoAnswer = false));
+    await pairHeadset(b);
+    const answers = await measureHeadsetAnswers(a, b, HEADSET_ROUNDS);
+
     const base = percentile(baseline, 50);
     const row = (name: string, values: number[]) => {
       const p50 = percentile(values, 50);
       const p95 = percentile(values, 95);
       return `| ${name} | ${p50.toFixed(1)} ms | ${p95.toFixed(1)} ms | ${(p50 / base).toFixed(1)}× | ${(p95 / base).toFixed(1)}× |`;
+    };
+    const vsClick = (name: string, values: number[], click: number[]) => {
+      const [p50, p95] = [percentile(values, 50), percentile(values, 95)];
+      return `| ${name} | ${p50.toFixed(1)} ms | ${p95.toFixed(1)} ms | ${(p50 / percentile(click, 50)).toFixed(2)}× | ${(p95 / percentile(click, 95)).toFixed(2)}× |`;
     };
     const lines = [
       `Run ${new Date().toISOString().slice(0, 10)}, \`npm run bench:phone\`, ${cpus().length} cores shared with other work (load average`,
@@ -227,8 +244,17 @@ async function main(): Promise<void> {
       row('desk phone via gateway: click -> INVITE sent', deskClick),
       row('desk phone via gateway: INVITE sent -> established', deskEstablished),
       row(`WebSocket restored -> call recovered (${CUTS} cuts)`, recovery),
+      '',
+      `Headset answer, ${HEADSET_ROUNDS} answers of each kind, alternating; baseline: the click on Answer, interval by interval.`,
+      '',
+      '| interval | p50 | p95 | p50 / click p50 | p95 / click p95 |',
+      '| --- | --- | --- | --- | --- |',
+      vsClick('click Answer -> 200 OK sent (baseline)', answers.click.ok, answers.click.ok),
+      vsClick('headset hook switch -> 200 OK sent', answers.headset.ok, answers.click.ok),
+      vsClick('click Answer -> audio flowing (baseline)', answers.click.audio, answers.click.audio),
+      vsClick('headset hook switch -> audio flowing', answers.headset.audio, answers.click.audio),
     ];
-    // The method and how to read the figures: docs/BENCHMARKS.md, "Softphone call setup".
+    // The method and how to read the figures: docs/BENCHMARKS.md, "Softphone call setup" and "Headset answer".
     console.log(`\n${lines.join('\n')}\n`);
   } finally {
     for (const a of agents) await a.close();

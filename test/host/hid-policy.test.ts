@@ -1,10 +1,11 @@
 /**
- * The Electron shell's HID decisions (issue 14): the chooser offers our page telephony headsets
- * only, pairing one not paired yet first (several headsets are paired one at a time); a device permission needs our page, a
- * telephony device and a remembered choice.
+ * The Electron shell's HID decisions (issue 14): "Connect headset" offers our page telephony
+ * headsets only, one entry per headset; one headset is paired at once, several are put to the
+ * agent in a dialog naming each (the first one not paired yet preselected); a device permission
+ * needs our page, a telephony device and a remembered choice.
  */
 import { describe, expect, it } from 'vitest';
-import { chooseHidDevice, hidDeviceKey, isDevicePermitted, isTelephonyHid } from '../../src-main/electron/hid-policy';
+import { chosenHid, hidChoices, hidChooser, hidDeviceKey, isDevicePermitted, isTelephonyHid } from '../../src-main/electron/hid-policy';
 import { APP_ORIGIN, isPermissionGranted } from '../../src-main/electron/security-policy';
 
 const jabra = { deviceId: 'd1', vendorId: 0x0b0e, productId: 0x24c8, serialNumber: 'A1', name: 'Jabra Link 380', collections: [{ usagePage: 0x0c }, { usagePage: 0x0b }] };
@@ -14,26 +15,45 @@ const securityKey = { deviceId: 'd4', vendorId: 0x1050, productId: 0x0407, name:
 const page = `${APP_ORIGIN}/index.html`;
 
 describe('the HID chooser', () => {
-  it('offers only telephony devices', () => {
+  it('offers only telephony devices, one entry per headset', () => {
     expect([jabra, poly, keyboard, securityKey].filter(isTelephonyHid)).toEqual([jabra, poly]);
-    expect(chooseHidDevice(page, [keyboard, securityKey], new Set())).toBeNull();
-    expect(chooseHidDevice(page, [keyboard, poly, jabra], new Set())).toBe(poly);
+    expect(hidChoices(page, [keyboard, securityKey])).toEqual([]);
+    expect(hidChoices(page, [keyboard, poly, jabra])).toEqual([poly, jabra]);
+    // One HID device shows up once per top-level collection: the telephony entry is the one kept.
+    const jabraConsumer = { ...jabra, deviceId: 'd1b', collections: [{ usagePage: 0x0c }] };
+    expect(hidChoices(page, [jabraConsumer, jabra, poly])).toEqual([jabra, poly]);
+    const jabraAgain = { ...jabra, deviceId: 'd1c' };
+    expect(hidChoices(page, [jabra, jabraAgain])).toEqual([jabra]);
   });
 
-  it('pairs a headset not paired yet, so "Connect headset" again pairs the second one', () => {
-    const paired = new Set([hidDeviceKey(poly)]);
-    expect(chooseHidDevice(page, [poly, jabra], paired)).toBe(jabra);
-    paired.add(hidDeviceKey(jabra));
-    // Both paired: the first is offered again (granting it changes nothing; the page lists both).
-    expect(chooseHidDevice(page, [poly, jabra], paired)).toBe(poly);
-    // One HID device shows up once per top-level collection: its entries share a key.
-    const jabraConsumer = { ...jabra, deviceId: 'd1b', collections: [{ usagePage: 0x0c }] };
-    expect(chooseHidDevice(page, [jabraConsumer, jabra, poly], new Set([hidDeviceKey(poly)]))).toBe(jabra);
+  it('pairs the only headset without a question, and answers nothing when there is none', () => {
+    expect(hidChooser([jabra], new Set())).toEqual({ pick: jabra });
+    expect(hidChooser([jabra], new Set([hidDeviceKey(jabra)]))).toEqual({ pick: jabra });
+    expect(hidChooser([], new Set())).toEqual({ pick: null });
+  });
+
+  it('asks which one when several are plugged in, naming each, the first not paired yet preselected', () => {
+    const decision = hidChooser([poly, jabra], new Set([hidDeviceKey(poly)]));
+    expect(decision).toEqual({
+      ask: expect.objectContaining({ message: 'Connect which headset?', buttons: ['Poly Blackwire (paired)', 'Jabra Link 380', 'Cancel'], defaultId: 1, cancelId: 2 }),
+    });
+    // All paired: the first is preselected; a headset without a name is named by its ids.
+    const nameless = { ...poly, name: '' };
+    const again = hidChooser([nameless, jabra], new Set([hidDeviceKey(poly), hidDeviceKey(jabra)]));
+    expect('ask' in again && again.ask.buttons).toEqual(['Headset 047f:c053 (paired)', 'Jabra Link 380 (paired)', 'Cancel']);
+    expect('ask' in again && again.ask.defaultId).toBe(0);
+  });
+
+  it("answers with the headset whose button the agent pressed; Cancel or a closed dialog pairs none", () => {
+    expect(chosenHid([poly, jabra], 1)).toBe(jabra);
+    expect(chosenHid([poly, jabra], 0)).toBe(poly);
+    expect(chosenHid([poly, jabra], 2)).toBeNull();
+    expect(chosenHid([poly, jabra], -1)).toBeNull();
   });
 
   it('answers our page only', () => {
-    expect(chooseHidDevice('https://evil.example/', [jabra], new Set())).toBeNull();
-    expect(chooseHidDevice(undefined, [jabra], new Set())).toBeNull();
+    expect(hidChoices('https://evil.example/', [jabra])).toEqual([]);
+    expect(hidChoices(undefined, [jabra])).toEqual([]);
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * Staff schedules (seed 003). Supervisors and admins plan shifts for anyone in their
  * organization (the rulebook's schedule.create / schedule.update, also pushed by a supervisor's
- * desktop); agents only read their own. Every write lands in the sync change log.
+ * desktop); everyone in the organization reads the rota. Every write lands in the sync change log.
  */
 import type { ExpressionBuilder } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
@@ -10,7 +10,7 @@ import { pageRequestOf, type Page } from '../../src-shared/schemas/common';
 import type { Schedule, ScheduleCreate, ScheduleListQuery, ScheduleUpdate } from '../../src-shared/schemas/oncall';
 import type { Database, ScheduleRow } from '../db/schema';
 import { notFound } from '../http/api-error';
-import { isSupervisor, type Actor } from './actor';
+import type { Actor } from './actor';
 import { parseJsonObject } from './json';
 import { runRule } from './rulebook';
 import type { ServerContext } from './server-context';
@@ -34,14 +34,12 @@ export function toSchedule(row: ScheduleRow): Schedule {
   };
 }
 
-/** What the actor may read: the organization's schedules, or an agent's own shifts. */
+/**
+ * What the actor may read: the organization's whole rota, whatever the role. Agents need to see
+ * who is on call now to reach them (docs/ui.md, "Shifts"); writing stays the planners' (rulebook).
+ */
 function visibleTo(eb: ExpressionBuilder<Database, 'schedules'>, actor: Actor) {
-  const c = [eb('schedules.organization_id', '=', actor.organizationId)];
-  if (!isSupervisor(actor)) {
-    // An agent-role API key is nobody's staff member: staff_id is never null, so it sees none.
-    c.push(actor.userId ? eb('schedules.staff_id', '=', actor.userId) : eb('schedules.staff_id', 'is', null));
-  }
-  return eb.and(c);
+  return eb('schedules.organization_id', '=', actor.organizationId);
 }
 
 export async function getSchedule(ctx: ServerContext, actor: Actor, id: string): Promise<Schedule> {

@@ -94,7 +94,7 @@ export async function appendSyncChange(
 const TABLES = [
   { entity: 'user', table: 'users', owners: [] },
   { entity: 'patient', table: 'patients', owners: [] },
-  { entity: 'schedule', table: 'schedules', owners: ['staff_id'] },
+  { entity: 'schedule', table: 'schedules', owners: [] },
   { entity: 'call', table: 'calls', owners: ['agent_id'] },
   { entity: 'task', table: 'tasks', owners: ['assignee_id', 'created_by'] },
 ] as const;

@@ -1,7 +1,8 @@
 /**
  * Who may see which synced record: the same rules as the REST services (calls.ts, tasks.ts,
  * schedules.ts), in one place for the change log, the pull and the pokes. Supervisors and admins
- * see the whole organization; an agent sees the records they own, plus every patient and user.
+ * see the whole organization; an agent sees the records they own, plus every patient, user and
+ * shift (the rota is published to the whole team: "On call now" is who to call, docs/ui.md).
  */
 import type { Role } from '../../src-shared/domain/enums';
 import { SYNC_ENTITIES, type SyncEntity } from '../../src-shared/schemas/sync';
@@ -12,7 +13,7 @@ export interface Viewer {
 }
 
 /** Entities every member of the organization sees: they need no audience rows. */
-export const ORG_WIDE_ENTITIES: readonly SyncEntity[] = ['patient', 'user'];
+export const ORG_WIDE_ENTITIES: readonly SyncEntity[] = ['patient', 'user', 'schedule'];
 
 export const isSyncEntity = (entity: string): entity is SyncEntity => (SYNC_ENTITIES as readonly string[]).includes(entity);
 
@@ -22,7 +23,7 @@ export const seesAll = (viewer: Viewer) => viewer.role === 'supervisor' || viewe
 const OWNER_COLUMNS: Record<SyncEntity, readonly string[]> = {
   call: ['agent_id'],
   task: ['assignee_id', 'created_by'],
-  schedule: ['staff_id'],
+  schedule: [],
   agent_state: ['user_id'],
   patient: [],
   user: [],

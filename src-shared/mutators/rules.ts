@@ -9,15 +9,15 @@ import { isSupervisorRole, type RecordOf, type RuleActor, type RuleEntity } from
 
 /**
  * Whether the actor sees this record: supervisors and admins the whole organization; an agent the
- * calls they handle, their own shifts, and the tasks assigned to them or created by them; an API
- * key (no user) only what nobody owns. Patients and users are visible to everyone in the organization.
+ * calls they handle and the tasks assigned to them or created by them; an API key (no user) only
+ * what nobody owns. Patients, users and shifts (the published rota) are visible to everyone in the
+ * organization.
  */
 export function canSee<E extends RuleEntity>(actor: RuleActor, entity: E, record: RecordOf[E]): boolean {
   // Schedules are seed 003's camelCase records.
   const org = entity === 'schedule' ? (record as RecordOf['schedule']).organizationId : (record as { organization_id: string }).organization_id;
   if (org !== actor.organizationId) return false;
   if (isSupervisorRole(actor.role)) return true;
-  if (entity === 'schedule') return (record as RecordOf['schedule']).staffId === actor.userId;
   if (entity === 'call') return (record as RecordOf['call']).agent_id === actor.userId;
   if (entity === 'task') {
     const t = record as RecordOf['task'];

@@ -254,14 +254,16 @@ describe('GET /v1/oncall/schedules', () => {
     expect((await http.get(`${SCHEDULES}?limit=0`, supervisor)).status).toBe(400);
   });
 
-  it('shows an agent only their own schedules, in the list and by id', async () => {
-    const res = await http.get(`${SCHEDULES}?limit=200`, agent1);
-    expect(res.body.items.length).toBeGreaterThanOrEqual(3);
-    expect(res.body.items.every((s: { staffId: string }) => s.staffId === agent1.user.id)).toBe(true);
-    const asked = await http.get(`${SCHEDULES}?staffId=${agent2.user.id}`, agent1);
-    expect(asked.body.items).toEqual([]);
+  it("shows an agent the organization's whole rota (who is on call), in the list and by id, and lets them change none of it", async () => {
+    const res = await http.get(`${SCHEDULES}?limit=200${window}`, agent1);
+    expect(ids(res).sort()).toEqual([...mine, ...theirs].sort());
+    const asked = await http.get(`${SCHEDULES}?staffId=${agent2.user.id}${window}`, agent1);
+    expect(ids(asked)).toEqual([...theirs].reverse());
     expect((await http.get(`${SCHEDULES}/${mine[0]}`, agent1)).status).toBe(200);
-    expect((await http.get(`${SCHEDULES}/${theirs[0]}`, agent1)).status).toBe(404);
+    expect((await http.get(`${SCHEDULES}/${theirs[0]}`, agent1)).body).toMatchObject({ id: theirs[0], staffId: agent2.user.id });
+    const edit = await http.patch(`${SCHEDULES}/${theirs[0]}`, { status: 'cancelled' }, agent1);
+    expect(edit.status).toBe(403);
+    expect(errorOf(edit).code).toBe('FORBIDDEN');
   });
 });
 

@@ -320,10 +320,10 @@ export class FakeBridge implements RendererBridge {
     },
     'agentStates.list': () => [...this.agentStates.values()],
     'schedules.list': (a: IpcArgs<'schedules.list'>) => {
-      const me = this.me();
+      // Everyone mirrors the organization's whole rota (the API's rule, docs/sync-protocol.md).
       const window = { startTime: a.from ?? '0000-01-01T00:00:00.000Z', endTime: a.to ?? '9999-12-31T23:59:59.999Z' };
       return [...this.schedules.values()]
-        .filter((x) => (me.role !== 'agent' || x.staffId === me.id) && (!a.staff_id || x.staffId === a.staff_id) && shiftsOverlap(x, window))
+        .filter((x) => (!a.staff_id || x.staffId === a.staff_id) && shiftsOverlap(x, window))
         .sort((x, y) => x.startTime.localeCompare(y.startTime));
     },
     'schedules.create': (a: IpcArgs<'schedules.create'>) => this.rule('schedule.create', { ...a, id: newId() }) as Schedule,

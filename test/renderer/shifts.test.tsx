@@ -32,8 +32,10 @@ describe('shifts', () => {
     bridge.schedules.set(tomorrow.id, tomorrow);
     const past = makeShift(agent.id, at(now - 30 * HOUR), at(now - 22 * HOUR));
     bridge.schedules.set(past.id, past);
-    const theirs = makeShift(agent2.id, at(now - HOUR), at(now + HOUR));
+    const theirs = makeShift(agent2.id, at(now - HOUR), at(now + HOUR), { type: 'on_call', metadata: { phone: '+447700900556' } });
     bridge.schedules.set(theirs.id, theirs);
+    const theirsLater = makeShift(agent2.id, at(now + 48 * HOUR), at(now + 56 * HOUR));
+    bridge.schedules.set(theirsLater.id, theirsLater);
     await renderApp(bridge, agent);
     await go('s', 'Shifts');
 
@@ -45,9 +47,11 @@ describe('shifts', () => {
     expect(current!.textContent).toContain('Bleep 4411');
     expect(next!.textContent).toContain('Regular · Scheduled · Main Building');
 
-    // An agent's desktop mirrors only their own shifts (the API's rule), so only they are listed.
+    // On call now is the whole team's (the rota is published to everyone), soonest to end first;
+    // My shifts above listed only the agent's own.
     const onCall = screen.getByRole('list', { name: 'On call now' });
-    expect(within(onCall).getAllByRole('listitem')).toHaveLength(1);
+    expect(within(onCall).getAllByRole('listitem').map((li) => li.textContent)).toEqual([expect.stringContaining('Ben Agent'), expect.stringContaining('Ada Agent')]);
+    expect(within(onCall).getByRole('button', { name: 'Call Ben Agent on +447700900556' })).toBeTruthy();
     fireEvent.click(within(onCall).getByRole('button', { name: 'Call Ada Agent on +447700900555' }));
     // No softphone set up: the call is logged, as any Call button does (docs/ui.md).
     await waitFor(() => expect(bridge.calledWith('calls.start').at(-1)).toMatchObject({ phone_number: '+447700900555', direction: 'outbound' }));

@@ -78,10 +78,10 @@ export const EXPECTED: Record<string, Outcomes> = {
   'POST /v1/oncall/calls':                                  [201,  201,  201,  201,  201,  201,  401],
   'GET /v1/oncall/calls/{id}':                              [200,  404,  200,  200,  404,  200,  401],
   'PATCH /v1/oncall/calls/{id}':                            [200,  404,  200,  200,  404,  200,  401],
-  // Schedules: agents read their own shifts; supervisors and admins plan everyone's.
+  // Schedules: everyone reads the organization's rota (who is on call); supervisors and admins plan.
   'GET /v1/oncall/schedules':                               [200,  200,  200,  200,  200,  200,  401],
   'POST /v1/oncall/schedules':                              [403,  403,  201,  201,  403,  201,  401],
-  'GET /v1/oncall/schedules/{id}':                          [200,  404,  200,  200,  404,  200,  401],
+  'GET /v1/oncall/schedules/{id}':                          [200,  200,  200,  200,  200,  200,  401],
   'PATCH /v1/oncall/schedules/{id}':                        [403,  403,  200,  200,  403,  200,  401],
   // Recordings follow their call; one for a call the actor cannot see is a bad callId (422).
   'GET /v1/oncall/recordings':                              [200,  200,  200,  200,  200,  200,  401],

@@ -1,6 +1,6 @@
 /**
- * Shifts through the real desktop core and the real API: the pull brings an agent their own shifts
- * and a supervisor everyone's; a supervisor plans while the API is down (a local write that syncs
+ * Shifts through the real desktop core and the real API: the pull brings agents and supervisors
+ * alike the organization's whole rota (agents see who is on call; only planners change it); a supervisor plans while the API is down (a local write that syncs
  * and reaches the agent's "My shifts"); an overlap the desktop can see is refused at once (409,
  * nothing queued), and one only the server can see (two planners offline) comes back as a
  * change that needs attention, with the desktop's copy rolled back.
@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, stopAndClean, type ApiServer } from '../support/api-server';
 import { eventually, openCore, type TestCore } from '../support/desktop-core';
 import { Http } from '../support/http';
+import { withStore } from '../support/store';
+import { up as publishRota } from '../../src-server/db/migrations/010_published_rota';
 
 let server: ApiServer;
 let agent: TestCore;
@@ -36,12 +38,14 @@ afterAll(async () => {
 });
 
 describe('shifts on the desktop', () => {
-  it("mirrors an agent's own shifts and a supervisor's whole organization", async () => {
-    const mine = await agent.invoke('schedules.list', {});
-    expect(mine.length).toBeGreaterThan(0);
-    expect(mine.every((s) => s.staffId === agentId)).toBe(true);
+  it("mirrors the organization's whole rota on an agent's desktop as on a supervisor's; agents change none of it", async () => {
     const all = await supervisor.invoke('schedules.list', {});
     expect(new Set(all.map((s) => s.staffId))).toEqual(new Set([agentId, agent2Id]));
+    const seen = await agent.invoke('schedules.list', {});
+    expect(seen.map((s) => s.id).sort()).toEqual(all.map((s) => s.id).sort());
+    const theirs = seen.find((s) => s.staffId === agent2Id)!;
+    await expect(agent.invoke('schedules.update', { id: theirs.id, patch: { status: 'cancelled' } })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    expect((await agent.invoke('sync.status', {})).pending).toBe(0);
   }, 180_000);
 
   it("a shift planned while the API is down syncs and reaches the agent's My shifts; an overlap is refused at once", async () => {
@@ -108,5 +112,25 @@ describe('shifts on the desktop', () => {
       const day = await loser.invoke('schedules.list', { staff_id: agent2Id, from: dayAt(5, 0), to: dayAt(6, 0) });
       return day.length === 1 && day[0]!.id === kept.id && !day.some((s) => s.id === refused.id);
     }, 30_000);
+  }, 180_000);
+
+  it('a desktop that pulled past its colleagues\' shifts under the old rule (own shifts only) gets the whole rota after the upgrade', async () => {
+    const http = new Http(server.url);
+    const agentSession = await http.login('agent1@demo.test');
+    const pullPath = (cursor: number) => `/api/v1/organizations/${agentSession.user.organization_id}/sync/pull?client_id=${clientId}&cursor=${cursor}&limit=1000`;
+    const clientId = crypto.randomUUID();
+    let cursor = 0;
+    for (let more = true; more; ) {
+      const page = await http.get(pullPath(cursor), agentSession);
+      expect(page.status).toBe(200);
+      [cursor, more] = [page.body.cursor, page.body.has_more];
+    }
+    // The migration the upgrade runs: every shift moves up the change log past that cursor.
+    await withStore(server, (db) => publishRota(db));
+    const after = await http.get(pullPath(cursor), agentSession);
+    const shifts = after.body.changes.filter((c: { entity: string }) => c.entity === 'schedule');
+    const all = await supervisor.invoke('schedules.list', {});
+    expect(shifts.map((c: { id: string }) => c.id).sort()).toEqual(all.map((s) => s.id).sort());
+    expect(new Set(shifts.map((c: { data: { staffId: string } }) => c.data.staffId))).toEqual(new Set([agentId, agent2Id]));
   }, 180_000);
 });

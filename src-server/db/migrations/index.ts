@@ -14,6 +14,7 @@ import * as m006 from './006_scale_out';
 import * as m007 from './007_webhook_health';
 import * as m008 from './008_organization_keys';
 import * as m009 from './009_agent_presence';
+import * as m010 from './010_published_rota';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '001_initial': m001,
@@ -25,4 +26,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '007_webhook_health': m007,
   '008_organization_keys': m008,
   '009_agent_presence': m009,
+  '010_published_rota': m010,
 };

@@ -14,7 +14,7 @@ export function oncallScheduleRoutes(ctx: ServerContext): FastifyPluginAsyncZod 
       {
         schema: {
           tags: ['oncall'],
-          summary: "List schedules (agents: their own); startDate/endDate select shifts overlapping the window",
+          summary: "List schedules (the whole organization's rota, for every role); startDate/endDate select shifts overlapping the window",
           querystring: ScheduleListQuery,
           response: { 200: onCallPageOf(Schedule) },
         },

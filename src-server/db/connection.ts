@@ -64,10 +64,18 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
  * Brings the schema to the latest migration. Several instances starting at once migrate once:
  * on PostgreSQL Kysely's migrator holds a session advisory lock while it runs, and each
  * migration runs in a transaction (DDL is transactional there); SQLite has one writer anyway.
+ *
+ * When every migration this build knows has run there is nothing to do, even if the database
+ * has run more: during a rolling upgrade an instance of the previous release must still start
+ * (a crash, a restart) on a database the next release already migrated (docs/scale-out.md,
+ * "Upgrading one instance at a time"). Kysely's migrator would refuse that database as
+ * "corrupted" (an executed migration it does not know), so it is asked only when this build
+ * has something to run.
  */
 export async function migrate(db: Kysely<unknown> | Db): Promise<void> {
   if (isPostgres(db as Kysely<unknown>)) await assertCodePointCollation(db as Kysely<unknown>);
   const migrator = new Migrator({ db: db as Kysely<unknown>, provider: new StaticMigrations() });
+  if ((await migrator.getMigrations()).every((m) => m.executedAt !== undefined)) return;
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {

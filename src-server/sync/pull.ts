@@ -87,7 +87,9 @@ export async function pull(ctx: ServerContext, actor: Actor, query: PullQuery): 
     }
     return {
       changes,
-      cursor: hasMore ? page.at(-1)!.seq : Math.max(head, query.cursor),
+      // `head` was read before the page: on PostgreSQL (each statement its own snapshot) the page
+      // may hold changes committed since, past `head`. Not moving past them would deliver them again.
+      cursor: hasMore ? page.at(-1)!.seq : Math.max(head, query.cursor, page.at(-1)?.seq ?? 0),
       last_mutation_seq: await lastMutationSeq(trx, client.client_id),
       has_more: hasMore,
     };

@@ -1,0 +1,67 @@
+/**
+ * Upgrading one instance at a time (docs/scale-out.md): while the instances are being replaced,
+ * the next release has already migrated the shared database, and an instance of the previous
+ * release may still crash or be restarted. It must start again and serve, on a schema one
+ * migration ahead of it (an expand-only step: a new table, a new nullable column). Before this
+ * was handled, Kysely's migrator refused such a database ("previously executed migration ... is
+ * missing") and the old instance could not come back. Real API processes on one PostgreSQL; the
+ * next release's migration is applied by hand, as its first instance would.
+ */
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApiServer, stopAndClean, type ApiServer } from '../support/api-server';
+import { Http } from '../support/http';
+
+let current: ApiServer;
+let another: ApiServer | undefined;
+
+beforeAll(async () => {
+  current = await startApiServer();
+}, 120_000);
+afterAll(async () => {
+  await stopAndClean(another, { keepStore: true });
+  await stopAndClean(current);
+});
+
+/** What the next release's first instance does to the shared database: one more, additive migration. */
+async function migrateAsTheNextRelease(databaseUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('ALTER TABLE calls ADD COLUMN escalated_to text NULL');
+    await client.query('CREATE TABLE call_escalations (id text PRIMARY KEY, call_id text NOT NULL)');
+    await client.query('INSERT INTO kysely_migration (name, timestamp) VALUES ($1, $2)', ['999_next_release', new Date().toISOString()]);
+    await client.query('COMMIT');
+  } finally {
+    await client.end();
+  }
+}
+
+async function servesCalls(server: ApiServer): Promise<void> {
+  const http = new Http(server.url);
+  expect((await http.get('/ready')).status).toBe(200);
+  const agent = await http.login('agent1@demo.test');
+  const calls = `/api/v1/organizations/${current.orgs.demo}/calls`;
+  const created = await http.post(calls, { direction: 'inbound', phone_number: '+447700900785' }, agent);
+  expect(created.status).toBe(201);
+  const read = await http.get(`${calls}/${created.body.id}`, agent);
+  expect(read.status).toBe(200);
+  expect(read.body.phone_number).toBe('+447700900785');
+}
+
+describe('an instance of the previous release, on a database the next release migrated', () => {
+  it('restarts and serves', async () => {
+    await servesCalls(current);
+    await migrateAsTheNextRelease(current.dbPath);
+    // a crash of the old instance mid-upgrade, and its restart
+    await current.stop('SIGKILL');
+    await current.restart();
+    await servesCalls(current);
+  });
+
+  it('starts as a new instance too (a machine replaced before its upgrade)', async () => {
+    another = await startApiServer({ dbPath: current.dbPath, orgs: current.orgs });
+    await servesCalls(another);
+  });
+});

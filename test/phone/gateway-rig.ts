@@ -34,8 +34,8 @@ export interface GatewayRig {
   trunkPort: number;
   /** the agent's SIP WebSocket runs through this, so a case can cut it */
   link: TcpCut;
-  /** Starts a SIPp scenario (UAC when `to` is given: it calls that number through the gateway). */
-  sipp(scenario: string, pauseMs: number, keys: Record<string, string>, to?: string): Promise<TrunkCall>;
+  /** Starts a SIPp scenario (UAC when `to` is given: it calls that number through the gateway), for `calls` calls (1). */
+  sipp(scenario: string, pauseMs: number, keys: Record<string, string>, to?: string, calls?: number): Promise<TrunkCall>;
   /** kills every SIPp still running (a failed case) */
   stopTrunkCalls(): void;
   /** Packets each party sent into rtpengine over `ms`, for the call with this SIP Call-ID. */
@@ -60,9 +60,10 @@ export async function startGatewayRig(users: Record<string, string>): Promise<Ga
     rendererDir,
     trunkPort,
     link,
-    async sipp(scenario, pauseMs, keys, to) {
+    async sipp(scenario, pauseMs, keys, to, calls) {
       const call = runSipp({
         scenario,
+        calls,
         port: to ? await freePort() : trunkPort,
         mediaPort: 30_000 + 2 * Math.floor(Math.random() * 5000),
         remote: to ? `127.0.0.1:${kamailio.udpPort}` : undefined,

@@ -74,6 +74,8 @@ export interface SippOptions {
   keys?: Record<string, string>;
   /** -s: the request URI user for UAC scenarios */
   service?: string;
+  /** -m: calls before the scenario ends (default 1) */
+  calls?: number;
   /** -d: how long the scenario's <pause/> lasts */
   pauseMs?: number;
   timeoutS?: number;
@@ -90,7 +92,7 @@ export function runSipp(o: SippOptions): SippCall {
     '-i', '127.0.0.1',
     '-p', String(o.port),
     '-mp', String(o.mediaPort),
-    '-m', '1',
+    '-m', String(o.calls ?? 1),
     '-nostdin',
     '-timeout', `${o.timeoutS ?? 60}s`,
     '-timeout_error',

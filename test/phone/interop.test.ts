@@ -22,7 +22,7 @@ const T = {
   register: 'the agent registers over WebSocket, the desk phone over UDP, through one gateway',
   inbound: 'a trunk call (G.711, offer in the INVITE): answered, audio both ways, the trunk hangs up and gets 200 OK to its BYE',
   desk: 'agent calls a desk phone: audio both ways through rtpengine, hold from either side, RFC 4733 DTMF, hang-up from either side',
-  refused: 'busy and decline from the trunk: the call is logged failed with metadata.sip_code',
+  refused: 'busy, decline and no answer from the trunk: the call is logged failed with metadata.sip_code',
   early: 'early media: the trunk\'s 183 with SDP is heard before the answer; a 180 without SDP gets local ringback',
   withheld: 'a withheld number (anonymous) cancelled while ringing: CANCEL answered 200 + 487, logged missed as anonymous',
   lateOffer: 'an INVITE without SDP (late offer): the agent offers in the 200 OK, audio both ways',
@@ -163,6 +163,7 @@ loopbackSuite(import.meta.filename, 'softphone interop through a WebRTC gateway'
     for (const [code, scenario, number] of [
       [486, 'uas-busy.xml', '+15550100486'],
       [603, 'uas-decline.xml', '+15550100603'],
+      [480, 'uas-no-answer.xml', '+15550100480'],
     ] as const) {
       const trunk = await sipp(scenario, 1000, {});
       await dialFromPad(agent, number);

@@ -219,6 +219,19 @@ export interface SyncAudienceTable {
   organization_id: string;
 }
 
+/** "Your change was overwritten" for a user, delivered by the pull covering `seq` (migration 011). */
+export interface SyncNoticesTable {
+  id: string;
+  organization_id: string;
+  user_id: string;
+  seq: number;
+  entity: string;
+  entity_id: string;
+  name: string;
+  fields: string;
+  created_at: string;
+}
+
 /** Per organization: cursors below the horizon have missed pruned tombstones. */
 export interface SyncOrgsTable {
   organization_id: string;
@@ -325,6 +338,7 @@ export interface Database {
   sync_mutations: SyncMutationsTable;
   sync_audience: SyncAudienceTable;
   sync_orgs: SyncOrgsTable;
+  sync_notices: SyncNoticesTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
 }

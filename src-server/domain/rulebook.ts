@@ -26,6 +26,7 @@ import type { TaskRead } from '../../src-shared/schemas/tasks';
 import type { CallRow, Database, PatientRow, ScheduleRow, TaskRow } from '../db/schema';
 import { lockStaffShifts } from '../db/locks';
 import { ApiError } from '../http/api-error';
+import { overwrittenBy, recordOverwrites, type Overwrite } from '../sync/overwrites';
 import { loadRecords, recordKey } from '../sync/records';
 import type { Actor } from './actor';
 import { ownershipLostAt } from './ownership';
@@ -67,6 +68,8 @@ export class SettingsCache {
 export interface RuleOptions {
   /** the sync push: a former owner's status change may still apply (docs/sync-protocol.md) */
   formerOwnerRule?: boolean;
+  /** the sync push: an update made on an older version tells whoever's newer value it replaced */
+  reportOverwrites?: boolean;
   settings?: SettingsCache;
 }
 
@@ -207,6 +210,12 @@ export async function applyRule(m: Mutation, name: MutatorName, args: { id: stri
       const changed = Object.fromEntries(Object.entries(row).filter(([k, v]) => (before as Record<string, unknown>)[k] !== v));
       await m.trx.updateTable(TABLE[e as 'call']).set(changed).where('organization_id', '=', org).where('id', '=', record.id).execute();
     }
+    let overwrites: Overwrite[] = [];
+    const basedOn = args.based_on;
+    if (!created && loaded && options.reportOverwrites && typeof basedOn === 'number' && basedOn < before.version && record.id === args.id && actor.userId) {
+      const write = { organizationId: org, entity: e, entityId: record.id, actorId: actor.userId, basedOn, version: before.version };
+      overwrites = await overwrittenBy(m.trx, write, args, loaded as Record<string, unknown>, record as Record<string, unknown>);
+    }
     await m.record({
       entity: e,
       entityId: record.id,
@@ -216,6 +225,10 @@ export async function applyRule(m: Mutation, name: MutatorName, args: { id: stri
       sync: true,
       webhooks: webhooksFor(e, created, { ...record, version } as RecordOf[RuleEntity], row),
     });
+    if (overwrites.length) {
+      const seq = m.committed.at(-1)!.seq;
+      await recordOverwrites(m.trx, { organizationId: org, seq, entity: e, entityId: record.id, name, now: m.now }, overwrites);
+    }
   }
   return tx.writes.length > 0;
 }

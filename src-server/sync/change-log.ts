@@ -172,6 +172,8 @@ export async function pruneTombstones(db: Kysely<Database>, organizationId: stri
       .where('seq', '<=', last)
       .execute();
     const horizon = Math.max(last, await horizonOf(trx, organizationId));
+    // A cursor below the horizon rebuilds from 0, which brings no notices: theirs are moot.
+    await trx.deleteFrom('sync_notices').where('organization_id', '=', organizationId).where('seq', '<=', horizon).execute();
     await trx
       .insertInto('sync_orgs')
       .values({ organization_id: organizationId, horizon_seq: horizon, updated_at: now })

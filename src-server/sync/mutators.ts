@@ -22,7 +22,7 @@ function validationError(error: z.ZodError): ApiError {
 export async function applyMutator(m: Mutation, name: MutatorName, args: unknown, settings: SettingsCache): Promise<void> {
   const parsed = MUTATORS[name].safeParse(args);
   if (!parsed.success) throw validationError(parsed.error);
-  await applyRule(m, name, parsed.data as { id: string }, { formerOwnerRule: true, settings });
+  await applyRule(m, name, parsed.data as { id: string }, { formerOwnerRule: true, reportOverwrites: true, settings });
   // Accepted: the change joins the history even when it was older than the current state.
   if (name === 'agent_state.set') await recordAgentStateEvent(m, parsed.data as AgentStateSet);
 }

@@ -10,6 +10,7 @@ import type { ServerContext } from '../domain/server-context';
 import { ApiError } from '../http/api-error';
 import { backfillChangeLog, headOf, horizonOf, pruneTombstones } from './change-log';
 import { bindClient, lastMutationSeq, setClientRole } from './clients';
+import { noticesFor } from './overwrites';
 import { loadRecords, recordKey } from './records';
 import { maySee, ORG_WIDE_ENTITIES, seesAll, type Viewer } from './visibility';
 
@@ -85,11 +86,14 @@ export async function pull(ctx: ServerContext, actor: Actor, query: PullQuery): 
         changes.push({ entity, id, op: 'delete', data: null, seq });
       }
     }
+    // `head` was read before the page: on PostgreSQL (each statement its own snapshot) the page
+    // may hold changes committed since, past `head`. Not moving past them would deliver them again.
+    const cursor = hasMore ? page.at(-1)!.seq : Math.max(head, query.cursor, page.at(-1)?.seq ?? 0);
     return {
       changes,
-      // `head` was read before the page: on PostgreSQL (each statement its own snapshot) the page
-      // may hold changes committed since, past `head`. Not moving past them would deliver them again.
-      cursor: hasMore ? page.at(-1)!.seq : Math.max(head, query.cursor, page.at(-1)?.seq ?? 0),
+      // A fresh pull brings the current state: what was overwritten before it is no news.
+      notices: query.cursor > 0 ? await noticesFor(trx, org, viewer.userId, query.cursor, cursor) : [],
+      cursor,
       last_mutation_seq: await lastMutationSeq(trx, client.client_id),
       has_more: hasMore,
     };

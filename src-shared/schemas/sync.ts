@@ -101,8 +101,26 @@ export const Change = z.union([
 ]);
 export type Change = z.infer<typeof Change>;
 
+/**
+ * Your value of a field was replaced by a change made before you set it (docs/sync-protocol.md,
+ * "Same field"). Delivered once, by the pull page whose range covers `seq`.
+ */
+export const SyncNotice = z.object({
+  id: Id,
+  entity: z.enum(SYNC_ENTITIES),
+  entity_id: Id,
+  /** the mutator whose change lost, e.g. `task.update` */
+  name: z.string(),
+  fields: z.record(z.string(), z.object({ yours: z.unknown(), theirs: z.unknown() })),
+  seq: z.number().int(),
+  created_at: Timestamp,
+});
+export type SyncNotice = z.infer<typeof SyncNotice>;
+
 export const PullResponse = z.object({
   changes: z.array(Change),
+  /** overwrite notices for this user in this page's range (none on a fresh pull from 0) */
+  notices: z.array(SyncNotice).optional(),
   /** pass back as `cursor` next time; never moves backwards */
   cursor: z.number().int(),
   /** the last mutation seq of this client the server has processed */

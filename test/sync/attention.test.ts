@@ -2,7 +2,8 @@
  * What the server refuses is never lost: a rejected mutation waits in the attention list (without
  * holding back the ones after it) until the user retries it with fixed arguments or discards it.
  * Field-level merge keeps concurrent changes to different fields; a change of ours that a later
- * write replaced is reported as an OVERWRITTEN item.
+ * write replaced is reported as an OVERWRITTEN item, also when the desktop had already pulled its
+ * own value back and the change that replaced it was made before it (the server tells it).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { v7 as uuidv7 } from 'uuid';
@@ -18,6 +19,12 @@ let supervisor: TestCore;
 let org: string;
 /** runs once right after the next push response arrives, before the core sees it */
 let afterNextPush: (() => Promise<void>) | null = null;
+/** the agent's desktop cannot reach the API (every request fails like a network down) */
+let agentOffline = false;
+const agentFetch = async (input: string, init?: RequestInit) => {
+  if (agentOffline) throw new TypeError('fetch failed');
+  return fetch(input, init);
+};
 
 const interleavingFetch = async (input: string, init?: RequestInit) => {
   const res = await fetch(input, init);
@@ -34,7 +41,7 @@ beforeAll(async () => {
   http = new Http(server.url);
   org = server.orgs.demo;
   admin = await http.login('admin@demo.test');
-  agent = await openCore();
+  agent = await openCore({ fetch: agentFetch });
   await agent.signIn(server.url, 'agent1@demo.test');
   supervisor = await openCore({ fetch: interleavingFetch });
   await supervisor.signIn(server.url, 'supervisor@demo.test');
@@ -133,5 +140,52 @@ describe('merge', () => {
     });
     expect(res.body.title).toBe('Order dressings');
     expect((await supervisor.invoke('sync.status', {})).attention).toBe(0);
+  });
+
+  it('tells a desktop that had pulled its own value back when a change made before it replaced it', async () => {
+    const task = await agent.invoke('tasks.create', { title: 'Call the pharmacy' });
+    await agent.invoke('sync.now', {});
+    await supervisor.invoke('sync.now', {});
+    const agentsDate = '2026-12-01T09:00:00.000Z';
+    const supervisorsDate = '2026-12-03T09:00:00.000Z';
+    agentOffline = true;
+    await agent.invoke('tasks.update', { id: task.id, patch: { due_date: agentsDate } });
+    await supervisor.invoke('tasks.update', { id: task.id, patch: { due_date: supervisorsDate } });
+    // Pushed and pulled back: the supervisor's desktop remembers nothing of it any more.
+    expect(await supervisor.invoke('sync.now', {})).toMatchObject({ pending: 0, attention: 0 });
+    expect((await supervisor.invoke('tasks.get', { id: task.id }))?.due_date).toBe(supervisorsDate);
+
+    // The agent's offline change, made on the version before the supervisor's, lands later and wins.
+    agentOffline = false;
+    await eventually(async () => ((await agent.invoke('sync.now', {})).pending === 0 ? true : null));
+    const res = await http.get(`/api/v1/organizations/${org}/tasks/${task.id}`, admin);
+    expect(res.body.due_date).toBe(agentsDate);
+
+    const [notice, ...more] = await eventually(async () => {
+      await supervisor.invoke('sync.now', {});
+      const items = await supervisor.invoke('sync.attention', {});
+      return items.length ? items : null;
+    });
+    expect(more).toEqual([]);
+    expect(notice).toMatchObject({
+      name: 'task.update',
+      args: { id: task.id, due_date: supervisorsDate },
+      error: { code: 'OVERWRITTEN', details: { entity: 'task', id: task.id, fields: { due_date: { yours: supervisorsDate, theirs: agentsDate } } } },
+    });
+    expect((await supervisor.invoke('tasks.get', { id: task.id }))?.due_date).toBe(agentsDate);
+    expect(await agent.invoke('sync.attention', {}), 'the winner has nothing to hear about').toEqual([]);
+
+    // Told once: more pulls bring no second notice; retry writes the supervisor's value again.
+    await supervisor.invoke('sync.now', {});
+    expect(await supervisor.invoke('sync.attention', {})).toHaveLength(1);
+    await supervisor.invoke('sync.retry', { mutation_id: notice!.mutation_id });
+    await supervisor.invoke('sync.now', {});
+    await eventually(async () => {
+      const r = await http.get(`/api/v1/organizations/${org}/tasks/${task.id}`, admin);
+      return r.body.due_date === supervisorsDate ? r : null;
+    });
+    await agent.invoke('sync.now', {});
+    expect((await supervisor.invoke('sync.status', {})).attention).toBe(0);
+    expect((await agent.invoke('sync.status', {})).attention, 'the retry was made on the current version: no conflict').toBe(0);
   });
 });

@@ -34,6 +34,15 @@ export class NoticeStore {
     return rows.map((r) => ({ ...r, value: JSON.parse(r.value) as unknown }));
   }
 
+  /** Some remembered fields of one record, forgotten as they are read (the server settled them). */
+  takeFields(entity: SyncEntity, entityId: string, fields: string[]): AckedField[] {
+    const stmt = this.db.prepare('DELETE FROM acked_fields WHERE entity = ? AND entity_id = ? AND field = ? RETURNING field, value, mutation_id, name');
+    return fields.flatMap((field) => {
+      const row = stmt.get(entity, entityId, field) as { field: string; value: string; mutation_id: string; name: string } | undefined;
+      return row ? [{ ...row, value: JSON.parse(row.value) as unknown }] : [];
+    });
+  }
+
   /** Ids of the records of this entity with remembered fields (usually none). */
   ackedIds(entity: SyncEntity): Set<string> {
     const rows = this.db.prepare('SELECT DISTINCT entity_id FROM acked_fields WHERE entity = ?').all(entity) as { entity_id: string }[];

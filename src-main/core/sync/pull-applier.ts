@@ -12,10 +12,11 @@
  */
 import type { AttentionItem } from '../../../src-shared/ipc/contract';
 import type { SessionUser } from '../../../src-shared/schemas/auth';
-import type { Change, PullResponse, SyncEntity } from '../../../src-shared/schemas/sync';
+import type { Change, PullResponse, SyncEntity, SyncNotice } from '../../../src-shared/schemas/sync';
 import type { TaskRead } from '../../../src-shared/schemas/tasks';
 import type { LocalWriter } from '../local-writes';
 import type { LocalStore } from '../store';
+import type { AckedField } from '../store/notices';
 
 export interface PullPageResult {
   entities: Set<SyncEntity>;
@@ -40,6 +41,12 @@ export function applyPullPage(page: PullResponse, o: ApplyPullOptions): PullPage
   store.tx(() => {
     const rebuilding = store.state.get().rebuilding;
     const seen = rebuilding ? store.db.prepare('INSERT OR IGNORE INTO rebuild_seen (entity, id) VALUES (?, ?)') : null;
+    // Before the changes: a field the server reports settles the same field remembered here, so
+    // the lost-update check below does not report it a second time.
+    for (const notice of page.notices ?? []) {
+      store.notices.add(attentionOf(notice, store.notices.takeFields(notice.entity, notice.entity_id, Object.keys(notice.fields))[0], o.now));
+      result.notices++;
+    }
     const busy = busyRecords(store);
     for (const change of page.changes) {
       result.entities.add(change.entity);
@@ -101,6 +108,29 @@ function newlyMine(before: TaskRead | null, after: TaskRead, user: SessionUser):
   return !(before === null && after.created_by === user.id);
 }
 
+/**
+ * The server's notice as an attention item, under the id of our own mutation that set the field
+ * when we still remember it (so it reads like the notice we would have found ourselves).
+ */
+function attentionOf(notice: SyncNotice, ours: AckedField | undefined, now: string): AttentionItem {
+  const names = Object.keys(notice.fields);
+  return {
+    mutation_id: ours?.mutation_id ?? notice.id,
+    name: ours?.name ?? notice.name,
+    args: { id: notice.entity_id, ...Object.fromEntries(names.map((f) => [f, notice.fields[f]!.yours])) },
+    error: {
+      code: 'OVERWRITTEN',
+      message: overwrittenMessage(names, notice.entity),
+      details: { entity: notice.entity, id: notice.entity_id, fields: notice.fields },
+    },
+    created_at: notice.created_at,
+    rejected_at: now,
+  };
+}
+
+const overwrittenMessage = (fields: string[], entity: string) =>
+  `your change to ${fields.join(', ')} of this ${entity} was replaced by someone else's later change`;
+
 /** Compares the fields of our acknowledged updates with what the server now holds. */
 function noticeLostUpdates(change: Extract<Change, { op: 'upsert' }>, o: ApplyPullOptions): number {
   const acked = o.store.notices.take(change.entity, change.id);
@@ -124,7 +154,7 @@ function noticeLostUpdates(change: Extract<Change, { op: 'upsert' }>, o: ApplyPu
       args: { id: change.id, ...Object.fromEntries(names.map((f) => [f, fields[f]!.yours])) },
       error: {
         code: 'OVERWRITTEN',
-        message: `your change to ${names.join(', ')} of this ${change.entity} was replaced by someone else's later change`,
+        message: overwrittenMessage(names, change.entity),
         details: { entity: change.entity, id: change.id, fields },
       },
       created_at: o.now,

@@ -15,6 +15,7 @@ import * as m007 from './007_webhook_health';
 import * as m008 from './008_organization_keys';
 import * as m009 from './009_agent_presence';
 import * as m010 from './010_published_rota';
+import * as m011 from './011_sync_notices';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '001_initial': m001,
@@ -27,4 +28,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '008_organization_keys': m008,
   '009_agent_presence': m009,
   '010_published_rota': m010,
+  '011_sync_notices': m011,
 };

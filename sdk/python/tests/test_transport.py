@@ -163,6 +163,21 @@ class TransportTest(unittest.TestCase):
             [("checkType", "x"), ("includeTotal", "true"), ("limit", "5"), ("regulatoryBody", "CQC")],
         )
 
+    def test_seed_000_filters_are_keywords_sent_under_the_api_names(self) -> None:
+        client = OnCallClient(api_key="ock_test", base_url=self.server.url, organization_id="o1")
+        page = {"items": [], "page": 1, "limit": 50, "next_cursor": None}
+        self.server.script = [Answer(200, page), Answer(200, page)]
+        client.call_log.list(from_="2026-03-21T00:00:00Z", to="2026-03-22T00:00:00Z", patient_id="p1")
+        list(client.tasks.iterate_mine(status="open"))
+        calls, mine = self.server.received
+        path, _, query = calls["path"].partition("?")
+        self.assertEqual(path, "/api/v1/organizations/o1/calls")
+        self.assertEqual(sorted(urllib.parse.parse_qsl(query)), [("from", "2026-03-21T00:00:00Z"), ("patient_id", "p1"), ("to", "2026-03-22T00:00:00Z")])
+        self.assertEqual(mine["path"], "/api/v1/users/me/tasks?status=open")
+        with self.assertRaises(TypeError):  # a misspelt filter fails here, before any request
+            client.tasks.list(assigne_id="u1")  # type: ignore[call-arg]
+        self.assertEqual(len(self.server.received), 2)
+
     def test_only_the_arguments_given_are_sent_and_none_is_null(self) -> None:
         import json
 

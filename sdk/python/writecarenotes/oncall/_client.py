@@ -12,10 +12,11 @@ import os
 import urllib.parse
 from typing import Any, Callable, Dict, Optional
 
+from ._base import API_V1
 from ._environments import resolve_base_url
 from ._errors import RateLimit
 from ._models import Record
-from ._org_resources import API_V1, ApiKeys, Audit, CallLog, Patients, Tasks, Users, Webhooks
+from ._org_resources import ApiKeys, Audit, CallLog, Patients, Tasks, Users, Webhooks
 from ._resources import Calls, ComplianceRecords, Recordings, Schedules
 from ._transport import Transport
 

@@ -20,7 +20,7 @@ describe('the Python SDK generated from the OpenAPI document', () => {
   it('is committed exactly as the generator writes it (run npm run build:sdk:python)', () => {
     const committed = readFileSync(join(ROOT, GENERATED_PYTHON), 'utf8');
     // equal strings, so a drift shows as a line diff
-    expect(committed.split('\n')).toEqual(generated.split('\n'));
+    expect(committed.split('\n'), `${GENERATED_PYTHON} is out of date: run npm run build:sdk:python and commit it`).toEqual(generated.split('\n'));
   });
 
   it('carries the schemas into typed keywords: enums, wire names, required fields', () => {

@@ -163,7 +163,7 @@ class SchedulesApi(OnCallResource):
         start_date: When = NOT_GIVEN,
         end_date: When = NOT_GIVEN,
     ) -> Page:
-        """List schedules (agents: their own); startDate/endDate select shifts overlapping the window.
+        """List schedules (the whole organization's rota, for every role); startDate/endDate select shifts overlapping the window.
 
         :param cursor: the `next_cursor` (`nextCursor`) of the previous page: continues right after its last row, as cheap as page 1; `page` is then ignored
         :param include_total: `true`: also answer `total`, the number of matching rows (an extra COUNT)
@@ -179,7 +179,7 @@ class SchedulesApi(OnCallResource):
         start_date: When = NOT_GIVEN,
         end_date: When = NOT_GIVEN,
     ) -> Iterator[Record]:
-        """List schedules (agents: their own); startDate/endDate select shifts overlapping the window: every item, page after page (following the cursor)."""
+        """List schedules (the whole organization's rota, for every role); startDate/endDate select shifts overlapping the window: every item, page after page (following the cursor)."""
         return self._iterate(self._fields(locals()))
 
 

@@ -112,7 +112,7 @@ describe('with 5 requests per minute', () => {
     const key = await http.post(`/api/v1/organizations/${server.orgs.demo}/api-keys`, { name: 'limited', role: 'agent' }, admin);
     apiKey = key.body.key;
     apiKeyId = key.body.id;
-  }, 90_000);
+  });
   afterAll(() => stopAndClean(server));
 
   it('answers the 6th request in the window with 429 RATE_LIMITED, Retry-After and the headers', async () => {

@@ -177,7 +177,7 @@ describe('kill -9 of the client', () => {
     // What the server refused is not lost with the lost answer: it waits in the attention list.
     expect(new Set(local.rejected.map((r) => r.entity_id)), 'refused writes in the attention list').toEqual(refused);
     client = await startClientProcess({ dataDir, timing: TIMING });
-  }, 90_000);
+  });
 
   it('mid-pull of a large change set, at seeded points: the mirror ends equal to the server view', async () => {
     const seeder = new RawSyncClient(http, supervisor, org);
@@ -241,5 +241,5 @@ describe('kill -9 of the client', () => {
     expect(first.slice(150).every((t) => local.mirror.task.get(t.id)?.priority === 'high')).toBe(true);
     recorder.stop();
     recorder.expectNeverBack('agent1');
-  }, 90_000);
+  });
 });

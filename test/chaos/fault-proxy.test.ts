@@ -153,7 +153,7 @@ describe('through a proxy that loses, repeats, delays and cuts', () => {
     const a1 = localView(agent1.core.dataDir).mirror.task;
     const a2 = localView(agent2.core.dataDir).mirror.task;
     for (const id of pool) expect(a1.has(id) !== a2.has(id), `pool task ${id} on exactly one agent desktop`).toBe(true);
-  }, 90_000);
+  });
 
   it('pokes still flow through the proxy after its streams were cut again and again', async () => {
     const [agent1, agent2, supervisor] = [by('agent1'), by('agent2'), by('supervisor')];

@@ -141,7 +141,7 @@ describe('a poke stream whose answer never comes', () => {
       const supervisor = await http.login('supervisor@demo.test');
       const task = await http.post(`/api/v1/organizations/${org}/tasks`, { title: 'news while the stream hangs', assignee_id: me }, supervisor);
       // No local write, no sync now: only a poke (or the reconnect's pull) can bring it.
-      await eventually(async () => (await core.invoke('tasks.get', { id: task.body.id })) !== null, 5_000);
+      await eventually(async () => (await core.invoke('tasks.get', { id: task.body.id })) !== null);
       expect(silent.log.filter((e) => e.kind === 'events').map((e) => e.fault).slice(0, 2)).toEqual(['blackhole', 'pass']);
     } finally {
       await core.close();

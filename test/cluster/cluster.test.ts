@@ -58,7 +58,7 @@ beforeAll(async () => {
   });
   http = new Http(cluster.url);
   admin = await http.login('admin@demo.test');
-}, 300_000);
+});
 
 afterAll(async () => {
   recorders.forEach((r) => r.stop());
@@ -211,5 +211,5 @@ describe('PostgreSQL stopped and started again', () => {
     }
     await until(async () => (await logCall()).status === 201, 60_000, 'a write through the balancer');
     expect(cluster.instances.map((i) => i.process!.pid)).toEqual(pids);
-  }, 300_000);
+  });
 });

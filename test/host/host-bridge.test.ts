@@ -124,7 +124,7 @@ describe('events', () => {
   it('forwards sync.status events to the page', async () => {
     const before = await page.evaluate(() => (globalThis as any).syncEvents.length);
     await invoke('sync.now', {});
-    await page.waitForFunction((n) => (globalThis as any).syncEvents.length > n, before, { timeout: 10_000 });
+    await page.waitForFunction((n) => (globalThis as any).syncEvents.length > n, before, { timeout: 60_000 });
     const last = await page.evaluate(() => (globalThis as any).syncEvents.at(-1));
     expect(last).toMatchObject({ state: expect.stringMatching(/^(idle|syncing|offline|error)$/), pending: expect.any(Number) });
   });
@@ -285,7 +285,7 @@ describe("the page's CSP follows the agent's SIP server", () => {
     expect(before.headers.get('content-security-policy')).not.toContain(sipServer);
 
     // Fire and forget: the page goes away under the call when it reloads.
-    const reloaded = page.waitForResponse((res) => res.url() === host.url, { timeout: 10_000 });
+    const reloaded = page.waitForResponse((res) => res.url() === host.url, { timeout: 60_000 });
     await page.evaluate(
       (url) => void (globalThis as any).oncall.invoke('phone.settings.set', { ws_url: `${url}/ws`, sip_uri: 'sip:1001@sip.demo.test' }),
       sipServer,

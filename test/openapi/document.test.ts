@@ -160,5 +160,5 @@ describe('the console at /docs', () => {
     } finally {
       await browser.close();
     }
-  }, 120_000);
+  });
 });

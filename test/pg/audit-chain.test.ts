@@ -90,7 +90,7 @@ describe('a database from before the audit chain', () => {
       /append-only/,
     );
     await expect(query({ dbPath: url }, sql`DELETE FROM audit_log`)).rejects.toThrow(/append-only/);
-  }, 120_000);
+  });
 });
 
 describe('two API instances on the migrated database', () => {
@@ -133,5 +133,5 @@ describe('two API instances on the migrated database', () => {
     const result = await verify();
     expect(result.out).toContain(`audit chain intact: ${after} entries`);
     expect(result.ok).toBe(true);
-  }, 300_000);
+  });
 });

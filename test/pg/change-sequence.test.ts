@@ -27,7 +27,7 @@ beforeAll(async () => {
   b = await startApiServer({ env, dbPath: a.dbPath, orgs: a.orgs });
   via.push(new Http(a.url), new Http(b.url));
   org = a.orgs.demo;
-}, 240_000);
+});
 afterAll(async () => {
   await stopAndClean(b, { keepStore: true });
   await stopAndClean(a);
@@ -114,5 +114,5 @@ describe('writers and pullers on two instances at once', () => {
     // the agent's puller saw its own calls only
     const agentGot = new Set(pullers[2]!.delivered.map((d) => d.id));
     expect(created.filter((c) => c.by !== agent1.user.id && agentGot.has(c.id))).toEqual([]);
-  }, 300_000);
+  });
 });

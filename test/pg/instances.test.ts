@@ -38,7 +38,7 @@ beforeAll(async () => {
   httpA = new Http(a.url);
   httpB = new Http(b.url);
   [agentOnA, agentOnB, supervisor] = await Promise.all([httpA.login('agent1@demo.test'), httpB.login('agent1@demo.test'), httpA.login('supervisor@demo.test')]);
-}, 240_000);
+});
 
 afterAll(async () => {
   for (const s of streams) s.close();

@@ -20,7 +20,7 @@ beforeAll(async () => {
   servers.push(first);
   servers.push(...(await Promise.all([1, 2].map(() => startApiServer({ env, dbPath: first.dbPath, orgs: first.orgs })))));
   via.push(...servers.map((s) => new Http(s.url)));
-}, 240_000);
+});
 afterAll(async () => {
   for (const s of servers.slice(1)) await stopAndClean(s, { keepStore: true });
   await stopAndClean(servers[0]);

@@ -17,7 +17,7 @@ let another: ApiServer | undefined;
 
 beforeAll(async () => {
   current = await startApiServer();
-}, 120_000);
+});
 afterAll(async () => {
   await stopAndClean(another, { keepStore: true });
   await stopAndClean(current);

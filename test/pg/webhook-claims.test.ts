@@ -33,7 +33,7 @@ beforeAll(async () => {
   const [a, b] = [new Http(first.url), new Http(second.url)];
   admin = await a.login('admin@demo.test');
   agents.push({ http: a, session: await a.login('agent1@demo.test') }, { http: b, session: await b.login('agent2@demo.test') });
-}, 120_000);
+});
 afterAll(async () => {
   await receiver?.close();
   await stopAndClean(second, { keepStore: true });
@@ -76,7 +76,7 @@ describe('two API instances on one queue', () => {
       expect(new Set(got.map((r) => r.headers['webhook-id'])).size).toBe(40);
     }
     for (const id of ids) await http.delete(`${hooks()}/${id}`, admin);
-  }, 120_000);
+  });
 
   it("hold an organization's cap together, not each", async () => {
     const paths = ['/held-a', '/held-b', '/held-c'];
@@ -113,5 +113,5 @@ describe('two API instances on one queue', () => {
         { timeout: 60_000, interval: 100 },
       );
     }
-  }, 120_000);
+  });
 });

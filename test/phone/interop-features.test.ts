@@ -34,7 +34,7 @@ const DESK_PCMA = { number: '+442079460203', password: 'sip-secret-pcma' };
 /** `ip` inside the test's own namespace (the suite runs in one; never the machine's). */
 const ip = (args: string[]) => promisify(execFile)('ip', args);
 
-loopbackSuite(import.meta.filename, 'softphone interop: codecs, SIP INFO, session timers, transfers, moving media', Object.values(T), 420_000, () => {
+loopbackSuite(import.meta.filename, 'softphone interop: codecs, SIP INFO, session timers, transfers, moving media', Object.values(T), 1_200_000, () => {
   let rig: GatewayRig;
   let agent: Agent;
   const desks: Record<string, Baresip> = {};
@@ -48,14 +48,14 @@ loopbackSuite(import.meta.filename, 'softphone interop: codecs, SIP INFO, sessio
     desks.pcmu = await start(DESK, 'Front desk');
     desks.opus = await start(DESK_OPUS, 'Opus desk', ['opus/48000/2']);
     desks.pcma = await start(DESK_PCMA, 'Supervisor desk', ['PCMA']);
-  }, 240_000);
+  });
 
   afterAll(async () => {
     rig?.stopTrunkCalls();
     await agent?.close();
     for (const desk of Object.values(desks)) await desk.stop();
     await rig?.stop();
-  }, 60_000);
+  });
 
   beforeEach(({ onTestFailed }) => {
     onTestFailed(async () => {
@@ -72,7 +72,7 @@ loopbackSuite(import.meta.filename, 'softphone interop: codecs, SIP INFO, sessio
     await dialFromPad(agent, desk.user);
     await desk.waitForEvent('CALL_INCOMING', 15_000, since);
     await desk.command('accept');
-    await expect.poll(() => callCard(agent, desk.user).getByTestId('call-state').textContent(), { timeout: 15_000 }).toBe('Connected');
+    await expect.poll(() => callCard(agent, desk.user).getByTestId('call-state').textContent()).toBe('Connected');
     return (await latestRecord(agent, desk.user)).metadata.sip_call_id as string;
   }
 
@@ -92,7 +92,7 @@ loopbackSuite(import.meta.filename, 'softphone interop: codecs, SIP INFO, sessio
   async function hangUp(number: string): Promise<void> {
     const card = callCard(agent, number);
     await card.getByRole('button', { name: 'Hang up' }).click();
-    await expect.poll(() => card.count(), { timeout: 15_000 }).toBe(0);
+    await expect.poll(() => card.count()).toBe(0);
   }
 
   it(T.codecs, async () => {
@@ -109,7 +109,7 @@ loopbackSuite(import.meta.filename, 'softphone interop: codecs, SIP INFO, sessio
       const record = await recordWhen(agent, desk.user, (r) => r.metadata.quality !== undefined, `the quality summary of the ${codec} call`);
       expect(record.metadata.quality.codec).toBe(codec);
     }
-  }, 90_000);
+  });
 
   it(T.infoDtmf, async () => {
     // The agent switches to SIP INFO in the phone settings, as an agent on such a PBX would.
@@ -128,7 +128,7 @@ loopbackSuite(import.meta.filename, 'softphone interop: codecs, SIP INFO, sessio
     for (const key of ['7', '0', '*']) await card.getByRole('button', { name: `Send tone ${key}` }).click();
     // baresip reports the INFO (application/dtmf-relay) tones it received, in order.
     await expect
-      .poll(() => desk.events.slice(since).filter((e) => e.type === 'CALL_DTMF_START').map((e) => e.param).join(''), { timeout: 15_000 })
+      .poll(() => desk.events.slice(since).filter((e) => e.type === 'CALL_DTMF_START').map((e) => e.param).join(''))
       .toBe('70*');
     await hangUp(desk.user);
 
@@ -138,10 +138,10 @@ loopbackSuite(import.meta.filename, 'softphone interop: codecs, SIP INFO, sessio
     const trunk = await rig.sipp('uac-info-dtmf.xml', 4000, { caller }, AGENT.number);
     await incoming(agent).getByRole('button', { name: 'Answer' }).click();
     const trunkCard = callCard(agent, 'Carrier');
-    await expect.poll(() => trunkCard.getByTestId('dtmf-received').textContent(), { timeout: 20_000 }).toBe('Received: 5*');
-    await expect.poll(() => trunkCard.count(), { timeout: 20_000 }).toBe(0);
+    await expect.poll(() => trunkCard.getByTestId('dtmf-received').textContent()).toBe('Received: 5*');
+    await expect.poll(() => trunkCard.count()).toBe(0);
     expectPassed(await trunk.result());
-  }, 120_000);
+  });
 
   it(T.timers, async () => {
     const caller = '+15550100005';
@@ -149,7 +149,7 @@ loopbackSuite(import.meta.filename, 'softphone interop: codecs, SIP INFO, sessio
     const trunk = await rig.sipp('uac-session-timers.xml', 4000, { caller }, AGENT.number);
     await incoming(agent).getByRole('button', { name: 'Answer' }).click();
     const card = callCard(agent, 'Carrier');
-    await expect.poll(() => card.getByTestId('call-state').textContent(), { timeout: 15_000 }).toBe('Connected');
+    await expect.poll(() => card.getByTestId('call-state').textContent()).toBe('Connected');
     const callId = (await latestRecord(agent, caller)).metadata.sip_call_id as string;
     // Sample the audio each second until the trunk hangs up: the last full second, after every
     // refresh and the refused UPDATE, must still carry audio both ways.
@@ -165,7 +165,7 @@ loopbackSuite(import.meta.filename, 'softphone interop: codecs, SIP INFO, sessio
     for (const packets of last!.legs) expect(packets, 'packets each party sent in the last second').toBeGreaterThan(15);
     const record = await recordWhen(agent, caller, (r) => r.status === 'wrap_up', 'the refreshed call in wrap_up');
     expect(record.metadata.end_reason).toBe('hangup_remote');
-  }, 90_000);
+  });
 
   it(T.blind, async () => {
     const [from, to] = [desks.pcmu!, desks.pcma!];
@@ -175,7 +175,7 @@ loopbackSuite(import.meta.filename, 'softphone interop: codecs, SIP INFO, sessio
     await card.getByRole('button', { name: 'Transfer' }).click();
     await card.getByLabel('Transfer to').fill(to.user);
     await card.getByRole('button', { name: 'Blind transfer' }).click();
-    await expect.poll(() => card.count(), { timeout: 15_000 }).toBe(0);
+    await expect.poll(() => card.count()).toBe(0);
     // The desk phone followed the REFER: the supervisor's desk rings with the front desk calling.
     const ring = await to.waitForEvent('CALL_INCOMING', 15_000, ringsAt);
     expect(String(ring.peeruri)).toContain(from.user);
@@ -187,7 +187,7 @@ loopbackSuite(import.meta.filename, 'softphone interop: codecs, SIP INFO, sessio
     const closedAt = to.events.length;
     await to.command('hangup');
     await to.waitForEvent('CALL_CLOSED', 10_000, closedAt);
-  }, 90_000);
+  });
 
   it(T.mediaMoves, async () => {
     const caller = '+15550100006';
@@ -202,10 +202,10 @@ loopbackSuite(import.meta.filename, 'softphone interop: codecs, SIP INFO, sessio
       const trunk = await rig.sipp('uac-media-moves.xml', 6000, { caller, moved_ip: '127.0.0.2', moved_port: String(movedPort) }, AGENT.number);
       await incoming(agent).getByRole('button', { name: 'Answer' }).click();
       const card = callCard(agent, 'Carrier');
-      await expect.poll(() => card.getByTestId('call-state').textContent(), { timeout: 15_000 }).toBe('Connected');
+      await expect.poll(() => card.getByTestId('call-state').textContent()).toBe('Connected');
 
       // After the re-INVITE the agent's audio goes to the new address...
-      await expect.poll(() => heard.length, { timeout: 20_000 }).toBeGreaterThan(25);
+      await expect.poll(() => heard.length).toBeGreaterThan(25);
       const gateway = heard[0]!;
       // ...and what the trunk sends from there reaches the agent (SIPp's own stream is paused).
       const stopSending = sendRtp(moved, gateway);
@@ -217,13 +217,13 @@ loopbackSuite(import.meta.filename, 'softphone interop: codecs, SIP INFO, sessio
       } finally {
         stopSending();
       }
-      await expect.poll(() => card.count(), { timeout: 20_000 }).toBe(0);
+      await expect.poll(() => card.count()).toBe(0);
       expectPassed(await trunk.result());
       await recordWhen(agent, caller, (r) => r.status === 'wrap_up', 'the call in wrap_up');
     } finally {
       moved.close();
     }
-  }, 90_000);
+  });
 
   it(T.online, async () => {
     const desk = desks.pcmu!;
@@ -240,9 +240,9 @@ loopbackSuite(import.meta.filename, 'softphone interop: codecs, SIP INFO, sessio
       await ip(['addr', 'add', '10.99.0.1/24', 'dev', 'oncall-a']);
       await ip(['link', 'set', 'oncall-b', 'up']);
       await ip(['link', 'set', 'oncall-a', 'up']);
-      await expect.poll(onLine, { timeout: 20_000 }).toBe(true);
-      await expect.poll(async () => Number(await card.getAttribute('data-ice-restarts')), { timeout: 20_000 }).toBeGreaterThan(before);
-      await expect.poll(() => agent.status.getAttribute('data-state'), { timeout: 20_000 }).toBe('registered');
+      await expect.poll(onLine).toBe(true);
+      await expect.poll(async () => Number(await card.getAttribute('data-ice-restarts'))).toBeGreaterThan(before);
+      await expect.poll(() => agent.status.getAttribute('data-state')).toBe('registered');
       await expectAudioBothWays(callId);
       const closedAt = desk.events.length;
       await hangUp(desk.user);
@@ -250,7 +250,7 @@ loopbackSuite(import.meta.filename, 'softphone interop: codecs, SIP INFO, sessio
     } finally {
       await ip(['link', 'del', 'oncall-a']).catch(() => undefined);
     }
-  }, 90_000);
+  });
 });
 
 /** Streams PCMU RTP (a 1 kHz tone, 20 ms packets) from `socket` to `to`; returns the stop function. */

@@ -19,7 +19,7 @@ describe('phone settings in the desktop core', () => {
     api = await startApiServer();
     desk = await openCore();
     await desk.signIn(api.url, 'agent1@demo.test');
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await desk?.close();
@@ -86,7 +86,7 @@ describe('phone accounts provisioned for a desktop (the demo, IT pre-configurati
   beforeAll(async () => {
     api = await startApiServer();
     desk = await openCore({ provisionedPhones: { 'agent2@demo.test': provisioned } });
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await desk?.close();

@@ -75,7 +75,7 @@ loopbackSuite(import.meta.filename, 'softphone end to end', Object.values(T), 1_
     }
     kamailio = await startKamailio({ domain: DOMAIN, users: { [NUMBERS.A]: SIP_PASSWORDS.A, [NUMBERS.B]: SIP_PASSWORDS.B, [NUMBERS.C]: SIP_PASSWORDS.C } });
     browser = await launchBrowser();
-  }, 120_000);
+  });
 
   afterAll(async () => {
     for (const a of Object.values(agents)) await a.close();
@@ -83,7 +83,7 @@ loopbackSuite(import.meta.filename, 'softphone end to end', Object.values(T), 1_
     await kamailio?.close();
     await stopAndClean(api);
     if (rendererDir) rmSync(rendererDir, { recursive: true, force: true });
-  }, 180_000);
+  });
 
   // A failed case must not leave calls up for the next one: hang up and decline whatever is left.
   // (Only then: the call made in one case is held and keyed in the next ones.)
@@ -118,7 +118,7 @@ loopbackSuite(import.meta.filename, 'softphone end to end', Object.values(T), 1_
         `${who}'s desktop to sync the patients`,
       );
     }
-  }, 180_000);
+  });
 
   let callStart = 0;
   it(T.call, async () => {
@@ -141,7 +141,7 @@ loopbackSuite(import.meta.filename, 'softphone end to end', Object.values(T), 1_
     const [toA, toB] = await audioFlow([A.page, B.page], 1500);
     expect(toA, 'audio bytes A received').toBeGreaterThan(2000);
     expect(toB, 'audio bytes B received').toBeGreaterThan(2000);
-  }, 180_000);
+  });
 
   it(T.hold, async () => {
     const { A, B } = agents;
@@ -157,7 +157,7 @@ loopbackSuite(import.meta.filename, 'softphone end to end', Object.values(T), 1_
     const resumed = await audioFlow([A.page, B.page], 1500);
     expect(resumed[0], 'A receives again').toBeGreaterThan(2000);
     expect(resumed[1], 'B receives again').toBeGreaterThan(2000);
-  }, 180_000);
+  });
 
   it(T.dtmf, async () => {
     const { A, B } = agents;
@@ -184,7 +184,7 @@ loopbackSuite(import.meta.filename, 'softphone end to end', Object.values(T), 1_
     await expect.poll(() => cardB.count()).toBe(0);
     expect2('A', 'outbound', 'B', 'wrap_up', callStart, Date.now(), 'Bea Brown');
     expect2('B', 'inbound', 'A', 'wrap_up', callStart, Date.now(), 'Grace Hopper');
-  }, 180_000);
+  });
 
   it(T.waiting, async () => {
     const { A, B, C } = agents;
@@ -256,7 +256,7 @@ loopbackSuite(import.meta.filename, 'softphone end to end', Object.values(T), 1_
     expect2('B', 'inbound', 'A', 'wrap_up', start, end);
     expect2('C', 'outbound', 'B', 'wrap_up', waitingStart, waitingEnd);
     expect2('B', 'inbound', 'C', 'wrap_up', waitingStart, waitingEnd);
-  }, 240_000);
+  });
 
   it(T.blind, async () => {
     const { A, B, C } = agents;
@@ -290,7 +290,7 @@ loopbackSuite(import.meta.filename, 'softphone end to end', Object.values(T), 1_
     expect2('B', 'inbound', 'A', 'completed', start, transferredAt);
     expect2('A', 'outbound', 'C', 'wrap_up', start, end);
     expect2('C', 'inbound', 'A', 'wrap_up', transferredAt, end);
-  }, 240_000);
+  });
 
   it(T.attended, async () => {
     const { A, B, C } = agents;
@@ -334,7 +334,7 @@ loopbackSuite(import.meta.filename, 'softphone end to end', Object.values(T), 1_
     expect2('C', 'inbound', 'B', 'completed', consultStart - 2000, transferredAt);
     expect2('A', 'outbound', 'C', 'wrap_up', consultStart, end);
     expect2('C', 'inbound', 'A', 'wrap_up', consultStart, end);
-  }, 240_000);
+  });
 
   it(T.decline, async () => {
     const { A, B } = agents;
@@ -353,7 +353,7 @@ loopbackSuite(import.meta.filename, 'softphone end to end', Object.values(T), 1_
     // Logged locally, waiting for the API.
     const pending = await B.page.evaluate(() => (globalThis as any).oncall.invoke('sync.status', {}).then((s: any) => s.pending));
     expect(pending).toBeGreaterThan(0);
-  }, 180_000);
+  });
 
   it(T.missed, async () => {
     const { A, B } = agents;
@@ -378,7 +378,7 @@ loopbackSuite(import.meta.filename, 'softphone end to end', Object.values(T), 1_
     expect(end - start).toBeGreaterThan(5000);
     expect2('A', 'outbound', 'B', 'failed', start, end);
     expect2('B', 'inbound', 'A', 'missed', start, end);
-  }, 180_000);
+  });
 
   it(T.restart, async () => {
     const all = Object.values(agents);
@@ -398,7 +398,7 @@ loopbackSuite(import.meta.filename, 'softphone end to end', Object.values(T), 1_
     await expect.poll(() => agents.A.page.locator('[data-call-id]').count()).toBe(0);
     expect2('A', 'outbound', 'B', 'failed', start, Date.now());
     expect2('B', 'inbound', 'A', 'missed', start, Date.now());
-  }, 240_000);
+  });
 
   it(T.server, async () => {
     await api.restart();
@@ -433,5 +433,5 @@ loopbackSuite(import.meta.filename, 'softphone end to end', Object.values(T), 1_
       expect(call.duration_seconds).toBeLessThanOrEqual(Math.ceil((e.to - e.from) / 1000) + 1);
       if (e.patient) expect(call.patient_name).toBe(e.patient);
     }
-  }, 180_000);
+  });
 });

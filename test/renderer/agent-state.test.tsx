@@ -52,15 +52,15 @@ describe('calls while not Available', () => {
     const { bridge, agent } = world();
     const sip = await withSoftphone(bridge);
     await renderApp(bridge, agent);
-    await waitFor(() => expect(screen.getByTestId('phone-status').textContent).toBe('Phone: ready'), { timeout: 10_000 });
+    await waitFor(() => expect(screen.getByTestId('phone-status').textContent).toBe('Phone: ready'), { timeout: 60_000 });
     await waitFor(() => expect(picker().value).toBe('available'));
     fireEvent.change(picker(), { target: { value: 'not_ready:Break' } });
     await waitFor(() => expect(useAgentState.getState().mine?.state).toBe('not_ready'));
 
     sip.ring('+447700900222');
-    await waitFor(() => expect(sip.responses).toContain(486), { timeout: 10_000 });
+    await waitFor(() => expect(sip.responses).toContain(486), { timeout: 60_000 });
     expect(screen.queryByRole('alertdialog', { name: 'Incoming call' })).toBeNull();
-    await waitFor(() => expect([...bridge.calls.values()].find((c) => c.phone_number === '+447700900222')?.status).toBe('missed'), { timeout: 10_000 });
+    await waitFor(() => expect([...bridge.calls.values()].find((c) => c.phone_number === '+447700900222')?.status).toBe('missed'), { timeout: 60_000 });
   });
 });
 

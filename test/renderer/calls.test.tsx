@@ -23,7 +23,7 @@ describe('calls', () => {
     fireEvent.click(screen.getAllByRole('button', { name: 'Log call' })[0]!);
     const dialog = await screen.findByRole('dialog', { name: 'Log a call' });
     fireEvent.change(within(dialog).getByLabelText(/phone number/i), { target: { value: '07700 900123' } });
-    expect(await within(dialog).findByText('Patient: Grace Hopper', {}, { timeout: 10_000 })).toBeTruthy();
+    expect(await within(dialog).findByText('Patient: Grace Hopper', {}, { timeout: 60_000 })).toBeTruthy();
     fireEvent.click(within(dialog).getByRole('button', { name: 'Log call' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
 
@@ -42,7 +42,7 @@ describe('calls', () => {
     for (const text of ['P', 'Pa', 'Pat', 'Patient asks about results']) fireEvent.change(notes, { target: { value: text } });
     expect(bridge.calledWith('calls.update')).toHaveLength(0);
 
-    await waitFor(() => expect(screen.getByRole('status', { name: 'Notes save status' }).textContent).toBe('Saved'), { timeout: 10_000 });
+    await waitFor(() => expect(screen.getByRole('status', { name: 'Notes save status' }).textContent).toBe('Saved'), { timeout: 60_000 });
     const updates = bridge.calledWith('calls.update');
     expect(updates).toHaveLength(1);
     expect(updates[0]).toMatchObject({ patch: { notes: 'Patient asks about results' } });
@@ -67,7 +67,7 @@ describe('calls', () => {
     bridge.failNext('calls.update', { code: 'VALIDATION_FAILED', message: 'validation failed', details: { notes: 'too long' } });
     const notes = screen.getByLabelText('Call notes');
     fireEvent.change(notes, { target: { value: 'Important words' } });
-    expect((await screen.findByRole('alert', {}, { timeout: 10_000 })).textContent).toContain('notes: too long');
+    expect((await screen.findByRole('alert', {}, { timeout: 60_000 })).textContent).toContain('notes: too long');
     expect(valueOf('Call notes')).toBe('Important words');
 
     fireEvent.click(screen.getByRole('button', { name: 'Try saving again' }));

@@ -23,7 +23,7 @@ describe('rough edges', () => {
     fireEvent.click(screen.getAllByRole('button', { name: 'Log call' })[0]!);
     let dialog = await screen.findByRole('dialog', { name: 'Log a call' });
     fireEvent.change(within(dialog).getByLabelText(/phone number or patient name/i), { target: { value: 'okaf' } });
-    const matches = await within(dialog).findByRole('list', { name: 'Matching patients' }, { timeout: 10_000 });
+    const matches = await within(dialog).findByRole('list', { name: 'Matching patients' }, { timeout: 60_000 });
     fireEvent.click(within(matches).getByRole('button', { name: /Peter Okafor/ }));
     expect(within(dialog).getByText('Patient: Peter Okafor')).toBeTruthy();
     expect((within(dialog).getByLabelText(/phone number or patient name/i) as HTMLInputElement).value).toBe('+447700900456');
@@ -34,7 +34,7 @@ describe('rough edges', () => {
     // From a patient card: the dialog starts with that patient and their number.
     await go('p');
     fireEvent.change(screen.getByRole('searchbox', { name: /patients/i }), { target: { value: 'Grace' } });
-    fireEvent.click(await screen.findByRole('button', { name: /Grace Hopper/ }, { timeout: 10_000 }));
+    fireEvent.click(await screen.findByRole('button', { name: /Grace Hopper/ }, { timeout: 60_000 }));
     fireEvent.click(await screen.findByRole('button', { name: 'Log a call with Grace Hopper' }));
     dialog = await screen.findByRole('dialog', { name: 'Log a call' });
     expect((within(dialog).getByLabelText(/phone number or patient name/i) as HTMLInputElement).value).toBe('+447700900123');
@@ -107,7 +107,7 @@ describe('rough edges', () => {
     bridge.putTask(makeTask({ title: 'Call back Peter Okafor about results', patient_id: pete.id, assignee_id: agent.id, assignee_name: agent.name }));
     await renderApp(bridge, agent);
     await go('t');
-    const button = await screen.findByRole('button', { name: 'Call for task: Call back Peter Okafor about results' }, { timeout: 10_000 });
+    const button = await screen.findByRole('button', { name: 'Call for task: Call back Peter Okafor about results' }, { timeout: 60_000 });
     expect(button.getAttribute('aria-label')!.match(/Peter Okafor/g)).toHaveLength(1);
   });
 

@@ -18,7 +18,7 @@ const at = (ms: number) => new Date(ms).toISOString();
 async function go(key: string, heading: string) {
   fireEvent.keyDown(window, { key: 'g' });
   fireEvent.keyDown(window, { key });
-  await screen.findByRole('heading', { name: heading, level: 1 }, { timeout: 10_000 });
+  await screen.findByRole('heading', { name: heading, level: 1 }, { timeout: 60_000 });
   await settle();
   await settle();
 }

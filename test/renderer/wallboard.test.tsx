@@ -24,7 +24,7 @@ const state = (userId: string, fields: Partial<AgentStateRead>): AgentStateRead 
 async function openWallboard() {
   fireEvent.keyDown(window, { key: 'g' });
   fireEvent.keyDown(window, { key: 'w' });
-  await screen.findByRole('heading', { name: 'Wallboard' }, { timeout: 10_000 });
+  await screen.findByRole('heading', { name: 'Wallboard' }, { timeout: 60_000 });
   await settle();
   await settle();
 }

@@ -29,7 +29,7 @@ beforeAll(async () => {
   admin = new OnCallClient({ baseUrl: server.url });
   await admin.auth.login({ email: 'admin@demo.test', password: PASSWORD });
   apiKey = (await admin.apiKeys.create({ name: 'sdk test', role: 'supervisor' })).key;
-}, 120_000);
+});
 afterAll(async () => {
   await receiver?.close();
   if (server) await stopAndClean(server);
@@ -103,5 +103,5 @@ describe('verifyWebhook', () => {
     await expect(verifyWebhook(hook.secret, delivery.headers, delivery.rawBody.replace('scotland', 'england'))).rejects.toBeInstanceOf(WebhookVerificationError);
     const stale = { ...delivery.headers, 'webhook-timestamp': String(Math.floor(Date.now() / 1000) - 3600) };
     await expect(verifyWebhook(hook.secret, stale, delivery.rawBody)).rejects.toThrow('tolerance');
-  }, 90_000);
+  });
 });

@@ -122,7 +122,7 @@ describe('the published SDK package', () => {
     expect(call).toMatchObject({ phoneNumber: '+447700900000', region: 'england', priority: 'normal', status: 'pending' });
     expect(call.organizationId).toBe(server.orgs.demo);
     expect(schedule).toMatchObject({ id: scheduleId, status: 'completed' });
-  }, 120_000);
+  });
 
   it('imports as ESM and throws its typed errors', async () => {
     writeFileSync(join(project, 'esm.mjs'), ESM_CONSUMER);
@@ -130,7 +130,7 @@ describe('the published SDK package', () => {
     const seen = JSON.parse(stdout);
     expect(seen).toMatchObject({ typed: true, status: 404, code: 'NOT_FOUND' });
     expect(seen.count).toBeGreaterThan(0);
-  }, 120_000);
+  });
 
   it('type-checks ESM and CommonJS consumers with its own declarations only', async () => {
     writeFileSync(join(project, 'consumer.mts'), TS_CONSUMER);
@@ -140,5 +140,5 @@ describe('the published SDK package', () => {
     const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
     const result = await run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: project }).catch((err: { stdout: string }) => err);
     expect(result.stdout).toBe('');
-  }, 300_000);
+  });
 });

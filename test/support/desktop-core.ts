@@ -62,8 +62,8 @@ export async function openCore(options: Partial<DesktopCoreOptions> = {}): Promi
   };
 }
 
-/** Polls until `check` returns a truthy value (sync is asynchronous by design). */
-export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 10_000, everyMs = 25): Promise<NonNullable<T>> {
+/** Polls until `check` returns a truthy value (sync is asynchronous by design); the deadline only ends a hang. */
+export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 60_000, everyMs = 25): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {

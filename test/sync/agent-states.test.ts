@@ -40,7 +40,7 @@ describe('agent states on the desktop', () => {
     expect((await agent.invoke('sync.status', {})).pending).toBeGreaterThan(0);
 
     await server.restart();
-    await eventually(async () => (await agent.invoke('sync.now', {})).pending === 0, 30_000);
+    await eventually(async () => (await agent.invoke('sync.now', {})).pending === 0);
     const http = new Http(server.url);
     const sup = await http.login('supervisor@demo.test');
     const current = await http.get(`/api/v1/organizations/${sup.user.organization_id}/agent-states`, sup);
@@ -53,7 +53,7 @@ describe('agent states on the desktop', () => {
     const seen = await eventually(async () => {
       await supervisor.invoke('sync.now', {});
       return (await supervisor.invoke('agentStates.list', {})).find((s) => s.user_id === agentId && s.state === 'not_ready');
-    }, 30_000);
+    });
     expect(seen.since).toBe(local.since);
   });
 

@@ -81,7 +81,7 @@ describe('offline logging', () => {
     const status = await eventually(async () => {
       const s = await core.invoke('sync.status', {});
       return s.pending === 0 && s.state === 'idle' ? s : null;
-    }, 15_000);
+    });
     expect(status).toMatchObject({ online: true, attention: 0 });
 
     const calls = await http.get(`/api/v1/organizations/${org}/calls?agent_id=${agentId}&limit=200`, supervisor);

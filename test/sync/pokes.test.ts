@@ -56,7 +56,7 @@ describe('reassignment', () => {
     const [task] = await agent.invoke('tasks.mine', {});
     const before = agent.events['tasks.assigned'].length;
     await supervisor.invoke('tasks.reassign', { ids: [task!.id], assignee_id: otherAgentId });
-    await eventually(async () => (await agent.invoke('tasks.get', { id: task!.id })) === null, 5_000);
+    await eventually(async () => (await agent.invoke('tasks.get', { id: task!.id })) === null);
     expect(agent.events['tasks.assigned'].length).toBe(before);
   });
 
@@ -84,7 +84,7 @@ describe('reassignment', () => {
   it('news flows again after the API restarts (the stream reconnects, and pulls on reconnect)', async () => {
     await server.restart();
     const task = await supervisor.invoke('tasks.create', { title: 'After restart', assignee_id: otherAgentId });
-    await eventually(async () => (await supervisor.invoke('sync.now', {})).pending === 0, 10_000);
+    await eventually(async () => (await supervisor.invoke('sync.now', {})).pending === 0);
     // Nothing else makes the agent's desktop pull: no local writes, and the slow poll is minutes away.
     const { tasks } = await reassignAndWait([task.id], agentId);
     expect(tasks.map((t) => t.id)).toEqual([task.id]);

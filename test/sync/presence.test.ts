@@ -47,7 +47,7 @@ afterAll(async () => {
 
 describe('a crashed desktop', () => {
   it('shows Offline to supervisors after the presence timeout; a connected one stays as it was', async () => {
-    await eventually(async () => (await current(agent1))?.state === 'not_ready', 30_000);
+    await eventually(async () => (await current(agent1))?.state === 'not_ready');
     // Both desktops hold their event streams for several timeouts: nobody goes Offline.
     await new Promise((r) => setTimeout(r, 2 * TIMEOUT_MS));
     expect((await current(agent1)).state).toBe('not_ready');
@@ -76,8 +76,8 @@ describe('a crashed desktop', () => {
     await eventually(async () => {
       await supervisor.invoke('sync.now', {});
       return (await supervisor.invoke('agentStates.list', {})).find((s) => s.user_id === agent1 && s.state === 'offline');
-    }, 30_000);
-  }, 180_000);
+    });
+  });
 
   it('the desktop started again on the same store learns it was set Offline, and where it was before', async () => {
     crashing = await startClientProcess({ dataDir: crashing.dataDir });
@@ -85,11 +85,11 @@ describe('a crashed desktop', () => {
       await crashing.invoke('sync.now', {});
       const s = await crashing.invoke('agentStates.mine', {});
       return s?.state === 'offline' ? s : null;
-    }, 30_000);
+    });
     expect(mine).toMatchObject({ previous_state: 'not_ready', previous_reason: 'Training' });
     // What the renderer then does (returnFromUnreachable): back to the state it had.
     await crashing.invoke('agentStates.set', { state: 'not_ready', reason: 'Training' });
     await crashing.invoke('sync.now', {});
-    await eventually(async () => (await current(agent1))?.state === 'not_ready', 30_000);
-  }, 180_000);
+    await eventually(async () => (await current(agent1))?.state === 'not_ready');
+  });
 });

@@ -75,7 +75,7 @@ beforeAll(async () => {
   http = new Http(server.url);
   org = `/api/v1/organizations/${server.orgs.demo}`;
   desks.push(await openDesk('agent1@demo.test', false), await openDesk('agent2@demo.test', false), await openDesk('supervisor@demo.test', true));
-}, 120_000);
+});
 afterAll(async () => {
   for (const d of desks) await d.core.close();
   await stopAndClean(server);

@@ -46,7 +46,7 @@ describe('shifts on the desktop', () => {
     const theirs = seen.find((s) => s.staffId === agent2Id)!;
     await expect(agent.invoke('schedules.update', { id: theirs.id, patch: { status: 'cancelled' } })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     expect((await agent.invoke('sync.status', {})).pending).toBe(0);
-  }, 180_000);
+  });
 
   it("a shift planned while the API is down syncs and reaches the agent's My shifts; an overlap is refused at once", async () => {
     await server.stop();
@@ -66,7 +66,7 @@ describe('shifts on the desktop', () => {
     expect((await supervisor.invoke('sync.status', {})).pending).toBe(1);
 
     await server.restart();
-    await eventually(async () => (await supervisor.invoke('sync.now', {})).pending === 0, 30_000);
+    await eventually(async () => (await supervisor.invoke('sync.now', {})).pending === 0);
     const http = new Http(server.url);
     const sup = await http.login('supervisor@demo.test');
     expect((await http.get(`/v1/oncall/schedules/${planned.id}`, sup)).body).toMatchObject({ staffId: agentId, type: 'on_call', metadata: { location: 'Ward B' } });
@@ -74,7 +74,7 @@ describe('shifts on the desktop', () => {
     const arrived = await eventually(async () => {
       await agent.invoke('sync.now', {});
       return (await agent.invoke('schedules.list', { from: dayAt(3, 0), to: dayAt(4, 0) })).find((s) => s.id === planned.id);
-    }, 30_000);
+    });
     expect(arrived).toMatchObject({ startTime: dayAt(3, 8), endTime: dayAt(3, 16) });
 
     // Moved and ended with handover notes on the rota: the agent's copy follows.
@@ -84,8 +84,8 @@ describe('shifts on the desktop', () => {
       await agent.invoke('sync.now', {});
       const s = (await agent.invoke('schedules.list', { staff_id: agentId })).find((x) => x.id === planned.id);
       return s?.status === 'completed' && s.startTime === dayAt(3, 9) && s.metadata.handover_notes === 'Keys at the desk';
-    }, 30_000);
-  }, 180_000);
+    });
+  });
 
   it('two planners offline: the second overlapping shift is refused by the server (409) and needs attention', async () => {
     await server.stop();
@@ -111,8 +111,8 @@ describe('shifts on the desktop', () => {
       await loser.invoke('sync.now', {});
       const day = await loser.invoke('schedules.list', { staff_id: agent2Id, from: dayAt(5, 0), to: dayAt(6, 0) });
       return day.length === 1 && day[0]!.id === kept.id && !day.some((s) => s.id === refused.id);
-    }, 30_000);
-  }, 180_000);
+    });
+  });
 
   it('a desktop that pulled past its colleagues\' shifts under the old rule (own shifts only) gets the whole rota after the upgrade', async () => {
     const http = new Http(server.url);
@@ -132,5 +132,5 @@ describe('shifts on the desktop', () => {
     const all = await supervisor.invoke('schedules.list', {});
     expect(shifts.map((c: { id: string }) => c.id).sort()).toEqual(all.map((s) => s.id).sort());
     expect(new Set(shifts.map((c: { data: { staffId: string } }) => c.data.staffId))).toEqual(new Set([agentId, agent2Id]));
-  }, 180_000);
+  });
 });

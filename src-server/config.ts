@@ -57,8 +57,11 @@ const Env = z.object({
   /** deliver to loopback/private/link-local targets too ('1': tests, on-premises receivers) */
   WEBHOOK_ALLOW_PRIVATE_TARGETS: z.enum(['0', '1']).default('0'),
   WEBHOOK_POLL_MS: z.coerce.number().int().min(10).default(1000),
-  /** attempts in flight: per API instance, per organization and per endpoint (the last two across instances) */
-  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).default(100),
+  /**
+   * attempts in flight: per API instance, per organization and per endpoint (the last two across
+   * instances). 0 per instance: this instance delivers none (others on the same database do).
+   */
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(0).default(100),
   WEBHOOK_ORG_CONCURRENCY: z.coerce.number().int().min(1).default(10),
   WEBHOOK_ENDPOINT_CONCURRENCY: z.coerce.number().int().min(1).default(4),
   /** an endpoint is disabled once it has failed this many attempts in a row, over at least this long (5 days) */

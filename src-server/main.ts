@@ -12,7 +12,8 @@ const startLog = {
 const db = await openFromConfig(config, startLog);
 if (config.DEMO_SEED === '1') await seedDemoIfEmpty(db, new Date(), config.PASSWORD_SCRYPT_N);
 const { app, ctx, lifecycle, close } = await buildApp({ db, config });
-const dispatcher = startWebhookDispatcher(ctx, app.log);
+// WEBHOOK_CONCURRENCY=0: an instance that only serves requests; others deliver.
+const dispatcher = config.WEBHOOK_CONCURRENCY > 0 ? startWebhookDispatcher(ctx, app.log) : null;
 
 let stopping = false;
 async function stop(signal: string) {
@@ -28,7 +29,7 @@ async function stop(signal: string) {
     app.server.closeAllConnections();
   }, config.SHUTDOWN_GRACE_MS);
   force.unref();
-  await dispatcher.stop();
+  await dispatcher?.stop();
   // Stops accepting, ends the sync event streams (their clients reconnect to another instance)
   // and waits for the requests in flight.
   await app.close();

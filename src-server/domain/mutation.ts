@@ -9,7 +9,7 @@ import type { WebhookEvent } from '../../src-shared/domain/enums';
 import type { AuditAction } from '../../src-shared/schemas/audit';
 import type { Database } from '../db/schema';
 import { appendSyncChange } from '../sync/change-log';
-import { notifyCommitted } from '../sync/poke-bus';
+import { notifyCommitted, notifyWebhooksQueued } from '../sync/poke-bus';
 import type { Actor } from './actor';
 import { appendAuditEntry } from './audit-log';
 import type { CommittedChange, ServerContext } from './server-context';
@@ -58,6 +58,7 @@ export class Mutation {
    */
   async beforeCommit(ctx: ServerContext): Promise<void> {
     await notifyCommitted(this.trx, ctx.notifier.origin, this.committed);
+    if (this.webhooksQueued) await notifyWebhooksQueued(this.trx, ctx.notifier.origin);
   }
 
   /** After commit: tell the listeners (sync pokes, the webhook dispatcher). */

@@ -10,6 +10,10 @@
  * ignores its own nudges. A nudge lost while the listening connection was down costs latency
  * only: after reconnecting the listener asks the hub to poke every stream with its
  * organization's head, and clients pull on reconnect and on a timer anyway.
+ *
+ * The same connection hears that webhook deliveries were queued through another instance, so
+ * this one's dispatcher claims at once instead of at its next poll (an instance that delivers
+ * none, WEBHOOK_CONCURRENCY=0, or one that is stopping, leaves its deliveries to the others).
  */
 import { sql, type Transaction } from 'kysely';
 import pg from 'pg';
@@ -18,6 +22,7 @@ import type { Database } from '../db/schema';
 import type { ChangeNotifier, CommittedChange } from '../domain/server-context';
 
 export const POKE_CHANNEL = 'oncall_changes';
+export const WEBHOOK_CHANNEL = 'oncall_webhooks';
 /** PostgreSQL refuses payloads of 8000 bytes or more; past this the nudge concerns everyone. */
 const MAX_PAYLOAD_BYTES = 7000;
 
@@ -48,6 +53,11 @@ export async function notifyCommitted(trx: Transaction<Database>, origin: string
     if (Buffer.byteLength(text) > MAX_PAYLOAD_BYTES) text = JSON.stringify({ ...payload, a: null });
     await sql`SELECT pg_notify(${POKE_CHANNEL}, ${text})`.execute(trx);
   }
+}
+
+/** Inside the writing transaction: deliveries were queued (the payload names the sender only). */
+export async function notifyWebhooksQueued(trx: Transaction<Database>, origin: string): Promise<void> {
+  if (isPostgres(trx)) await sql`SELECT pg_notify(${WEBHOOK_CHANNEL}, ${origin})`.execute(trx);
 }
 
 function parsePayload(text: string | undefined): Payload | null {
@@ -117,7 +127,7 @@ export class PokeListener {
     this.client = client;
     try {
       await client.connect();
-      await client.query(`LISTEN ${POKE_CHANNEL}`);
+      await client.query(`LISTEN ${POKE_CHANNEL}; LISTEN ${WEBHOOK_CHANNEL}`);
     } catch (err) {
       this.log.warn({ err: String(err), attempt: this.attempt + 1 }, 'poke listener: cannot listen yet, retrying');
       this.drop(client);
@@ -129,6 +139,7 @@ export class PokeListener {
     if (this.connectedOnce) {
       this.log.info({}, 'poke listener: listening again');
       this.notifier.emit('nudgesMissed');
+      this.notifier.emit('webhooksQueued');
     }
     this.connectedOnce = true;
   }
@@ -145,6 +156,10 @@ export class PokeListener {
   }
 
   private onNotification(message: pg.Notification): void {
+    if (message.channel === WEBHOOK_CHANNEL) {
+      if (message.payload !== this.notifier.origin) this.notifier.emit('webhooksQueued');
+      return;
+    }
     if (message.channel !== POKE_CHANNEL) return;
     const p = parsePayload(message.payload);
     if (!p || p.i === this.notifier.origin) return;

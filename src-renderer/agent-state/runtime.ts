@@ -32,7 +32,8 @@ export function followPhone(phone: PhoneState, before: PhoneState | null): void 
     return;
   }
   const hadCall = before?.calls.some((c) => c.connectedAt !== null && c.phase !== 'ended');
-  if (!connected.length && hadCall && mine?.state === 'on_call') void set('after_call_work', null, { at: iso(Date.now()) });
+  // The wrap-up names its call too, so the history (handle time = talk + wrap-up) can join them.
+  if (!connected.length && hadCall && mine?.state === 'on_call') void set('after_call_work', null, { at: iso(Date.now()), call_id: mine.call_id });
 }
 
 /** Ends after-call work: the limit passed (stamped with when it passed) or the outcome was set. */

@@ -310,7 +310,10 @@ export class PhoneEngine {
     const withheld = isWithheld(invitation);
     const number = withheld ? WITHHELD_NUMBER : callerNumber(identity.uri.user, this.settings.default_region);
     const waiting = [...this.calls.values()].some((c) => c.connected);
-    const call = this.track(invitation, { direction: 'inbound', number, name: withheld ? 'Withheld number' : identity.displayName || null, waiting: waiting && !replacee, withheld });
+    // Decided before the call is tracked: a call the agent's state turns away is never published
+    // as ringing, so no dialog, ringer, headset or tray rings for it, not even for a moment.
+    const turnedAway = !replacee && this.deps.admitInbound?.() === false;
+    const call = this.track(invitation, { direction: 'inbound', number, name: withheld ? 'Withheld number' : identity.displayName || null, waiting: waiting && !replacee, withheld, turnedAway });
     this.logStart(call, invitation.request.callId, call.snapshot.createdAt, withheld ? null : this.lookup(call, number), {
       ...(replacee ? { replaces: replacee.snapshot.recordId } : {}),
       ...(withheld ? { withheld: true } : {}),
@@ -323,7 +326,7 @@ export class PhoneEngine {
       void call.answer().catch((err: unknown) => call.update({ error: String(err) }));
       return;
     }
-    if (this.deps.admitInbound?.() === false) {
+    if (turnedAway) {
       void call.decline().catch((err: unknown) => call.update({ error: String(err) }));
       return;
     }
@@ -402,7 +405,7 @@ export class PhoneEngine {
   }
 
   private updateRinger(): void {
-    const kind = toneFor([...this.calls.values()].map((c) => c.snapshot));
+    const kind = toneFor(this.shownCalls());
     if (!kind) {
       this.ringer?.stop();
       return;
@@ -416,10 +419,15 @@ export class PhoneEngine {
     this.emit();
   }
 
+  /** The calls the agent sees (and hears ring): all but those being turned away busy. */
+  private shownCalls(): CallSnapshot[] {
+    return [...this.calls.values()].map((c) => c.snapshot).filter((c) => !c.turnedAway);
+  }
+
   private emit(): void {
     this.state = {
       registration: this.registration,
-      calls: [...this.calls.values()].map((c) => c.snapshot),
+      calls: this.shownCalls(),
       recent: this.recent,
       ringing: this.ringer?.playing ?? null,
     };

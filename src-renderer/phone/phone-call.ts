@@ -45,6 +45,8 @@ export interface CallSnapshot {
   earlyMedia: boolean;
   /** the caller withheld their number (anonymous, Privacy: id) */
   withheld: boolean;
+  /** declined busy because the agent is not Available (docs/agent-states.md): never rings */
+  turnedAway: boolean;
   /** the media path is down and being recovered (ICE restart), call-recovery.ts */
   recovering: boolean;
   /** ICE-restart re-INVITEs the other side accepted */
@@ -78,6 +80,8 @@ export interface CallInit {
   consultFor?: string | null;
   waiting?: boolean;
   withheld?: boolean;
+  /** an inbound call the agent's state turns away (486 Busy Here): it must never ring or show */
+  turnedAway?: boolean;
 }
 
 let counter = 0;
@@ -118,6 +122,7 @@ export class PhoneCall {
       sipCode: null,
       earlyMedia: false,
       withheld: init.withheld ?? false,
+      turnedAway: init.turnedAway ?? false,
       recovering: false,
       iceRestarts: 0,
       quality: null,

@@ -36,6 +36,7 @@ function leg(fields: Partial<CallSnapshot>): CallSnapshot {
     sipCode: null,
     earlyMedia: false,
     withheld: false,
+    turnedAway: false,
     patient: null,
     transfer: null,
     dtmfSent: '',
@@ -57,8 +58,13 @@ describe('calls while not Available', () => {
     fireEvent.change(picker(), { target: { value: 'not_ready:Break' } });
     await waitFor(() => expect(useAgentState.getState().mine?.state).toBe('not_ready'));
 
+    // Not even for a moment: no dialog, ringer, headset or tray may see the call ring.
+    let rang = false;
+    const stop = usePhone.subscribe((s) => (rang ||= s.phone.calls.some((c) => c.phase === 'incoming') || s.phone.ringing !== null));
     sip.ring('+447700900222');
     await waitFor(() => expect(sip.responses).toContain(486), { timeout: 60_000 });
+    stop();
+    expect(rang).toBe(false);
     expect(screen.queryByRole('alertdialog', { name: 'Incoming call' })).toBeNull();
     await waitFor(() => expect([...bridge.calls.values()].find((c) => c.phone_number === '+447700900222')?.status).toBe('missed'), { timeout: 60_000 });
   });
@@ -86,6 +92,8 @@ describe('agent state', () => {
 
     act(() => usePhone.setState({ phone: { ...IDLE_PHONE, calls: [] } }));
     await waitFor(() => expect(useAgentState.getState().mine?.state).toBe('after_call_work'));
+    // The change itself names the call, so the server's history of the wrap-up does too.
+    expect(bridge.calledWith('agentStates.set').at(-1)).toMatchObject({ state: 'after_call_work', call_id: call.id });
     expect((await screen.findByTestId('acw-countdown')).textContent).toMatch(/wrap-up \d:\d\d left/);
 
     // Setting the outcome ends wrap-up: back to Not ready · Lunch.

@@ -37,24 +37,24 @@ export function createHandlers(s: Services): CoreHandlers {
     },
     'session.current': async () => s.session.current(),
 
-    'calls.start': async (args) => s.calls.start(args),
-    'calls.update': async (args) => s.calls.update(args),
+    'call.create': async (args) => s.calls.create(args),
+    'call.update': async (args) => s.calls.update(args),
     'calls.get': async ({ id }) => s.calls.get(id),
     'calls.list': async (args) => s.calls.list(args),
 
     'tasks.mine': async (args) => s.tasks.mine(args),
     'tasks.team': async (args) => s.tasks.team(args),
     'tasks.get': async ({ id }) => s.tasks.get(id),
-    'tasks.create': async (args) => s.tasks.create(args),
-    'tasks.update': async (args) => s.tasks.update(args),
+    'task.create': async (args) => s.tasks.create(args),
+    'task.update': async (args) => s.tasks.update(args),
     'tasks.reassign': async (args) => s.tasks.reassign(args),
     'tasks.cancel': async ({ id }) => s.tasks.cancel(id),
 
     'patients.search': async (args) => s.patients.search(args),
     'patients.lookupByNumber': async ({ phone }) => s.patients.lookupByNumber(phone),
     'patients.get': async ({ id }) => s.patients.get(id),
-    'patients.create': async (args) => s.patients.create(args),
-    'patients.update': async (args) => s.patients.update(args),
+    'patient.create': async (args) => s.patients.create(args),
+    'patient.update': async (args) => s.patients.update(args),
 
     'users.list': async () => s.store.entities.query<UserRead>('user', '', [], 'ORDER BY name, id'),
     // Before the first sync the built-in codes are all we know, and they are always valid.

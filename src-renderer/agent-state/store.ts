@@ -29,7 +29,7 @@ export const useAgentState = create<AgentStateStore>()((set, get) => ({
   },
   async set(state, reason = null, extra = {}) {
     try {
-      const mine = await invoke('agentStates.set', { state, reason, ...extra });
+      const mine = await invoke('agent_state.set', { state, reason, ...extra });
       set({ mine, byUser: { ...get().byUser, [mine.user_id]: mine }, error: null });
       return mine;
     } catch (err) {

@@ -1,5 +1,5 @@
 /**
- * Writes each call leg to the call log through the core ('calls.start' / 'calls.update'), in the
+ * Writes each call leg to the call log through the core ('call.create' / 'call.update'), in the
  * order the SIP events happened and stamped with when they happened (`started_at`, `at`), so the
  * core derives ended_at and duration from the real events. The core writes locally first, so this
  * works while the central API is down. One promise chain per leg: an update never overtakes the
@@ -10,8 +10,8 @@ import type { IpcArgs, IpcResult } from '../../src-shared/ipc/contract';
 import type { CallRead } from '../../src-shared/schemas/calls';
 
 export interface CallLogPort {
-  start(args: IpcArgs<'calls.start'>): Promise<IpcResult<'calls.start'>>;
-  update(args: IpcArgs<'calls.update'>): Promise<IpcResult<'calls.update'>>;
+  start(args: IpcArgs<'call.create'>): Promise<IpcResult<'call.create'>>;
+  update(args: IpcArgs<'call.update'>): Promise<IpcResult<'call.update'>>;
 }
 
 export interface LegStart {

@@ -45,5 +45,5 @@ export function endStatus(direction: CallDirection, connected: boolean, reason: 
   return 'failed';
 }
 
-/** What 'calls.start' gets: an outbound INVITE is out, an inbound one is alerting. */
+/** What 'call.create' gets: an outbound INVITE is out, an inbound one is alerting. */
 export const START_STATUS: CallStatus = 'ringing';

@@ -368,7 +368,7 @@ export class PhoneEngine {
       .catch((err: unknown) => call.update({ error: `Transfer failed: ${String(err)}` }));
   }
 
-  /** Logs a new leg as ringing ('calls.start'), if its number is one the call log takes. */
+  /** Logs a new leg as ringing ('call.create'), if its number is one the call log takes. */
   private logStart(
     leg: PhoneCall,
     sipCallId: string,

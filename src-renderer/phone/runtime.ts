@@ -68,8 +68,8 @@ export async function applySettings(engine: PhoneEngine, settings: PhoneSettings
 export function startPhone(): () => void {
   const engine = new PhoneEngine({
     log: {
-      start: (args) => invoke('calls.start', args),
-      update: (args) => invoke('calls.update', args),
+      start: (args) => invoke('call.create', args),
+      update: (args) => invoke('call.update', args),
     },
     lookupPatient: (number) => invoke('patients.lookupByNumber', { phone: number }).catch(() => null),
     onIncoming: (call) => notifyIncoming(call),

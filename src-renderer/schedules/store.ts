@@ -27,8 +27,8 @@ interface ShiftStore {
   loaded: boolean;
   load(now?: number): Promise<void>;
   showWeek(weekStart: number): Promise<void>;
-  create(args: IpcArgs<'schedules.create'>): Promise<Schedule>;
-  update(id: string, patch: IpcArgs<'schedules.update'>['patch']): Promise<Schedule>;
+  create(args: IpcArgs<'schedule.create'>): Promise<Schedule>;
+  update(id: string, patch: IpcArgs<'schedule.update'>['patch']): Promise<Schedule>;
 }
 
 export const useShifts = create<ShiftStore>()((set, get) => ({
@@ -50,12 +50,12 @@ export const useShifts = create<ShiftStore>()((set, get) => ({
     if (get().weekStart === weekStart) set({ week });
   },
   async create(args) {
-    const shift = await invoke('schedules.create', args);
+    const shift = await invoke('schedule.create', args);
     await get().load();
     return shift;
   },
   async update(id, patch) {
-    const shift = await invoke('schedules.update', { id, patch });
+    const shift = await invoke('schedule.update', { id, patch });
     await get().load();
     return shift;
   },

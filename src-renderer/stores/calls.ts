@@ -39,7 +39,7 @@ interface CallsState {
   selectRelative(delta: number): void;
   /** fetches a call that is not in the current list (opened from a patient card) */
   ensure(id: string): Promise<void>;
-  start(args: IpcArgs<'calls.start'>): Promise<CallRead>;
+  start(args: IpcArgs<'call.create'>): Promise<CallRead>;
   update(id: string, patch: CallUpdate): Promise<CallRead>;
   put(call: CallRead): void;
 }
@@ -133,13 +133,13 @@ export const useCalls = create<CallsState>()((set, get) => {
       if (call) get().put(call);
     },
     async start(args) {
-      const call = await invoke('calls.start', args);
+      const call = await invoke('call.create', args);
       get().put(call);
       set({ selectedId: call.id });
       return call;
     },
     async update(id, patch) {
-      const call = await invoke('calls.update', { id, patch });
+      const call = await invoke('call.update', { id, patch });
       get().put(call);
       return call;
     },

@@ -66,7 +66,7 @@ export const useSession = create<SessionState>()((set) => ({
   async logout() {
     try {
       // Signed out is Offline on the wallboard: queue it and give it one chance to go out now.
-      await invoke('agentStates.set', { state: 'offline' })
+      await invoke('agent_state.set', { state: 'offline' })
         .then(() => invoke('sync.now', {}))
         .catch(() => undefined);
       await invoke('session.logout', {});

@@ -111,12 +111,12 @@ export const useTasks = create<TasksState>()((set, get) => {
       set({ selectedId: ids[next]! });
     },
     async create(args) {
-      const task = await invoke('tasks.create', args);
+      const task = await invoke('task.create', args);
       get().put(task);
       return task;
     },
-    update: (id, patch) => act(id, () => invoke('tasks.update', { id, patch })),
-    setStatus: (id, status) => act(id, () => invoke('tasks.update', { id, patch: { status } })),
+    update: (id, patch) => act(id, () => invoke('task.update', { id, patch })),
+    setStatus: (id, status) => act(id, () => invoke('task.update', { id, patch: { status } })),
     cancel: (id) => act(id, () => invoke('tasks.cancel', { id })),
     put(task) {
       const before = get().byId[task.id];

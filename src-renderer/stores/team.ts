@@ -64,7 +64,7 @@ async function undoReassign(previous: ReadonlyArray<readonly [string, string | n
   try {
     for (const [agent, ids] of byAgent) {
       if (agent) await invoke('tasks.reassign', { ids, assignee_id: agent });
-      else for (const id of ids) await invoke('tasks.update', { id, patch: { assignee_id: null } });
+      else for (const id of ids) await invoke('task.update', { id, patch: { assignee_id: null } });
     }
     useUi.getState().toast('Reassignment undone.');
   } catch (err) {

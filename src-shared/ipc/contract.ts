@@ -82,29 +82,34 @@ export const TaskFilter = z.object({
 
 const method = <A extends z.ZodType, R extends z.ZodType>(args: A, result: R) => ({ args, result });
 
+/**
+ * A method that changes something is named after the mutator it runs (src-shared/mutators), the
+ * name the sync push and the server's services use too: one name per operation. Reads keep their
+ * plural names; `tasks.reassign` and `tasks.cancel` are shorthands that queue `task.update`s.
+ */
 export const IPC_METHODS = {
   'session.login': method(LoginArgs, SessionInfo),
   'session.logout': method(Empty, z.null()),
   'session.current': method(Empty, SessionInfo.nullable()),
 
-  'calls.start': method(CallCreate.extend({ started_at: Timestamp.optional() }), CallRead),
-  'calls.update': method(z.object({ id: Id, patch: CallUpdate, at: Timestamp.optional() }), CallRead),
+  'call.create': method(CallCreate.extend({ started_at: Timestamp.optional() }), CallRead),
+  'call.update': method(z.object({ id: Id, patch: CallUpdate, at: Timestamp.optional() }), CallRead),
   'calls.get': method(IdArgs, CallRead.nullable()),
   'calls.list': method(CallListArgs, z.array(CallRead)),
 
   'tasks.mine': method(TaskFilter.omit({ assignee_id: true }), z.array(TaskRead)),
   'tasks.team': method(TaskFilter, z.array(TaskRead)),
   'tasks.get': method(IdArgs, TaskRead.nullable()),
-  'tasks.create': method(TaskCreate, TaskRead),
-  'tasks.update': method(z.object({ id: Id, patch: TaskUpdate }), TaskRead),
+  'task.create': method(TaskCreate, TaskRead),
+  'task.update': method(z.object({ id: Id, patch: TaskUpdate }), TaskRead),
   'tasks.reassign': method(z.object({ ids: z.array(Id).min(1).max(1000), assignee_id: Id }), z.array(TaskRead)),
   'tasks.cancel': method(IdArgs, TaskRead),
 
   'patients.search': method(z.object({ q: z.string().max(100), limit: z.number().int().min(1).max(200).optional() }), z.array(PatientRead)),
   'patients.lookupByNumber': method(z.object({ phone: z.string().min(3).max(32) }), PatientRead.nullable()),
   'patients.get': method(IdArgs, PatientRead.nullable()),
-  'patients.create': method(PatientCreate, PatientRead),
-  'patients.update': method(z.object({ id: Id, patch: PatientUpdate }), PatientRead),
+  'patient.create': method(PatientCreate, PatientRead),
+  'patient.update': method(z.object({ id: Id, patch: PatientUpdate }), PatientRead),
 
   'users.list': method(Empty, z.array(UserRead)),
   'dispositions.list': method(Empty, z.array(Disposition)),
@@ -117,7 +122,7 @@ export const IPC_METHODS = {
 
   /** the agent's own state (the status bar); setting it is a local write that syncs with its time */
   'agentStates.mine': method(Empty, AgentStateRead.nullable()),
-  'agentStates.set': method(
+  'agent_state.set': method(
     z.object({ state: AgentStateName, reason: z.string().min(1).max(40).nullable().optional(), at: Timestamp.optional(), call_id: Id.nullable().optional() }),
     AgentStateRead,
   ),
@@ -131,8 +136,8 @@ export const IPC_METHODS = {
    * (schedule.create / schedule.update) that work offline and sync like any other change.
    */
   'schedules.list': method(z.object({ from: Timestamp.optional(), to: Timestamp.optional(), staff_id: Id.optional() }), z.array(Schedule)),
-  'schedules.create': method(ScheduleCreate, Schedule),
-  'schedules.update': method(z.object({ id: Id, patch: ScheduleUpdate }), Schedule),
+  'schedule.create': method(ScheduleCreate, Schedule),
+  'schedule.update': method(z.object({ id: Id, patch: ScheduleUpdate }), Schedule),
 
   /** the signed-in agent's softphone account and audio devices (the password via the SecretStore) */
   'phone.settings.get': method(Empty, PhoneSettingsRead),

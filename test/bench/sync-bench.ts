@@ -2,7 +2,7 @@
  * `npm run bench:sync`: the desktop core's offline-first sync, each figure as a ratio against a
  * baseline measured in the same run (docs/BENCHMARKS.md, section bench:sync):
  *
- * 1. log a call (`calls.start`: the row and its outbox entry in one SQLite transaction) p50/p99,
+ * 1. log a call (`call.create`: the row and its outbox entry in one SQLite transaction) p50/p99,
  *    against a raw better-sqlite3 insert of the same row into the same schema, same pragmas;
  * 2. draining 10,000 queued mutations to the API (mutations/s), against PouchDB replicating the
  *    same 10,000 records (pouchdb-node to express-pouchdb, both on loopback, 100 per request);
@@ -82,7 +82,7 @@ async function logACall(core: TestCore): Promise<void> {
   const insert = raw.prepare('INSERT INTO calls (id, data, server) VALUES (?, ?, NULL)');
   const rawInsert = raw.transaction((id: string, data: string) => insert.run(id, data));
   const args = { direction: 'inbound' as const, phone_number: '07700 900123', notes: 'Asked about a repeat prescription.' };
-  const sample = await core.invoke('calls.start', args);
+  const sample = await core.invoke('call.create', args);
 
   const coreMs: number[] = [];
   const rawMs: number[] = [];
@@ -98,7 +98,7 @@ async function logACall(core: TestCore): Promise<void> {
     const runCore = async () => {
       for (let i = 0; i < 100; i++) {
         const t0 = performance.now();
-        await core.invoke('calls.start', args);
+        await core.invoke('call.create', args);
         coreMs.push(performance.now() - t0);
       }
     };
@@ -120,7 +120,7 @@ async function logACall(core: TestCore): Promise<void> {
 
 async function drain(api: ApiServer, core: TestCore): Promise<{ seconds: number; records: object[] }> {
   step(`drain: queueing ${DRAIN} calls offline`);
-  for (let i = 0; i < DRAIN; i++) await core.invoke('calls.start', { direction: 'inbound', phone_number: '07700 900123', notes: `queued ${i}` });
+  for (let i = 0; i < DRAIN; i++) await core.invoke('call.create', { direction: 'inbound', phone_number: '07700 900123', notes: `queued ${i}` });
   const db = new Database(join(core.dataDir, 'oncall-desk.sqlite'), { readonly: true });
   const records = (db.prepare('SELECT data FROM calls WHERE server IS NULL').all() as { data: string }[]).map((r) => JSON.parse(r.data) as { id: string });
   db.close();
@@ -179,7 +179,7 @@ async function pokes(api: ApiServer, agent: TestCore): Promise<void> {
   const agent1 = users.find((u) => u.email === 'agent1@demo.test')!.id;
   const agent2 = users.find((u) => u.email === 'agent2@demo.test')!.id;
   const tasks = [];
-  for (let i = 0; i < POKES; i++) tasks.push(await supervisor.invoke('tasks.create', { title: `bench ${i}`, assignee_id: agent2 }));
+  for (let i = 0; i < POKES; i++) tasks.push(await supervisor.invoke('task.create', { title: `bench ${i}`, assignee_id: agent2 }));
   await supervisor.invoke('sync.now', {});
 
   const viaPoke: number[] = [];

@@ -126,7 +126,7 @@ describe('kill -9 of the client', () => {
       const phase = phases[round % phases.length]!;
       await proxy.setDown(true); // offline: the outbox fills up
       await logCalls(client, 30, `p${round}`, writes);
-      const ghost = await client.invoke('calls.start', { direction: 'outbound', phone_number: '07700 900124', notes: `ghost ${round}`, patient_id: uuidv7() });
+      const ghost = await client.invoke('call.create', { direction: 'outbound', phone_number: '07700 900124', notes: `ghost ${round}`, patient_id: uuidv7() });
       refused.add(ghost.id);
 
       if (phase === 'writing') {

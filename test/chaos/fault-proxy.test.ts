@@ -112,12 +112,12 @@ describe('through a proxy that loses, repeats, delays and cuts', () => {
           const id = pick(random, own.get(a.name)!);
           const task = await a.core.invoke('tasks.get', { id });
           const status = next.get(task!.status)! as 'open' | 'in_progress' | 'completed';
-          await a.core.invoke('tasks.update', { id, patch: { status } });
+          await a.core.invoke('task.update', { id, patch: { status } });
           a.writes.push(`update task ${id} status=${status}`);
         }
       } else if (roll < 0.65 || pool.length === 0) {
         const to = pick(random, [agent1, agent2]);
-        const task = await supervisor.core.invoke('tasks.create', { title: `pool ${step}`, assignee_id: to.id });
+        const task = await supervisor.core.invoke('task.create', { title: `pool ${step}`, assignee_id: to.id });
         pool.push(task.id);
         supervisor.writes.push(`create task ${task.id}`);
       } else {
@@ -158,7 +158,7 @@ describe('through a proxy that loses, repeats, delays and cuts', () => {
   it('pokes still flow through the proxy after its streams were cut again and again', async () => {
     const [agent1, agent2, supervisor] = [by('agent1'), by('agent2'), by('supervisor')];
     expect(proxy.log.filter((e) => e.kind === 'events').length, 'poke streams reopened').toBeGreaterThan(5);
-    const task = await supervisor.core.invoke('tasks.create', { title: 'after the storm', assignee_id: agent2.id });
+    const task = await supervisor.core.invoke('task.create', { title: 'after the storm', assignee_id: agent2.id });
     await supervisor.core.invoke('sync.now', {});
     // agent1 makes no request of its own: only a poke through the proxy can bring it news.
     const assigned = agent1.core.next('tasks.assigned', (p) => p.tasks.some((t) => t.id === task.id), 30_000);

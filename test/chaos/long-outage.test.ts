@@ -51,7 +51,7 @@ describe('a shift offline', () => {
     await Promise.all([core.invoke('sync.now', {}), fresh.invoke('sync.now', {})]); // offline, backing off
     const log = async (on: TestCore, i: number) => {
       const t0 = performance.now();
-      const call = await on.invoke('calls.start', { direction: 'outbound', phone_number: '07700 900160', notes: `shift ${i}` });
+      const call = await on.invoke('call.create', { direction: 'outbound', phone_number: '07700 900160', notes: `shift ${i}` });
       if (on === core) writes.push(`create call ${call.id}`);
       return performance.now() - t0;
     };
@@ -65,7 +65,7 @@ describe('a shift offline', () => {
       for (const on of turn) for (let i = 0; i < 25; i++) (on === core ? full : empty).push(await log(on, QUEUED + block * 25 + i));
     }
     await fresh.close();
-    console.log(`calls.start p50 with ${QUEUED} queued: ${median(full).toFixed(2)} ms; with at most ${SAMPLE} queued: ${median(empty).toFixed(2)} ms`);
+    console.log(`call.create p50 with ${QUEUED} queued: ${median(full).toFixed(2)} ms; with at most ${SAMPLE} queued: ${median(empty).toFixed(2)} ms`);
     expect(median(full)).toBeLessThan(median(empty) * 2);
   });
 

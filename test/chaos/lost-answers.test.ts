@@ -76,9 +76,9 @@ describe('a desktop that restarts after losing a push answer', () => {
     await core.signIn(proxy.url, 'agent2@demo.test');
     await core.invoke('sync.now', {});
     await proxy.setDown(true); // queue all three, so that one push carries them
-    const call = await core.invoke('calls.start', { direction: 'inbound', phone_number: '07700 900303', notes: 'first' });
-    await core.invoke('calls.update', { id: call.id, patch: { notes: 'second' } });
-    const ghost = await core.invoke('calls.start', { direction: 'inbound', phone_number: '07700 900304', patient_id: uuidv7() });
+    const call = await core.invoke('call.create', { direction: 'inbound', phone_number: '07700 900303', notes: 'first' });
+    await core.invoke('call.update', { id: call.id, patch: { notes: 'second' } });
+    const ghost = await core.invoke('call.create', { direction: 'inbound', phone_number: '07700 900304', patient_id: uuidv7() });
 
     // The server commits the push; the desktop quits before the answer reaches it.
     const closed = new Promise<void>((resolve) => {
@@ -117,7 +117,7 @@ describe('a desktop that restarts after losing a push answer', () => {
         return { kind: 'reset' };
       };
     });
-    const ghost = await core.invoke('calls.start', { direction: 'outbound', phone_number: '07700 900305', patient_id: uuidv7() });
+    const ghost = await core.invoke('call.create', { direction: 'outbound', phone_number: '07700 900305', patient_id: uuidv7() });
     await closed;
     expect(localView(core.dataDir).rejected.map((r) => r.entity_id)).toContain(ghost.id);
     expect(localView(core.dataDir).mirror.call.has(ghost.id), 'still on screen when it died').toBe(true);

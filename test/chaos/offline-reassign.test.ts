@@ -76,7 +76,7 @@ describe('a supervisor reassigns while the agent works offline', () => {
 
   it("keeps both the reassignment and the agent's status change, across a restart of the agent's desktop", async () => {
     for (let i = 0; i < 6; i++) {
-      const t = await supervisor.core.invoke('tasks.create', { title: `callback ${i}`, assignee_id: agent1.id });
+      const t = await supervisor.core.invoke('task.create', { title: `callback ${i}`, assignee_id: agent1.id });
       tasks.push(t.id);
       supervisor.writes.push(`create task ${t.id}`);
     }
@@ -87,7 +87,7 @@ describe('a supervisor reassigns while the agent works offline', () => {
     await agent1.proxy.setDown(true);
     for (const [i, id] of tasks.entries()) {
       const status = i % 2 === 0 ? 'in_progress' : 'completed';
-      await agent1.core.invoke('tasks.update', { id, patch: { status } });
+      await agent1.core.invoke('task.update', { id, patch: { status } });
       agent1.writes.push(`update task ${id} status=${status}`);
       statusSet.set(id, status);
     }
@@ -122,9 +122,9 @@ describe('a supervisor reassigns while the agent works offline', () => {
 
   it('reassigned-away tasks never come back, even when they change again', async () => {
     const moved = tasks.slice(0, 4);
-    await supervisor.core.invoke('tasks.update', { id: moved[0]!, patch: { title: 'renamed after the move' } });
+    await supervisor.core.invoke('task.update', { id: moved[0]!, patch: { title: 'renamed after the move' } });
     supervisor.writes.push(`update task ${moved[0]} title=renamed after the move`);
-    await supervisor.core.invoke('tasks.update', { id: moved[1]!, patch: { priority: 'urgent' } });
+    await supervisor.core.invoke('task.update', { id: moved[1]!, patch: { priority: 'urgent' } });
     supervisor.writes.push(`update task ${moved[1]} priority=urgent`);
     await drained(supervisor);
     await drained(agent1);
@@ -137,7 +137,7 @@ describe('a supervisor reassigns while the agent works offline', () => {
 
 describe('the same field changed on two desktops during an outage', () => {
   it('the later server order wins and the desktop whose value lost is told', async () => {
-    const task = await supervisor.core.invoke('tasks.create', { title: 'Send discharge letter', assignee_id: agent1.id });
+    const task = await supervisor.core.invoke('task.create', { title: 'Send discharge letter', assignee_id: agent1.id });
     supervisor.writes.push(`create task ${task.id}`);
     await drained(supervisor);
     await drained(agent1);
@@ -145,9 +145,9 @@ describe('the same field changed on two desktops during an outage', () => {
     await Promise.all([agent1.proxy.setDown(true), supervisor.proxy.setDown(true)]);
     const agentsDate = '2026-12-01T09:00:00.000Z';
     const supervisorsDate = '2026-12-03T09:00:00.000Z';
-    await agent1.core.invoke('tasks.update', { id: task.id, patch: { due_date: agentsDate } });
+    await agent1.core.invoke('task.update', { id: task.id, patch: { due_date: agentsDate } });
     agent1.writes.push(`update task ${task.id} due_date=${agentsDate}`);
-    await supervisor.core.invoke('tasks.update', { id: task.id, patch: { due_date: supervisorsDate } });
+    await supervisor.core.invoke('task.update', { id: task.id, patch: { due_date: supervisorsDate } });
     supervisor.writes.push(`update task ${task.id} due_date=${supervisorsDate}`);
 
     // The agent's desktop is back first: its push lands, then (before it pulls) the

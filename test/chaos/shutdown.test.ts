@@ -67,7 +67,7 @@ describe('SIGTERM while desktops abort requests in flight', () => {
     const work = (async () => {
       while (busy) {
         const desk = cores[n++ % 2]!;
-        const call = await desk.core.invoke('calls.start', { direction: 'inbound', phone_number: '07700 900150', notes: `w${n}` });
+        const call = await desk.core.invoke('call.create', { direction: 'inbound', phone_number: '07700 900150', notes: `w${n}` });
         desk.writes.push(`create call ${call.id}`);
         const { core } = desk;
         void core.invoke('sync.now', {}).catch(() => undefined); // abandons a cycle older than 150 ms
@@ -88,7 +88,7 @@ describe('SIGTERM while desktops abort requests in flight', () => {
             setTimeout(() => void victim.core.close().then(resolve), Math.round(random() * 100));
           };
         });
-        const task = await victim.core.invoke('tasks.create', { title: `before shutdown ${round}` });
+        const task = await victim.core.invoke('task.create', { title: `before shutdown ${round}` });
         victim.writes.push(`create task ${task.id}`);
         await Promise.race([quitting, sleep(3_000)]);
         proxy.onRequest = undefined;
@@ -143,7 +143,7 @@ async function shutdownWithStalledPush(env: Record<string, string>, waitMs = 0):
   const core = await openCore();
   try {
     await core.signIn(via.url, 'agent1@demo.test');
-    const call = await core.invoke('calls.start', { direction: 'inbound', phone_number: '07700 900151', notes: 'sent twice, half of it once' });
+    const call = await core.invoke('call.create', { direction: 'inbound', phone_number: '07700 900151', notes: 'sent twice, half of it once' });
     await until(async () => (await core.invoke('sync.now', {})).pending === 0, 10_000, 'the retried push');
     expect(via.log.filter((e) => e.fault === 'stall'), 'a push left half-sent upstream').toHaveLength(1);
     await sleep(waitMs);

@@ -25,9 +25,9 @@ export async function logCalls(client: Invoker, count: number, tag: string, writ
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
     const created = `${tag}.${i}.c`;
-    let call: IpcResult<'calls.start'>;
+    let call: IpcResult<'call.create'>;
     try {
-      call = await client.invoke('calls.start', { direction: 'inbound', phone_number: '07700 900123', notes: created });
+      call = await client.invoke('call.create', { direction: 'inbound', phone_number: '07700 900123', notes: created });
     } catch {
       return { ids, uncertain: { kind: 'create', notes: created } };
     }
@@ -35,7 +35,7 @@ export async function logCalls(client: Invoker, count: number, tag: string, writ
     ids.push(call.id);
     const updated = `${tag}.${i}.u`;
     try {
-      await client.invoke('calls.update', { id: call.id, patch: { notes: updated } });
+      await client.invoke('call.update', { id: call.id, patch: { notes: updated } });
     } catch {
       return { ids, uncertain: { kind: 'update', id: call.id, notes: updated } };
     }

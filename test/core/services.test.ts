@@ -38,11 +38,11 @@ describe('with a network that never answers', () => {
     blackHole = true;
     // Requests now hang until the SDK's own 30 s timeout, which is also this test's timeout: an
     // action that waited on the network would time the test out. No wall-clock limit of its own.
-    const call = await agent.invoke('calls.start', { direction: 'inbound', phone_number: '+44 7700 900 610' });
-    await agent.invoke('calls.update', { id: call.id, patch: { status: 'wrap_up', notes: 'wants a home visit' } });
-    const task = await agent.invoke('tasks.create', { title: 'Arrange home visit', priority: 'high' });
-    await agent.invoke('tasks.update', { id: task.id, patch: { status: 'in_progress' } });
-    await agent.invoke('patients.create', { first_name: 'Iwan', last_name: 'Prys', phone_number: '029 2018 0610' });
+    const call = await agent.invoke('call.create', { direction: 'inbound', phone_number: '+44 7700 900 610' });
+    await agent.invoke('call.update', { id: call.id, patch: { status: 'wrap_up', notes: 'wants a home visit' } });
+    const task = await agent.invoke('task.create', { title: 'Arrange home visit', priority: 'high' });
+    await agent.invoke('task.update', { id: task.id, patch: { status: 'in_progress' } });
+    await agent.invoke('patient.create', { first_name: 'Iwan', last_name: 'Prys', phone_number: '029 2018 0610' });
     const status = await agent.invoke('sync.status', {});
     expect(status.pending).toBe(5);
     expect(await agent.invoke('calls.get', { id: call.id })).toMatchObject({ status: 'wrap_up', notes: 'wants a home visit' });
@@ -75,25 +75,25 @@ describe('with a network that never answers', () => {
   it('applies role rules locally', async () => {
     await expect(agent.invoke('tasks.team', {})).rejects.toMatchObject({ code: 'FORBIDDEN' });
     const [task] = await agent.invoke('tasks.mine', {});
-    await expect(agent.invoke('tasks.update', { id: task!.id, patch: { priority: 'urgent' } })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(agent.invoke('task.update', { id: task!.id, patch: { priority: 'urgent' } })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     const call = (await agent.invoke('calls.list', {}))[0]!;
-    await agent.invoke('calls.update', { id: call.id, patch: { status: 'completed' } });
-    await expect(agent.invoke('calls.update', { id: call.id, patch: { status: 'active' } })).rejects.toMatchObject({
+    await agent.invoke('call.update', { id: call.id, patch: { status: 'completed' } });
+    await expect(agent.invoke('call.update', { id: call.id, patch: { status: 'active' } })).rejects.toMatchObject({
       code: 'INVALID_STATUS_TRANSITION',
     });
-    await expect(agent.invoke('calls.update', { id: call.id, patch: { outcome: 'made_up_code' } })).rejects.toMatchObject({
+    await expect(agent.invoke('call.update', { id: call.id, patch: { outcome: 'made_up_code' } })).rejects.toMatchObject({
       code: 'VALIDATION_FAILED',
     });
   });
 
   it('cancel is a status change and works offline; outcome codes come from the cache', async () => {
-    const task = await agent.invoke('tasks.create', { title: 'Mistake' });
+    const task = await agent.invoke('task.create', { title: 'Mistake' });
     expect((await agent.invoke('tasks.cancel', { id: task.id })).status).toBe('cancelled');
     expect((await agent.invoke('dispositions.list', {})).length).toBeGreaterThanOrEqual(8);
   });
 
   it('"sync now" abandons a cycle stuck on a dead connection and starts over', async () => {
-    await agent.invoke('calls.start', { direction: 'inbound', phone_number: '+447700900620' });
+    await agent.invoke('call.create', { direction: 'inbound', phone_number: '+447700900620' });
     await new Promise((r) => setTimeout(r, 400)); // the cycle's push now hangs for longer than staleCycleMs
     blackHole = false;
     // The stuck push only ends at the SDK's 30 s timeout (= this test's timeout): sync.now

@@ -79,11 +79,11 @@ describe('agent state', () => {
 
     fireEvent.change(picker(), { target: { value: 'not_ready:Lunch' } });
     await waitFor(() => expect(useAgentState.getState().mine).toMatchObject({ state: 'not_ready', reason: 'Lunch' }));
-    expect(bridge.calledWith('agentStates.set').at(-1)).toMatchObject({ state: 'not_ready', reason: 'Lunch' });
+    expect(bridge.calledWith('agent_state.set').at(-1)).toMatchObject({ state: 'not_ready', reason: 'Lunch' });
     expect(admitsInbound()).toBe(false);
 
     // The agent places a call (outbound calls are never blocked); it connects.
-    const call = await act(() => bridge.invoke('calls.start', { direction: 'outbound', phone_number: '+447700900123', status: 'active' }));
+    const call = await act(() => bridge.invoke('call.create', { direction: 'outbound', phone_number: '+447700900123', status: 'active' }));
     const connectedAt = Date.now();
     act(() => usePhone.setState({ phone: { ...IDLE_PHONE, calls: [leg({ direction: 'outbound', connectedAt, recordId: call.id })] } }));
     await waitFor(() => expect(useAgentState.getState().mine).toMatchObject({ state: 'on_call', call_id: call.id, previous_state: 'not_ready' }));
@@ -97,7 +97,7 @@ describe('agent state', () => {
     expect((await screen.findByTestId('acw-countdown')).textContent).toMatch(/wrap-up \d:\d\d left/);
 
     // Setting the outcome ends wrap-up: back to Not ready · Lunch.
-    await act(() => bridge.invoke('calls.update', { id: call.id, patch: { status: 'completed', outcome: 'resolved' } }));
+    await act(() => bridge.invoke('call.update', { id: call.id, patch: { status: 'completed', outcome: 'resolved' } }));
     await settle(20);
     act(() => checkAfterCallWork());
     await waitFor(() => expect(useAgentState.getState().mine).toMatchObject({ state: 'not_ready', reason: 'Lunch' }));

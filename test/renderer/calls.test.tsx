@@ -27,7 +27,7 @@ describe('calls', () => {
     fireEvent.click(within(dialog).getByRole('button', { name: 'Log call' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
 
-    expect(bridge.calledWith('calls.start')[0]).toMatchObject({ direction: 'inbound', phone_number: '07700 900123', status: 'active', patient_id: pat.id });
+    expect(bridge.calledWith('call.create')[0]).toMatchObject({ direction: 'inbound', phone_number: '07700 900123', status: 'active', patient_id: pat.id });
     const list = screen.getByRole('list', { name: 'Call log' });
     expect(within(list).getAllByRole('listitem')).toHaveLength(1);
     expect(screen.getByRole('heading', { name: 'Grace Hopper' })).toBeTruthy();
@@ -40,10 +40,10 @@ describe('calls', () => {
     await logCall('020 7946 0000');
     const notes = screen.getByLabelText('Call notes');
     for (const text of ['P', 'Pa', 'Pat', 'Patient asks about results']) fireEvent.change(notes, { target: { value: text } });
-    expect(bridge.calledWith('calls.update')).toHaveLength(0);
+    expect(bridge.calledWith('call.update')).toHaveLength(0);
 
     await waitFor(() => expect(screen.getByRole('status', { name: 'Notes save status' }).textContent).toBe('Saved'), { timeout: 60_000 });
-    const updates = bridge.calledWith('calls.update');
+    const updates = bridge.calledWith('call.update');
     expect(updates).toHaveLength(1);
     expect(updates[0]).toMatchObject({ patch: { notes: 'Patient asks about results' } });
     expect([...bridge.calls.values()][0]!.notes).toBe('Patient asks about results');
@@ -57,14 +57,14 @@ describe('calls', () => {
     fireEvent.change(notes, { target: { value: 'Quick note' } });
     fireEvent.keyDown(notes, { key: 'Enter', ctrlKey: true });
     await settle();
-    expect(bridge.calledWith('calls.update')[0]).toMatchObject({ patch: { notes: 'Quick note' } });
+    expect(bridge.calledWith('call.update')[0]).toMatchObject({ patch: { notes: 'Quick note' } });
   });
 
   it('shows a failed save inline and keeps the typed notes', async () => {
     const { bridge, agent } = world();
     await renderApp(bridge, agent);
     await logCall('020 7946 0000');
-    bridge.failNext('calls.update', { code: 'VALIDATION_FAILED', message: 'validation failed', details: { notes: 'too long' } });
+    bridge.failNext('call.update', { code: 'VALIDATION_FAILED', message: 'validation failed', details: { notes: 'too long' } });
     const notes = screen.getByLabelText('Call notes');
     fireEvent.change(notes, { target: { value: 'Important words' } });
     expect((await screen.findByRole('alert', {}, { timeout: 60_000 })).textContent).toContain('notes: too long');
@@ -115,7 +115,7 @@ describe('calls', () => {
 
     fireEvent.change(screen.getByRole('combobox', { name: 'Outcome' }), { target: { value: 'callback_requested' } });
     const form = screen.getByRole('form', { name: 'Schedule callback' });
-    expect(bridge.calledWith('calls.update').filter((u) => u.patch.outcome)).toHaveLength(0);
+    expect(bridge.calledWith('call.update').filter((u) => u.patch.outcome)).toHaveLength(0);
     fireEvent.change(within(form).getByLabelText('Call back by'), { target: { value: '2030-01-15T10:30' } });
     fireEvent.change(within(form).getByLabelText('Priority'), { target: { value: 'high' } });
     fireEvent.click(within(form).getByRole('button', { name: 'Create follow-up' }));
@@ -123,7 +123,7 @@ describe('calls', () => {
     await waitFor(() => expect(screen.getByTestId('call-status').textContent).toBe('Completed'));
     const call = [...bridge.calls.values()][0]!;
     expect(call.outcome).toBe('callback_requested');
-    const created = bridge.calledWith('tasks.create');
+    const created = bridge.calledWith('task.create');
     expect(created).toHaveLength(1);
     expect(created[0]).toMatchObject({
       call_id: call.id,

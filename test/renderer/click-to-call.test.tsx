@@ -35,9 +35,9 @@ describe('click-to-call', () => {
     expect(within(callLog()).getAllByRole('listitem')).toHaveLength(2);
 
     fireEvent.click(within(callLog()).getByRole('button', { name: 'Call back Grace Hopper' }));
-    await waitFor(() => expect(bridge.calledWith('calls.start')).toHaveLength(3));
+    await waitFor(() => expect(bridge.calledWith('call.create')).toHaveLength(3));
     // Calls are stored in E.164 (the rulebook), so the call back dials the stored number.
-    expect(bridge.calledWith('calls.start')[2]).toMatchObject({ direction: 'outbound', phone_number: '+447700900123', patient_id: grace.id });
+    expect(bridge.calledWith('call.create')[2]).toMatchObject({ direction: 'outbound', phone_number: '+447700900123', patient_id: grace.id });
     // The new call opens, ready for notes.
     await waitFor(() => expect(within(callLog()).getAllByRole('listitem')).toHaveLength(3));
     expect(screen.getByRole('heading', { name: 'Grace Hopper', level: 2 })).toBeTruthy();
@@ -45,8 +45,8 @@ describe('click-to-call', () => {
     fireEvent.click(within(callLog()).getByRole('button', { name: /^inbound call \+442079460999/ }));
     const detail = await screen.findByRole('article', { name: '+442079460999' });
     fireEvent.click(within(detail).getByRole('button', { name: 'Call back +442079460999' }));
-    await waitFor(() => expect(bridge.calledWith('calls.start')).toHaveLength(4));
-    expect(bridge.calledWith('calls.start')[3]).toMatchObject({ direction: 'outbound', phone_number: '+442079460999', patient_id: null });
+    await waitFor(() => expect(bridge.calledWith('call.create')).toHaveLength(4));
+    expect(bridge.calledWith('call.create')[3]).toMatchObject({ direction: 'outbound', phone_number: '+442079460999', patient_id: null });
   });
 
   it("calls a task's patient from the task row and the task detail, looked up with patients.get", async () => {
@@ -69,7 +69,7 @@ describe('click-to-call', () => {
 
     fireEvent.click(call);
     await screen.findByRole('heading', { name: 'Calls' });
-    expect(bridge.calledWith('calls.start')[0]).toMatchObject({ direction: 'outbound', phone_number: '+447700900123', patient_id: grace.id, metadata: { task_id: task.id } });
+    expect(bridge.calledWith('call.create')[0]).toMatchObject({ direction: 'outbound', phone_number: '+447700900123', patient_id: grace.id, metadata: { task_id: task.id } });
 
     // The detail offers every number the patient has.
     fireEvent.keyDown(window, { key: 'g' });
@@ -77,8 +77,8 @@ describe('click-to-call', () => {
     fireEvent.click(await screen.findByRole('button', { name: 'Results for Grace' }));
     const detail = await screen.findByRole('article', { name: 'Results for Grace' });
     fireEvent.click(await within(detail).findByRole('button', { name: 'Call +442079460000' }));
-    await waitFor(() => expect(bridge.calledWith('calls.start')).toHaveLength(2));
-    expect(bridge.calledWith('calls.start')[1]).toMatchObject({ phone_number: '+442079460000', patient_id: grace.id, metadata: { task_id: task.id } });
+    await waitFor(() => expect(bridge.calledWith('call.create')).toHaveLength(2));
+    expect(bridge.calledWith('call.create')[1]).toMatchObject({ phone_number: '+442079460000', patient_id: grace.id, metadata: { task_id: task.id } });
   });
 
   it('lists the numbers and tel: links written in the notes as Call links, not NHS numbers, MRNs or dates', async () => {
@@ -95,12 +95,12 @@ describe('click-to-call', () => {
     expect(link.getAttribute('href')).toBe('tel:+447700900555');
 
     fireEvent.click(link);
-    await waitFor(() => expect(bridge.calledWith('calls.start')).toHaveLength(2));
+    await waitFor(() => expect(bridge.calledWith('call.create')).toHaveLength(2));
     // About the same patient as the call whose notes it came from.
-    expect(bridge.calledWith('calls.start')[1]).toMatchObject({ direction: 'outbound', phone_number: '+447700900555', patient_id: grace.id });
+    expect(bridge.calledWith('call.create')[1]).toMatchObject({ direction: 'outbound', phone_number: '+447700900555', patient_id: grace.id });
     // The notes were saved on the way out of the first call.
     await settle();
-    expect(bridge.calls.get(bridge.calledWith('calls.update')[0]!.id)!.notes).toContain('tel:1001');
+    expect(bridge.calls.get(bridge.calledWith('call.update')[0]!.id)!.notes).toContain('tel:1001');
   });
 
   it("reads numbers in the notes with the agent's default region from the phone settings", async () => {
@@ -122,15 +122,15 @@ describe('click-to-call', () => {
     await renderApp(bridge, agent);
     await logCall('020 7946 0999');
     fireEvent.keyDown(window, { key: 'c' });
-    await waitFor(() => expect(bridge.calledWith('calls.start')).toHaveLength(2));
-    expect(bridge.calledWith('calls.start')[1]).toMatchObject({ direction: 'outbound', phone_number: '+442079460999' });
+    await waitFor(() => expect(bridge.calledWith('call.create')).toHaveLength(2));
+    expect(bridge.calledWith('call.create')[1]).toMatchObject({ direction: 'outbound', phone_number: '+442079460999' });
 
     fireEvent.keyDown(window, { key: 'g' });
     fireEvent.keyDown(window, { key: 't' });
     fireEvent.click(await screen.findByRole('button', { name: 'Results for Grace' }));
     await screen.findByRole('article', { name: 'Results for Grace' });
     fireEvent.keyDown(window, { key: 'c' });
-    await waitFor(() => expect(bridge.calledWith('calls.start')).toHaveLength(3));
-    expect(bridge.calledWith('calls.start')[2]).toMatchObject({ phone_number: '+447700900123', patient_id: grace.id, metadata: { task_id: task.id } });
+    await waitFor(() => expect(bridge.calledWith('call.create')).toHaveLength(3));
+    expect(bridge.calledWith('call.create')[2]).toMatchObject({ phone_number: '+447700900123', patient_id: grace.id, metadata: { task_id: task.id } });
   });
 });

@@ -252,8 +252,8 @@ export class FakeBridge implements RendererBridge {
       return null;
     },
     'session.current': () => this.session,
-    'calls.start': (a: IpcArgs<'calls.start'>) => this.rule('call.create', { ...a, id: newId() }) as CallRead,
-    'calls.update': (a: IpcArgs<'calls.update'>) => this.rule('call.update', { ...a.patch, id: a.id, ...(a.at ? { at: a.at } : {}) }) as CallRead,
+    'call.create': (a: IpcArgs<'call.create'>) => this.rule('call.create', { ...a, id: newId() }) as CallRead,
+    'call.update': (a: IpcArgs<'call.update'>) => this.rule('call.update', { ...a.patch, id: a.id, ...(a.at ? { at: a.at } : {}) }) as CallRead,
     'calls.get': (a: { id: string }) => this.calls.get(a.id) ?? null,
     'calls.list': (a: IpcArgs<'calls.list'>) =>
       [...this.calls.values()]
@@ -273,8 +273,8 @@ export class FakeBridge implements RendererBridge {
       return this.filterTasks(a);
     },
     'tasks.get': (a: { id: string }) => this.tasks.get(a.id) ?? null,
-    'tasks.create': (a: IpcArgs<'tasks.create'>) => this.rule('task.create', { ...a, id: newId() }) as TaskRead,
-    'tasks.update': (a: IpcArgs<'tasks.update'>) => this.rule('task.update', { ...a.patch, id: a.id }) as TaskRead,
+    'task.create': (a: IpcArgs<'task.create'>) => this.rule('task.create', { ...a, id: newId() }) as TaskRead,
+    'task.update': (a: IpcArgs<'task.update'>) => this.rule('task.update', { ...a.patch, id: a.id }) as TaskRead,
     'tasks.reassign': (a: IpcArgs<'tasks.reassign'>) => {
       for (const id of a.ids) if (!this.tasks.has(id)) throw new FakeError('NOT_FOUND', `task ${id} not found`);
       return a.ids.map((id) => this.rule('task.update', { id, assignee_id: a.assignee_id }) as TaskRead);
@@ -292,8 +292,8 @@ export class FakeBridge implements RendererBridge {
       return this.patients.find((p) => p.phone_number.replace(/\D/g, '').endsWith(digits.slice(-9))) ?? null;
     },
     'patients.get': (a: { id: string }) => this.patients.find((p) => p.id === a.id) ?? null,
-    'patients.create': (a: IpcArgs<'patients.create'>) => this.rule('patient.create', { ...a, id: newId() }) as PatientRead,
-    'patients.update': (a: IpcArgs<'patients.update'>) => this.rule('patient.update', { ...a.patch, id: a.id }) as PatientRead,
+    'patient.create': (a: IpcArgs<'patient.create'>) => this.rule('patient.create', { ...a, id: newId() }) as PatientRead,
+    'patient.update': (a: IpcArgs<'patient.update'>) => this.rule('patient.update', { ...a.patch, id: a.id }) as PatientRead,
     'users.list': () => this.users,
     'dispositions.list': () => DEFAULT_DISPOSITIONS.map((d) => ({ ...d, builtin: true })),
     'sync.status': () => this.status,
@@ -306,7 +306,7 @@ export class FakeBridge implements RendererBridge {
     },
     // The shared rules (nextAgentState), as the core applies them.
     'agentStates.mine': () => this.agentStates.get(this.me().id) ?? null,
-    'agentStates.set': (a: IpcArgs<'agentStates.set'>) => {
+    'agent_state.set': (a: IpcArgs<'agent_state.set'>) => {
       const me = this.me();
       const current = this.agentStates.get(me.id) ?? null;
       const problem = agentStateProblem({ ...a, at: a.at ?? iso() }, this.agentStateSettings);
@@ -326,8 +326,8 @@ export class FakeBridge implements RendererBridge {
         .filter((x) => (!a.staff_id || x.staffId === a.staff_id) && shiftsOverlap(x, window))
         .sort((x, y) => x.startTime.localeCompare(y.startTime));
     },
-    'schedules.create': (a: IpcArgs<'schedules.create'>) => this.rule('schedule.create', { ...a, id: newId() }) as Schedule,
-    'schedules.update': (a: IpcArgs<'schedules.update'>) => this.rule('schedule.update', { ...a.patch, id: a.id }) as Schedule,
+    'schedule.create': (a: IpcArgs<'schedule.create'>) => this.rule('schedule.create', { ...a, id: newId() }) as Schedule,
+    'schedule.update': (a: IpcArgs<'schedule.update'>) => this.rule('schedule.update', { ...a.patch, id: a.id }) as Schedule,
     'agentStates.settings': () => this.agentStateSettings,
     'phone.settings.get': () => this.phoneSettings,
     'phone.settings.set': (a: IpcArgs<'phone.settings.set'>) => {

@@ -98,7 +98,7 @@ describe('patients', () => {
 
     fireEvent.click(screen.getByRole('button', { name: 'Call +442079460000' }));
     await screen.findByRole('heading', { name: 'Calls' });
-    expect(bridge.calledWith('calls.start')[0]).toMatchObject({ direction: 'outbound', phone_number: '+442079460000', patient_id: grace.id });
+    expect(bridge.calledWith('call.create')[0]).toMatchObject({ direction: 'outbound', phone_number: '+442079460000', patient_id: grace.id });
     expect(await screen.findByRole('heading', { name: 'Grace Hopper', level: 2 })).toBeTruthy();
     expect(screen.getByTestId('call-status').textContent).toBe('In progress');
   });

@@ -37,12 +37,12 @@ describe('back from unreachable', () => {
     const { bridge, agent } = world();
     await renderApp(bridge, agent);
     await waitFor(() => expect(bridge.agentStates.get(agent.id)?.state).toBe('available'));
-    const sets = bridge.calledWith('agentStates.set').length;
+    const sets = bridge.calledWith('agent_state.set').length;
     bridge.agentStates.set(agent.id, offline(agent.id, { previous_state: null, previous_reason: null }));
     act(() => bridge.emit('data.changed', { entities: ['agent_state'] }));
     await settle(50);
     await settle(50);
-    expect(bridge.calledWith('agentStates.set')).toHaveLength(sets);
+    expect(bridge.calledWith('agent_state.set')).toHaveLength(sets);
     expect(bridge.agentStates.get(agent.id)?.state).toBe('offline');
   });
 });

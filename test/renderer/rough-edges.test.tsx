@@ -29,7 +29,7 @@ describe('rough edges', () => {
     expect((within(dialog).getByLabelText(/phone number or patient name/i) as HTMLInputElement).value).toBe('+447700900456');
     fireEvent.click(within(dialog).getByRole('button', { name: 'Log call' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
-    expect(bridge.calledWith('calls.start')[0]).toMatchObject({ phone_number: '+447700900456', patient_id: pete.id });
+    expect(bridge.calledWith('call.create')[0]).toMatchObject({ phone_number: '+447700900456', patient_id: pete.id });
 
     // From a patient card: the dialog starts with that patient and their number.
     await go('p');

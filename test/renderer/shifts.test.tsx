@@ -54,7 +54,7 @@ describe('shifts', () => {
     expect(within(onCall).getByRole('button', { name: 'Call Ben Agent on +447700900556' })).toBeTruthy();
     fireEvent.click(within(onCall).getByRole('button', { name: 'Call Ada Agent on +447700900555' }));
     // No softphone set up: the call is logged, as any Call button does (docs/ui.md).
-    await waitFor(() => expect(bridge.calledWith('calls.start').at(-1)).toMatchObject({ phone_number: '+447700900555', direction: 'outbound' }));
+    await waitFor(() => expect(bridge.calledWith('call.create').at(-1)).toMatchObject({ phone_number: '+447700900555', direction: 'outbound' }));
   });
 
   it('lets a supervisor add a shift on the rota, refuses an overlapping one with a clear message, and ends a shift with handover notes', async () => {

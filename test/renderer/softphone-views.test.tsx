@@ -11,7 +11,7 @@ import { renderApp, settle, valueOf, world } from './harness';
 import { withSoftphone } from './phone-env';
 
 const phoneReady = () => waitFor(() => expect(screen.getByTestId('phone-status').textContent).toBe('Phone: ready'), { timeout: 60_000 });
-const outboundStarts = (bridge: ReturnType<typeof world>['bridge']) => bridge.calledWith('calls.start').filter((c) => c.direction === 'outbound');
+const outboundStarts = (bridge: ReturnType<typeof world>['bridge']) => bridge.calledWith('call.create').filter((c) => c.direction === 'outbound');
 const notices = () => screen.queryAllByRole('status').map((s) => s.textContent ?? '');
 
 describe('tel: links from other programs', () => {
@@ -84,7 +84,7 @@ describe('tel: links from other programs', () => {
     await screen.findByRole('complementary', { name: 'Phone' });
     expect(valueOf('Number to call')).toBe('+447700900555');
     expect(notices().some((t) => t.includes('the phone is not set up'))).toBe(true);
-    expect(bridge.calledWith('calls.start')).toHaveLength(0);
+    expect(bridge.calledWith('call.create')).toHaveLength(0);
   });
 });
 
@@ -126,7 +126,7 @@ describe('a call the phone is handling', () => {
     await renderApp(bridge, agent);
     await phoneReady();
     // Logged by the phone in an earlier session (its SIP dialog is long gone), left in progress.
-    await bridge.invoke('calls.start', { direction: 'outbound', phone_number: '+447700900222', status: 'active', metadata: { sip_call_id: 'gone@earlier' } });
+    await bridge.invoke('call.create', { direction: 'outbound', phone_number: '+447700900222', status: 'active', metadata: { sip_call_id: 'gone@earlier' } });
     bridge.emit('data.changed', { entities: ['call'] });
     fireEvent.click(await within(screen.getByRole('list', { name: 'Call log' })).findByRole('button', { name: /^outbound call \+447700900222/ }));
     const detail = await screen.findByRole('article', { name: '+447700900222' });
@@ -139,8 +139,8 @@ describe('a call the phone is handling', () => {
     await withSoftphone(bridge);
     await renderApp(bridge, agent);
     await phoneReady();
-    const missed = await bridge.invoke('calls.start', { direction: 'inbound', phone_number: '+447700900333', status: 'ringing' });
-    await bridge.invoke('calls.update', { id: missed.id, patch: { status: 'missed' } });
+    const missed = await bridge.invoke('call.create', { direction: 'inbound', phone_number: '+447700900333', status: 'ringing' });
+    await bridge.invoke('call.update', { id: missed.id, patch: { status: 'missed' } });
     bridge.emit('data.changed', { entities: ['call'] });
     fireEvent.click(await within(screen.getByRole('list', { name: 'Call log' })).findByRole('button', { name: 'Call back +447700900333' }));
 

@@ -89,7 +89,7 @@ describe('my tasks', () => {
     bridge.putTask(makeTask({ title: 'Fax results', assignee_id: agent.id }));
     await renderApp(bridge, agent);
     await openTasks();
-    bridge.failNext('tasks.update', { code: 'FORBIDDEN', message: 'this task is not yours any more' });
+    bridge.failNext('task.update', { code: 'FORBIDDEN', message: 'this task is not yours any more' });
     fireEvent.click(screen.getByRole('button', { name: 'Complete Fax results' }));
     expect((await screen.findByRole('alert')).textContent).toContain('this task is not yours any more');
   });
@@ -105,7 +105,7 @@ describe('my tasks', () => {
     fireEvent.change(within(dialog).getByLabelText('Priority'), { target: { value: 'urgent' } });
     fireEvent.keyDown(within(dialog).getByLabelText('Title'), { key: 'Enter', ctrlKey: true });
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
-    expect(bridge.calledWith('tasks.create')[0]).toMatchObject({ title: 'Chase lab', priority: 'urgent', assignee_id: agent.id });
+    expect(bridge.calledWith('task.create')[0]).toMatchObject({ title: 'Chase lab', priority: 'urgent', assignee_id: agent.id });
     await waitFor(() => expect(queueTitles()).toEqual(['Chase lab']));
   });
 

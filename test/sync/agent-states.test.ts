@@ -29,11 +29,11 @@ afterAll(async () => {
 
 describe('agent states on the desktop', () => {
   it('a state change works offline, keeps its time, and reaches the supervisor’s desktop', async () => {
-    await agent.invoke('agentStates.set', { state: 'available' });
+    await agent.invoke('agent_state.set', { state: 'available' });
     await agent.invoke('sync.now', {});
     await server.stop();
     const before = Date.now();
-    const local = await agent.invoke('agentStates.set', { state: 'not_ready', reason: 'Lunch' });
+    const local = await agent.invoke('agent_state.set', { state: 'not_ready', reason: 'Lunch' });
     expect(local).toMatchObject({ state: 'not_ready', reason: 'Lunch', previous_state: null });
     expect(Date.parse(local.since)).toBeGreaterThanOrEqual(before - 1000);
     expect(await agent.invoke('agentStates.mine', {})).toMatchObject({ state: 'not_ready' });
@@ -58,8 +58,8 @@ describe('agent states on the desktop', () => {
   });
 
   it('a reason the organization does not use is refused on the desktop, nothing queued', async () => {
-    await expect(agent.invoke('agentStates.set', { state: 'not_ready', reason: 'Nap' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
-    await expect(agent.invoke('agentStates.set', { state: 'not_ready' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(agent.invoke('agent_state.set', { state: 'not_ready', reason: 'Nap' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(agent.invoke('agent_state.set', { state: 'not_ready' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     expect((await agent.invoke('sync.status', {})).pending).toBe(0);
   });
 });

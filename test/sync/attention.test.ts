@@ -59,8 +59,8 @@ describe('rejected mutations', () => {
   const ghostPatient = uuidv7();
 
   it('land in the attention list and do not block the mutations after them', async () => {
-    rejectedId = (await agent.invoke('calls.start', { direction: 'inbound', phone_number: '07700 900301', patient_id: ghostPatient })).id;
-    laterId = (await agent.invoke('calls.start', { direction: 'inbound', phone_number: '07700 900302' })).id;
+    rejectedId = (await agent.invoke('call.create', { direction: 'inbound', phone_number: '07700 900301', patient_id: ghostPatient })).id;
+    laterId = (await agent.invoke('call.create', { direction: 'inbound', phone_number: '07700 900302' })).id;
     const status = await agent.invoke('sync.now', {});
     expect(status).toMatchObject({ pending: 0, attention: 1, state: 'idle' });
 
@@ -86,7 +86,7 @@ describe('rejected mutations', () => {
   });
 
   it('discard removes it for good and sends nothing', async () => {
-    const id = (await agent.invoke('calls.start', { direction: 'outbound', phone_number: '07700 900303', patient_id: ghostPatient })).id;
+    const id = (await agent.invoke('call.create', { direction: 'outbound', phone_number: '07700 900303', patient_id: ghostPatient })).id;
     await agent.invoke('sync.now', {});
     const [item] = await agent.invoke('sync.attention', {});
     expect(item?.args.id).toBe(id);
@@ -99,11 +99,11 @@ describe('rejected mutations', () => {
 
 describe('merge', () => {
   it("keeps a supervisor's reprioritisation and the agent's status change to the same task", async () => {
-    const task = await agent.invoke('tasks.create', { title: 'Book interpreter' });
+    const task = await agent.invoke('task.create', { title: 'Book interpreter' });
     await agent.invoke('sync.now', {});
     await supervisor.invoke('sync.now', {});
-    await supervisor.invoke('tasks.update', { id: task.id, patch: { priority: 'urgent' } });
-    await agent.invoke('tasks.update', { id: task.id, patch: { status: 'in_progress' } });
+    await supervisor.invoke('task.update', { id: task.id, patch: { priority: 'urgent' } });
+    await agent.invoke('task.update', { id: task.id, patch: { status: 'in_progress' } });
     await Promise.all([supervisor.invoke('sync.now', {}), agent.invoke('sync.now', {})]);
     await agent.invoke('sync.now', {});
     const res = await http.get(`/api/v1/organizations/${org}/tasks/${task.id}`, admin);
@@ -113,9 +113,9 @@ describe('merge', () => {
   });
 
   it('tells the user when a later write replaced their acknowledged change, and retry writes it again', async () => {
-    const task = await supervisor.invoke('tasks.create', { title: 'Order supplies' });
+    const task = await supervisor.invoke('task.create', { title: 'Order supplies' });
     await supervisor.invoke('sync.now', {});
-    await supervisor.invoke('tasks.update', { id: task.id, patch: { title: 'Order dressings' } });
+    await supervisor.invoke('task.update', { id: task.id, patch: { title: 'Order dressings' } });
     // The admin's edit lands after our push was applied and before our pull.
     afterNextPush = async () => {
       const res = await http.patch(`/api/v1/organizations/${org}/tasks/${task.id}`, { title: 'Order dressings and gloves' }, admin);
@@ -143,14 +143,14 @@ describe('merge', () => {
   });
 
   it('tells a desktop that had pulled its own value back when a change made before it replaced it', async () => {
-    const task = await agent.invoke('tasks.create', { title: 'Call the pharmacy' });
+    const task = await agent.invoke('task.create', { title: 'Call the pharmacy' });
     await agent.invoke('sync.now', {});
     await supervisor.invoke('sync.now', {});
     const agentsDate = '2026-12-01T09:00:00.000Z';
     const supervisorsDate = '2026-12-03T09:00:00.000Z';
     agentOffline = true;
-    await agent.invoke('tasks.update', { id: task.id, patch: { due_date: agentsDate } });
-    await supervisor.invoke('tasks.update', { id: task.id, patch: { due_date: supervisorsDate } });
+    await agent.invoke('task.update', { id: task.id, patch: { due_date: agentsDate } });
+    await supervisor.invoke('task.update', { id: task.id, patch: { due_date: supervisorsDate } });
     // Pushed and pulled back: the supervisor's desktop remembers nothing of it any more.
     expect(await supervisor.invoke('sync.now', {})).toMatchObject({ pending: 0, attention: 0 });
     expect((await supervisor.invoke('tasks.get', { id: task.id }))?.due_date).toBe(supervisorsDate);

@@ -45,13 +45,13 @@ describe('offline logging', () => {
       return result;
     };
     for (let i = 0; i < 5; i++) {
-      const call = await timed(() => core.invoke('calls.start', { direction: 'outbound', phone_number: `07700 90020${i}` }));
-      await timed(() => core.invoke('calls.update', { id: call.id, patch: { notes: `note ${i}` } }));
-      await timed(() => core.invoke('calls.update', { id: call.id, patch: { status: 'completed', outcome: 'voicemail' } }));
+      const call = await timed(() => core.invoke('call.create', { direction: 'outbound', phone_number: `07700 90020${i}` }));
+      await timed(() => core.invoke('call.update', { id: call.id, patch: { notes: `note ${i}` } }));
+      await timed(() => core.invoke('call.update', { id: call.id, patch: { status: 'completed', outcome: 'voicemail' } }));
       logged.push(call.id);
     }
-    await timed(() => core.invoke('tasks.update', { id: taskId, patch: { status: 'in_progress' } }));
-    await timed(() => core.invoke('tasks.update', { id: taskId, patch: { description: 'lab phoned, results due Friday' } }));
+    await timed(() => core.invoke('task.update', { id: taskId, patch: { status: 'in_progress' } }));
+    await timed(() => core.invoke('task.update', { id: taskId, patch: { description: 'lab phoned, results due Friday' } }));
     // Every write answered from the local store while the API is unreachable; how fast is
     // bench:sync's "log a call" figure (a timed test fails on a loaded machine).
     console.log(`offline writes: ${times.map((t) => t.toFixed(1)).join(', ')} ms`);

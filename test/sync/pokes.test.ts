@@ -43,7 +43,7 @@ async function reassignAndWait(taskIds: string[], to: string) {
 describe('reassignment', () => {
   it("arrives on the agent's desktop without it asking", async () => {
     for (let i = 0; i < 3; i++) {
-      const task = await supervisor.invoke('tasks.create', { title: `Follow-up ${i}`, assignee_id: otherAgentId });
+      const task = await supervisor.invoke('task.create', { title: `Follow-up ${i}`, assignee_id: otherAgentId });
       await supervisor.invoke('sync.now', {});
       const { tasks } = await reassignAndWait([task.id], agentId);
       expect(tasks.map((t) => t.id)).toEqual([task.id]);
@@ -83,7 +83,7 @@ describe('reassignment', () => {
 
   it('news flows again after the API restarts (the stream reconnects, and pulls on reconnect)', async () => {
     await server.restart();
-    const task = await supervisor.invoke('tasks.create', { title: 'After restart', assignee_id: otherAgentId });
+    const task = await supervisor.invoke('task.create', { title: 'After restart', assignee_id: otherAgentId });
     await eventually(async () => (await supervisor.invoke('sync.now', {})).pending === 0);
     // Nothing else makes the agent's desktop pull: no local writes, and the slow poll is minutes away.
     const { tasks } = await reassignAndWait([task.id], agentId);

@@ -34,8 +34,8 @@ beforeAll(async () => {
   agent1 = (await crashing.signIn(server.url, 'agent1@demo.test')).user.id;
   agent2 = (await steady.signIn(server.url, 'agent2@demo.test')).user.id;
   await supervisor.signIn(server.url, 'supervisor@demo.test');
-  await crashing.invoke('agentStates.set', { state: 'not_ready', reason: 'Training' });
-  await steady.invoke('agentStates.set', { state: 'available' });
+  await crashing.invoke('agent_state.set', { state: 'not_ready', reason: 'Training' });
+  await steady.invoke('agent_state.set', { state: 'available' });
   await Promise.all([crashing.invoke('sync.now', {}), steady.invoke('sync.now', {})]);
 });
 afterAll(async () => {
@@ -88,7 +88,7 @@ describe('a crashed desktop', () => {
     });
     expect(mine).toMatchObject({ previous_state: 'not_ready', previous_reason: 'Training' });
     // What the renderer then does (returnFromUnreachable): back to the state it had.
-    await crashing.invoke('agentStates.set', { state: 'not_ready', reason: 'Training' });
+    await crashing.invoke('agent_state.set', { state: 'not_ready', reason: 'Training' });
     await crashing.invoke('sync.now', {});
     await eventually(async () => (await current(agent1))?.state === 'not_ready');
   });

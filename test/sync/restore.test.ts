@@ -26,7 +26,7 @@ it('moves past the seqs the server has processed before pushing', async () => {
   cpSync(core.dataDir, backup, { recursive: true });
 
   core = await openCore({ dataDir: core.dataDir, secrets: core.secrets });
-  await core.invoke('calls.start', { direction: 'inbound', phone_number: '+447700900701' });
+  await core.invoke('call.create', { direction: 'inbound', phone_number: '+447700900701' });
   expect((await core.invoke('sync.now', {})).pending).toBe(0);
   await core.close();
 
@@ -34,7 +34,7 @@ it('moves past the seqs the server has processed before pushing', async () => {
   // server's progress) and logs a call under seq 1, which the server has already processed.
   await server.stop();
   core = await openCore({ dataDir: backup, secrets: core.secrets });
-  const call = await core.invoke('calls.start', { direction: 'inbound', phone_number: '+447700900702' });
+  const call = await core.invoke('call.create', { direction: 'inbound', phone_number: '+447700900702' });
   await server.restart();
   expect((await core.invoke('sync.now', {})).pending).toBe(0);
   await core.close();

@@ -40,10 +40,10 @@ describe('first sync', () => {
 
 describe('push', () => {
   it('a logged call reaches the API with the same id, E.164 number and notes', async () => {
-    const call = await agentCore.invoke('calls.start', { direction: 'inbound', phone_number: '07700 900123' });
+    const call = await agentCore.invoke('call.create', { direction: 'inbound', phone_number: '07700 900123' });
     expect(call.phone_number).toBe('+447700900123');
-    await agentCore.invoke('calls.update', { id: call.id, patch: { notes: 'asked about repeat prescription' } });
-    const done = await agentCore.invoke('calls.update', { id: call.id, patch: { status: 'completed', outcome: 'resolved' } });
+    await agentCore.invoke('call.update', { id: call.id, patch: { notes: 'asked about repeat prescription' } });
+    const done = await agentCore.invoke('call.update', { id: call.id, patch: { status: 'completed', outcome: 'resolved' } });
     expect(done.ended_at).not.toBeNull();
 
     const status = await agentCore.invoke('sync.now', {});
@@ -84,7 +84,7 @@ describe('pull', () => {
 
   it('the agent completes it locally and the supervisor sees it completed', async () => {
     const [task] = await agentCore.invoke('tasks.mine', { status: ['open'] });
-    const done = await agentCore.invoke('tasks.update', { id: task!.id, patch: { status: 'completed' } });
+    const done = await agentCore.invoke('task.update', { id: task!.id, patch: { status: 'completed' } });
     expect(done.completed_at).not.toBeNull();
     await agentCore.invoke('sync.now', {});
     const res = await http.get(`/api/v1/organizations/${org}/tasks/${task!.id}`, supervisor);

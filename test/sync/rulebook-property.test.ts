@@ -107,26 +107,26 @@ function pickOp(rand: () => number, desk: Desk, userIds: Record<string, string>)
   const tasks = localRows<{ id: string }>(desk, 'tasks');
   if (r < 0.2) {
     const args = { direction: 'inbound' as const, phone_number: pick(PHONES) };
-    return { kind: 'call.create', invoke: () => core.invoke('calls.start', args), rest: () => http.post(`${org}/calls`, args, session) };
+    return { kind: 'call.create', invoke: () => core.invoke('call.create', args), rest: () => http.post(`${org}/calls`, args, session) };
   }
   if (r < 0.4 && calls.length) {
     const id = pick(calls).id;
     const x = rand();
     const patch = x < 0.6 ? { status: pick(CALL_STATUSES) } : x < 0.8 ? { outcome: pick(OUTCOMES) } : { notes: `note ${Math.floor(rand() * 1000)}` };
-    return { kind: 'call.update', invoke: () => core.invoke('calls.update', { id, patch }), rest: () => http.patch(`${org}/calls/${id}`, patch, session) };
+    return { kind: 'call.update', invoke: () => core.invoke('call.update', { id, patch }), rest: () => http.patch(`${org}/calls/${id}`, patch, session) };
   }
   if (r < 0.55) {
     const others = Object.values(userIds);
     const x = rand();
     const assignee = x < 0.4 ? undefined : x < 0.8 ? pick(others) : null;
     const args = { title: `task ${Math.floor(rand() * 10_000)}`, priority: pick(PRIORITIES), ...(assignee === undefined ? {} : { assignee_id: assignee }) };
-    return { kind: 'task.create', invoke: () => core.invoke('tasks.create', args), rest: () => http.post(`${org}/tasks`, args, session) };
+    return { kind: 'task.create', invoke: () => core.invoke('task.create', args), rest: () => http.post(`${org}/tasks`, args, session) };
   }
   if (r < 0.85 && tasks.length) {
     const id = pick(tasks).id;
     const x = rand();
     const patch = x < 0.6 ? { status: pick(TASK_STATUSES) } : x < 0.75 ? { priority: pick(PRIORITIES) } : x < 0.85 ? { due_date: new Date(Date.UTC(2027, 0, 1 + Math.floor(rand() * 60))).toISOString() } : { title: `renamed ${Math.floor(rand() * 1000)}` };
-    return { kind: 'task.update', invoke: () => core.invoke('tasks.update', { id, patch }), rest: () => http.patch(`${org}/tasks/${id}`, patch, session) };
+    return { kind: 'task.update', invoke: () => core.invoke('task.update', { id, patch }), rest: () => http.patch(`${org}/tasks/${id}`, patch, session) };
   }
   if (tasks.length) {
     const id = pick(tasks).id;

@@ -27,9 +27,9 @@ afterAll(async () => {
 
 describe("the organization's phone country", () => {
   it('reads a number the same way on the desktop and on the server', async () => {
-    const call = await core.invoke('calls.start', { direction: 'inbound', phone_number: '(415) 555-0132' });
+    const call = await core.invoke('call.create', { direction: 'inbound', phone_number: '(415) 555-0132' });
     expect(call.phone_number).toBe('+14155550132');
-    const patient = await core.invoke('patients.create', { first_name: 'Ana', last_name: 'Ruiz', phone_number: '212 555 0199' });
+    const patient = await core.invoke('patient.create', { first_name: 'Ana', last_name: 'Ruiz', phone_number: '212 555 0199' });
     expect(patient.phone_number).toBe('+12125550199');
     expect((await core.invoke('sync.now', {})).pending).toBe(0);
 

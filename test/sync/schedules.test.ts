@@ -44,13 +44,13 @@ describe('shifts on the desktop', () => {
     const seen = await agent.invoke('schedules.list', {});
     expect(seen.map((s) => s.id).sort()).toEqual(all.map((s) => s.id).sort());
     const theirs = seen.find((s) => s.staffId === agent2Id)!;
-    await expect(agent.invoke('schedules.update', { id: theirs.id, patch: { status: 'cancelled' } })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(agent.invoke('schedule.update', { id: theirs.id, patch: { status: 'cancelled' } })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     expect((await agent.invoke('sync.status', {})).pending).toBe(0);
   });
 
   it("a shift planned while the API is down syncs and reaches the agent's My shifts; an overlap is refused at once", async () => {
     await server.stop();
-    const planned = await supervisor.invoke('schedules.create', {
+    const planned = await supervisor.invoke('schedule.create', {
       staffId: agentId,
       type: 'on_call',
       startTime: dayAt(3, 8),
@@ -61,7 +61,7 @@ describe('shifts on the desktop', () => {
     expect((await supervisor.invoke('sync.status', {})).pending).toBe(1);
 
     await expect(
-      supervisor.invoke('schedules.create', { staffId: agentId, type: 'regular', startTime: dayAt(3, 15), endTime: dayAt(3, 20) }),
+      supervisor.invoke('schedule.create', { staffId: agentId, type: 'regular', startTime: dayAt(3, 15), endTime: dayAt(3, 20) }),
     ).rejects.toMatchObject({ code: 'CONFLICT', details: { conflictingScheduleId: planned.id } });
     expect((await supervisor.invoke('sync.status', {})).pending).toBe(1);
 
@@ -78,7 +78,7 @@ describe('shifts on the desktop', () => {
     expect(arrived).toMatchObject({ startTime: dayAt(3, 8), endTime: dayAt(3, 16) });
 
     // Moved and ended with handover notes on the rota: the agent's copy follows.
-    await supervisor.invoke('schedules.update', { id: planned.id, patch: { startTime: dayAt(3, 9), status: 'completed', metadata: { handover_notes: 'Keys at the desk' } } });
+    await supervisor.invoke('schedule.update', { id: planned.id, patch: { startTime: dayAt(3, 9), status: 'completed', metadata: { handover_notes: 'Keys at the desk' } } });
     await supervisor.invoke('sync.now', {});
     await eventually(async () => {
       await agent.invoke('sync.now', {});
@@ -89,8 +89,8 @@ describe('shifts on the desktop', () => {
 
   it('two planners offline: the second overlapping shift is refused by the server (409) and needs attention', async () => {
     await server.stop();
-    const first = await supervisor.invoke('schedules.create', { staffId: agent2Id, type: 'regular', startTime: dayAt(5, 8), endTime: dayAt(5, 16) });
-    const second = await admin.invoke('schedules.create', { staffId: agent2Id, type: 'cover', startTime: dayAt(5, 12), endTime: dayAt(5, 20) });
+    const first = await supervisor.invoke('schedule.create', { staffId: agent2Id, type: 'regular', startTime: dayAt(5, 8), endTime: dayAt(5, 16) });
+    const second = await admin.invoke('schedule.create', { staffId: agent2Id, type: 'cover', startTime: dayAt(5, 12), endTime: dayAt(5, 20) });
     await server.restart();
     // Both desktops retry on their own: whichever reaches the server second is refused.
     await eventually(async () => {

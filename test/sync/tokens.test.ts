@@ -34,7 +34,7 @@ describe('access token expiry mid-queue', () => {
     await server.stop();
     const ids: string[] = [];
     for (let i = 0; i < 35; i++) {
-      ids.push((await core.invoke('calls.start', { direction: 'inbound', phone_number: `+4477009004${String(i).padStart(2, '0')}` })).id);
+      ids.push((await core.invoke('call.create', { direction: 'inbound', phone_number: `+4477009004${String(i).padStart(2, '0')}` })).id);
     }
     await sleep(2_200); // the access token is now expired
     await server.restart();
@@ -51,7 +51,7 @@ describe('access token expiry mid-queue', () => {
 
   it('keeps syncing across further expiries with the saved pair', async () => {
     await sleep(2_200);
-    const call = await core.invoke('calls.start', { direction: 'outbound', phone_number: '+447700900499' });
+    const call = await core.invoke('call.create', { direction: 'outbound', phone_number: '+447700900499' });
     const status = await core.invoke('sync.now', {});
     expect(status.pending).toBe(0);
     supervisor = await http.login('supervisor@demo.test'); // the test's own token expired too
@@ -77,7 +77,7 @@ describe('a session that cannot be renewed', () => {
 
   it('signs out, keeps the outbox, and sends it after the next sign-in', async () => {
     await server.stop();
-    const call = await core.invoke('calls.start', { direction: 'inbound', phone_number: '+447700900501' });
+    const call = await core.invoke('call.create', { direction: 'inbound', phone_number: '+447700900501' });
     await sleep(2_200); // both tokens expired
     await server.restart();
     const status = await core.invoke('sync.now', {});
@@ -97,7 +97,7 @@ describe('a session that cannot be renewed', () => {
 
   it('refuses a different account while unsent changes of this one are waiting', async () => {
     await server.stop();
-    await core.invoke('calls.start', { direction: 'inbound', phone_number: '+447700900502' });
+    await core.invoke('call.create', { direction: 'inbound', phone_number: '+447700900502' });
     await server.restart();
     await core.invoke('session.logout', {});
     await expect(core.signIn(server.url, 'agent2@demo.test')).rejects.toMatchObject({ code: 'CONFLICT' });

@@ -24,7 +24,7 @@ export class AgentStateService {
     return me ? (this.store.entities.get<AgentStateRead>('agent_state', me.id)?.data ?? null) : null;
   }
 
-  set(args: IpcArgs<'agentStates.set'>): AgentStateRead {
+  set(args: IpcArgs<'agent_state.set'>): AgentStateRead {
     const me = this.user();
     if (!me) throw new CoreError('UNAUTHORIZED', 'sign in first');
     const current = this.mine();
@@ -44,12 +44,12 @@ export class AgentStateService {
   }
 }
 
-type AgentStateHandlers = Pick<CoreHandlers, 'agentStates.mine' | 'agentStates.set' | 'agentStates.list' | 'agentStates.settings'>;
+type AgentStateHandlers = Pick<CoreHandlers, 'agentStates.mine' | 'agent_state.set' | 'agentStates.list' | 'agentStates.settings'>;
 
 export function agentStateHandlers(s: AgentStateService): AgentStateHandlers {
   return {
     'agentStates.mine': async () => s.mine(),
-    'agentStates.set': async (args) => s.set(args),
+    'agent_state.set': async (args) => s.set(args),
     'agentStates.list': async () => s.list(),
     'agentStates.settings': async () => s.settings(),
   };

@@ -13,12 +13,12 @@ export class CallService {
     private readonly now: () => number,
   ) {}
 
-  start(args: IpcArgs<'calls.start'>): CallRead {
+  create(args: IpcArgs<'call.create'>): CallRead {
     const startedAt = args.started_at ?? new Date(this.now()).toISOString();
     return this.writer.write<CallRead>('call.create', { ...args, id: uuidv7(), started_at: startedAt });
   }
 
-  update({ id, patch, at }: IpcArgs<'calls.update'>): CallRead {
+  update({ id, patch, at }: IpcArgs<'call.update'>): CallRead {
     return this.writer.write<CallRead>('call.update', { ...patch, id, ...(at ? { at } : {}) });
   }
 

@@ -48,11 +48,11 @@ export class PatientService {
     return this.store.entities.get<PatientRead>('patient', id)?.data ?? null;
   }
 
-  create(args: IpcArgs<'patients.create'>): PatientRead {
+  create(args: IpcArgs<'patient.create'>): PatientRead {
     return this.writer.write<PatientRead>('patient.create', { ...args, id: uuidv7() });
   }
 
-  update({ id, patch }: IpcArgs<'patients.update'>): PatientRead {
+  update({ id, patch }: IpcArgs<'patient.update'>): PatientRead {
     return this.writer.write<PatientRead>('patient.update', { ...patch, id });
   }
 }

@@ -35,21 +35,21 @@ export class ScheduleService {
     return rows.filter((s) => shiftsOverlap(s, window));
   }
 
-  create(args: IpcArgs<'schedules.create'>): Schedule {
+  create(args: IpcArgs<'schedule.create'>): Schedule {
     return this.writer.write<Schedule>('schedule.create', { ...args, id: uuidv7() });
   }
 
-  update(args: IpcArgs<'schedules.update'>): Schedule {
+  update(args: IpcArgs<'schedule.update'>): Schedule {
     return this.writer.write<Schedule>('schedule.update', { ...args.patch, id: args.id });
   }
 }
 
-type ScheduleHandlers = Pick<CoreHandlers, 'schedules.list' | 'schedules.create' | 'schedules.update'>;
+type ScheduleHandlers = Pick<CoreHandlers, 'schedules.list' | 'schedule.create' | 'schedule.update'>;
 
 export function scheduleHandlers(s: ScheduleService): ScheduleHandlers {
   return {
     'schedules.list': async (args) => s.list(args),
-    'schedules.create': async (args) => s.create(args),
-    'schedules.update': async (args) => s.update(args),
+    'schedule.create': async (args) => s.create(args),
+    'schedule.update': async (args) => s.update(args),
   };
 }

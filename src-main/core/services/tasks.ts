@@ -61,11 +61,11 @@ export class TaskService {
     return this.store.entities.get<TaskRead>('task', id)?.data ?? null;
   }
 
-  create(args: IpcArgs<'tasks.create'>): TaskRead {
+  create(args: IpcArgs<'task.create'>): TaskRead {
     return this.writer.write<TaskRead>('task.create', { ...args, id: uuidv7() });
   }
 
-  update({ id, patch }: IpcArgs<'tasks.update'>): TaskRead {
+  update({ id, patch }: IpcArgs<'task.update'>): TaskRead {
     return this.writer.write<TaskRead>('task.update', { ...patch, id });
   }
 

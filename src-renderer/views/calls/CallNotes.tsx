@@ -1,6 +1,6 @@
 /**
  * Notes that save themselves: ~400 ms after the agent stops typing, on ctrl+enter, and when the
- * call is closed. calls.update writes the local store first, so this works offline too. The text
+ * call is closed. call.update writes the local store first, so this works offline too. The text
  * area is the source of truth while the agent types: a refresh never overwrites unsaved text.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';

@@ -14,9 +14,14 @@
  * 5. memory: the resident size of the desktop core's process (its own process here, as in the
  *    shells) and of the API's, sampled while the initial pull runs, above their idle size.
  *
- * Bounded and self-stopping (each step has a fixed size; the whole run stops after 9.5 min).
- * Knobs: BENCH_WRITES (2000), BENCH_DRAIN (10000), BENCH_PULL_ROWS (100000), BENCH_POKES (30),
- * BENCH_PULL_LIMIT (the desktop's pull page), BENCH_STEPS (default all: write,drain,pokes,pull).
+ * The API's store: BENCH_STORES=sqlite (default), postgres, or sqlite,postgres (a throwaway
+ * Debian PostgreSQL cluster, fsync off like the SQLite bulk load): the steps that involve the API
+ * (drain, pokes, pull) run once per store in the same run, each row naming its store; logging a
+ * call and the PouchDB baseline involve no API and run once.
+ *
+ * Bounded and self-stopping (each step has a fixed size; the whole run stops after 9.5 min per
+ * store). Knobs: BENCH_WRITES (2000), BENCH_DRAIN (10000), BENCH_PULL_ROWS (100000), BENCH_POKES
+ * (30), BENCH_PULL_LIMIT (the desktop's pull page), BENCH_STEPS (default all: write,drain,pokes,pull).
  */
 import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
@@ -28,7 +33,8 @@ import PouchDB from 'pouchdb-node';
 import { v7 as uuidv7 } from 'uuid';
 import { migrate } from '../../src-main/core/store/migrations';
 import { DEFAULT_TIMING } from '../../src-main/core/sync/timing';
-import { ROOT, startApiServer, stopAndClean, type ApiServer } from '../support/api-server';
+import { ROOT, startApiServer, stopAndClean, type ApiServer, type TestStore } from '../support/api-server';
+import { PG_ADMIN_URL_ENV, startTestCluster } from '../support/postgres';
 import { startClientProcess } from '../support/client-process';
 import { openCore, type TestCore } from '../support/desktop-core';
 import { Http } from '../support/http';
@@ -40,7 +46,10 @@ const PULL_ROWS = Number(process.env.BENCH_PULL_ROWS ?? 100_000);
 const POKES = Number(process.env.BENCH_POKES ?? 30);
 const PULL_LIMIT = Number(process.env.BENCH_PULL_LIMIT ?? DEFAULT_TIMING.pullLimit);
 const STEPS = new Set((process.env.BENCH_STEPS ?? 'write,drain,pokes,pull').split(',').map((x) => x.trim()));
-const RUN_LIMIT_MS = 9.5 * 60_000;
+const STORES = (process.env.BENCH_STORES ?? 'sqlite').split(',').map((s) => s.trim()) as TestStore[];
+if (!STORES.every((s) => s === 'sqlite' || s === 'postgres')) throw new Error(`BENCH_STORES: sqlite and/or postgres, not ${process.env.BENCH_STORES}`);
+const STORE_NAMES: Record<TestStore, string> = { sqlite: 'SQLite', postgres: 'PostgreSQL' };
+const RUN_LIMIT_MS = 9.5 * 60_000 * STORES.length;
 /** While "offline" the engine must not wake up during a measurement: one retry per 10 minutes. */
 const QUIET = { minBackoffMs: 600_000, maxBackoffMs: 600_000 };
 const API_ENV = { RATE_LIMIT_PER_MINUTE: '1000000', RATE_LIMIT_PER_HOUR: '10000000', RATE_LIMIT_PER_DAY: '10000000' };
@@ -59,6 +68,9 @@ const pct = (xs: number[], p: number) => {
 const f = (n: number, digits = 2) => n.toFixed(digits);
 const rows: string[][] = [];
 const row = (...cells: string[]) => rows.push(cells);
+/** the store the API-side rows are measured on, named when there are several */
+let storeLabel = '';
+const apiRow = (measure: string, ...cells: string[]) => row(`${measure}${storeLabel}`, ...cells);
 const step = (what: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(0)} s] ${what}`);
 
 /** Sign in, sync once, then lose the API: the core answers from its store and backs off quietly. */
@@ -135,8 +147,8 @@ async function drain(api: ApiServer, core: TestCore): Promise<{ seconds: number;
   await cycle;
   const total = performance.now() - t0;
   const n = DRAIN.toLocaleString('en');
-  row(`drain ${n} queued mutations (push until the outbox is empty)`, `${f(drained / 1000)} s, ${f(DRAIN / (drained / 1000), 0)} mutations/s`, '', '');
-  row(`  the same cycle including pulling the ${n} records back`, `${f(total / 1000)} s`, '', '');
+  apiRow(`drain ${n} queued mutations (push until the outbox is empty)`, `${f(drained / 1000)} s, ${f(DRAIN / (drained / 1000), 0)} mutations/s`, '', '');
+  apiRow(`  the same cycle including pulling the ${n} records back`, `${f(total / 1000)} s`, '', '');
   return { seconds: drained / 1000, records: records.map(({ id, ...rest }) => ({ _id: id, ...rest })) };
 }
 
@@ -201,7 +213,7 @@ async function pokes(api: ApiServer, agent: TestCore): Promise<void> {
   }
   await supervisor.close();
   for (const p of [50, 95]) {
-    row(`reassignment: poke-to-applied on the agent's desktop, p${p}`, `${f(pct(viaPoke, p), 1)} ms`, `REST PATCH ${f(pct(viaRest, p), 1)} ms`, `${f(pct(viaPoke, p) / pct(viaRest, p))}x`);
+    apiRow(`reassignment: poke-to-applied on the agent's desktop, p${p}`, `${f(pct(viaPoke, p), 1)} ms`, `REST PATCH ${f(pct(viaRest, p), 1)} ms`, `${f(pct(viaPoke, p) / pct(viaRest, p))}x`);
   }
 }
 
@@ -244,9 +256,9 @@ async function rawPull(api: ApiServer, orgId: string): Promise<{ ms: number; pag
   return { ms: performance.now() - t0, pages };
 }
 
-async function initialPull(): Promise<void> {
-  step(`initial pull: seeding ${PULL_ROWS} rows into a fresh API store`);
-  const store = await buildLargeStore(PULL_ROWS);
+async function initialPull(kind: TestStore): Promise<void> {
+  step(`initial pull: seeding ${PULL_ROWS} rows into a fresh API store (${STORE_NAMES[kind]})`);
+  const store = await buildLargeStore(PULL_ROWS, kind);
   const api = await startApiServer({ dbPath: store.dbPath, env: API_ENV });
   try {
     step(`initial pull: raw fetch, the desktop (its own process, pages of ${PULL_LIMIT}), raw fetch again`);
@@ -297,18 +309,21 @@ async function initialPull(): Promise<void> {
     raw.close();
     rmSync(dir, { recursive: true, force: true });
 
-    row(`initial pull of ${pulled.toLocaleString('en')} rows by a fresh desktop (pages of ${PULL_LIMIT})`, `${f(coreMs / 1000)} s, ${f(pulled / (coreMs / 1000), 0)} rows/s`, `fetch+parse only ${f(fetchMs / 1000)} s`, `${f(coreMs / fetchMs)}x`);
-    row('  against fetch+parse plus a raw local insert of the same rows', '', `${f((fetchMs + insertMs) / 1000)} s`, `${f(coreMs / (fetchMs + insertMs))}x`);
+    apiRow(`initial pull of ${pulled.toLocaleString('en')} rows by a fresh desktop (pages of ${PULL_LIMIT})`, `${f(coreMs / 1000)} s, ${f(pulled / (coreMs / 1000), 0)} rows/s`, `fetch+parse only ${f(fetchMs / 1000)} s`, `${f(coreMs / fetchMs)}x`);
+    apiRow('  against fetch+parse plus a raw local insert of the same rows', '', `${f((fetchMs + insertMs) / 1000)} s`, `${f(coreMs / (fetchMs + insertMs))}x`);
     row('memory: desktop core process during the pull, above idle (budget 150 MB)', `+${f(coreMax - coreIdle, 0)} MiB (peak ${f(coreMax, 0)})`, `idle ${f(coreIdle, 0)} MiB`, '');
-    row('memory: API process serving it, above idle (budget 200 MB)', `+${f(apiMax - apiIdle, 0)} MiB (peak ${f(apiMax, 0)})`, `idle ${f(apiIdle, 0)} MiB`, '');
+    apiRow('memory: API process serving it, above idle (budget 200 MB)', `+${f(apiMax - apiIdle, 0)} MiB (peak ${f(apiMax, 0)})`, `idle ${f(apiIdle, 0)} MiB`, '');
   } finally {
     await stopAndClean(api);
     rmSync(store.dir, { recursive: true, force: true });
   }
 }
 
-async function writeDrainPoke(): Promise<void> {
-  const api = await startApiServer({ env: API_ENV });
+let pouchSeconds: number | undefined;
+
+/** `first`: also the steps that involve no API (logging a call, the PouchDB baseline). */
+async function writeDrainPoke(kind: TestStore, first: boolean): Promise<void> {
+  const api = await startApiServer({ env: API_ENV, store: kind });
   let writer: TestCore | undefined;
   let drainer: TestCore | undefined;
   try {
@@ -317,13 +332,15 @@ async function writeDrainPoke(): Promise<void> {
     await api.stop();
     // One failed cycle each: from now on they back off for 10 minutes and stay out of the way.
     await Promise.all([writer.invoke('sync.now', {}), drainer.invoke('sync.now', {})]);
-    await logACall(writer);
+    if (first) await logACall(writer);
     await writer.close();
     writer = undefined;
     const drained = await drain(api, drainer);
-    const pouchSeconds = await pouchReplication(drained.records);
-    row(`PouchDB replicating the same ${drained.records.length.toLocaleString('en')} records (batch 100)`, `${f(pouchSeconds)} s, ${f(drained.records.length / pouchSeconds, 0)} docs/s`, '', '');
-    row('  our drain against PouchDB (time, lower is faster)', `${f(drained.seconds / pouchSeconds)}x`, '', '');
+    if (pouchSeconds === undefined) {
+      pouchSeconds = await pouchReplication(drained.records);
+      row(`PouchDB replicating the same ${drained.records.length.toLocaleString('en')} records (batch 100)`, `${f(pouchSeconds)} s, ${f(drained.records.length / pouchSeconds, 0)} docs/s`, '', '');
+    }
+    apiRow('  our drain against PouchDB (time, lower is faster)', `${f(drained.seconds / pouchSeconds)}x`, '', '');
     await pokes(api, drainer);
   } finally {
     await writer?.close();
@@ -334,9 +351,19 @@ async function writeDrainPoke(): Promise<void> {
 
 async function main(): Promise<void> {
   console.log(`bench:sync on ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, load ${loadavg().map((l) => l.toFixed(1)).join(' / ')}`);
-  // BENCH_STEPS=pull runs the initial pull alone (the first three steps share their desktops).
-  if (STEPS.has('write') || STEPS.has('drain') || STEPS.has('pokes')) await writeDrainPoke();
-  if (STEPS.has('pull')) await initialPull();
+  const cluster = STORES.includes('postgres') ? await startTestCluster() : undefined;
+  if (cluster) process.env[PG_ADMIN_URL_ENV] = cluster.url();
+  try {
+    for (const [i, kind] of STORES.entries()) {
+      storeLabel = STORES.length > 1 ? ` [${STORE_NAMES[kind]}]` : '';
+      step(`API store: ${STORE_NAMES[kind]}`);
+      // BENCH_STEPS=pull runs the initial pull alone (the first three steps share their desktops).
+      if (STEPS.has('write') || STEPS.has('drain') || STEPS.has('pokes')) await writeDrainPoke(kind, i === 0);
+      if (STEPS.has('pull')) await initialPull(kind);
+    }
+  } finally {
+    await cluster?.remove();
+  }
 
   console.log(`\nbench:sync done in ${((Date.now() - started) / 1000).toFixed(0)} s, load ${loadavg().map((l) => l.toFixed(1)).join(' / ')}\n`);
   console.log('| measure | ours | baseline | ours / baseline |');

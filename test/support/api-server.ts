@@ -89,6 +89,8 @@ export interface StartOptions {
   /** with dbPath: the organizations seeded in it */
   orgs?: { demo: string; other: string };
   port?: number;
+  /** the store of a new one (default: the vitest project's, ONCALL_TEST_STORE) */
+  store?: TestStore;
 }
 
 /**
@@ -141,7 +143,7 @@ function spawnServer(dbPath: string, port: number, env: Record<string, string>, 
 
 export async function startApiServer(options: StartOptions = {}): Promise<ApiServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'oncall-api-'));
-  const dbPath = options.dbPath ?? (await createTestStore(dataDir));
+  const dbPath = options.dbPath ?? (await createTestStore(dataDir, options.store));
   const orgs = options.dbPath
     ? (options.orgs ?? { demo: '', other: '' })
     : await seedTestDatabase(dbPath, Number(options.env?.PASSWORD_SCRYPT_N ?? TEST_SCRYPT_N));

@@ -13,11 +13,21 @@
  * goes `disconnected`/`failed` or the browser reports the network back (`online`), each connected
  * call sends one re-INVITE with an ICE restart, once the WebSocket is up. A call whose media does
  * not come back within GIVE_UP_MS is ended honestly (BYE, logged `failed`).
+ *
+ * `online` gets more restarts ONLINE_SETTLE_MS later: Chromium fires `online` before it hands
+ * WebRTC the new interface list (its network-change notice comes seconds later, later still on a
+ * busy machine), so a restart at that moment gathers the old addresses only (seen on the interop
+ * rig: a veth coming up, the first restart's candidates all 127.0.0.1, a restart seconds later
+ * gathered the new address and moved the media to it). The first one still goes at once, since
+ * the old path may be the one that died.
  */
 import type { PhoneCall } from './phone-call';
 
 /** How long a connected call may stay without media before we end it. */
 export const GIVE_UP_MS = 20_000;
+
+/** After `online`, when to restart again with the interfaces the browser knows by then. */
+export const ONLINE_SETTLE_MS = [3_000, 10_000, 30_000] as const;
 
 export type RecoveryTrigger = 'reregistered' | 'ice' | 'online';
 
@@ -32,6 +42,7 @@ export class CallRecovery {
   private readonly pending = new Map<PhoneCall, number | null>();
   private readonly inFlight = new Set<PhoneCall>();
   private giveUpTimer: ReturnType<typeof setInterval> | null = null;
+  private settleTimers: ReturnType<typeof setTimeout>[] = [];
 
   constructor(private readonly deps: RecoveryDeps) {}
 
@@ -51,6 +62,13 @@ export class CallRecovery {
   refreshAll(calls: Iterable<PhoneCall>, trigger: RecoveryTrigger): void {
     for (const call of calls) if (call.connected && !this.pending.has(call)) this.pending.set(call, null);
     this.flush(trigger);
+  }
+
+  /** The browser is online again (a new interface, a VPN): refresh now, and again once the interfaces settled. */
+  networkChanged(calls: () => Iterable<PhoneCall>): void {
+    this.refreshAll(calls(), 'online');
+    this.clearSettleTimers();
+    this.settleTimers = ONLINE_SETTLE_MS.map((ms) => setTimeout(() => this.refreshAll(calls(), 'online'), ms));
   }
 
   /** Sends the waiting re-INVITEs if the WebSocket is up (else the next re-registration will). */
@@ -83,7 +101,13 @@ export class CallRecovery {
   dispose(): void {
     if (this.giveUpTimer) clearInterval(this.giveUpTimer);
     this.giveUpTimer = null;
+    this.clearSettleTimers();
     this.pending.clear();
+  }
+
+  private clearSettleTimers(): void {
+    for (const timer of this.settleTimers) clearTimeout(timer);
+    this.settleTimers = [];
   }
 
   private startGiveUpTimer(): void {

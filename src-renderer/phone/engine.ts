@@ -83,7 +83,7 @@ export class PhoneEngine {
   private readonly referralLegs = new Map<string, PhoneCall>();
   private state: PhoneState = { registration: UNCONFIGURED, calls: [], recent: [], ringing: null };
   private readonly recovery = new CallRecovery({ connected: () => this.connection?.userAgent.isConnected() ?? false, now: () => Date.now() });
-  private readonly onOnline = () => this.recovery.refreshAll(this.calls.values(), 'online');
+  private readonly onOnline = () => this.recovery.networkChanged(() => this.calls.values());
 
   constructor(private readonly deps: EngineDeps) {
     this.logger = new CallLogger(deps.log, (legId, record) => {

@@ -3,7 +3,8 @@
  * (test/phone/gateway-rig.ts: Kamailio + rtpengine, baresip desk phones, SIPp as the trunk, one
  * agent desktop, all in a loopback-only namespace): codecs other than the trunk's PCMU, SIP INFO
  * DTMF both ways, session timers as a refreshing gateway uses them, a blind transfer a desk phone
- * follows, a trunk moving its media to another address mid-call, and a network interface coming up mid-call.
+ * follows, a trunk moving its media to another address mid-call, and a network interface coming up
+ * mid-call (the agent's media moves to it).
  * The basics (calls both ways, hold, RFC 4733, early media, recovery, quality) are in interop.test.ts.
  */
 import { execFile } from 'node:child_process';
@@ -23,7 +24,7 @@ const T = {
   timers: 'session timers (RFC 4028, the trunk refreshing): re-INVITE with and without SDP answered, UPDATE refused 405 with Allow, an in-dialog OPTIONS keepalive answered, audio goes on',
   blind: 'blind transfer to a plain phone: the desk phone follows the REFER to another desk phone; the agent\'s leg is completed',
   mediaMoves: 'the trunk moves its media to another address mid-call (re-INVITE, new c= line): the agent answers it, audio follows to the new address and back',
-  online: 'a network interface comes up mid-call (Chromium fires online): an ICE-restart re-INVITE, audio both ways, the hang-up reaches the desk phone',
+  online: "a network interface comes up mid-call (Chromium fires online): ICE-restart re-INVITEs move the agent's media to the new address, audio both ways, the hang-up reaches the desk phone",
 } as const;
 
 const AGENT = { number: '+442079460101', password: 'sip-secret-a' };
@@ -87,6 +88,24 @@ loopbackSuite(import.meta.filename, 'softphone interop: codecs, SIP INFO, sessio
         { timeout: 20_000, interval: 200 },
       )
       .toBe(true);
+  }
+
+  /** The local address of the agent's selected ICE pair on its live calls. */
+  function agentMediaAddress(): Promise<string[]> {
+    return agent.page.evaluate(async () => {
+      const found: string[] = [];
+      for (const pc of (globalThis as any).__testPeerConnections as any[]) {
+        if (pc.connectionState === 'closed') continue;
+        const stats = new Map<string, any>();
+        (await pc.getStats()).forEach((r: any) => stats.set(r.id, r));
+        for (const r of stats.values()) {
+          if (r.type !== 'transport' || !r.selectedCandidatePairId) continue;
+          const local = stats.get(stats.get(r.selectedCandidatePairId)?.localCandidateId);
+          if (local) found.push(String(local.address ?? local.ip));
+        }
+      }
+      return found;
+    });
   }
 
   async function hangUp(number: string): Promise<void> {
@@ -238,11 +257,27 @@ loopbackSuite(import.meta.filename, 'softphone interop: codecs, SIP INFO, sessio
     await ip(['link', 'add', 'oncall-a', 'type', 'veth', 'peer', 'name', 'oncall-b']);
     try {
       await ip(['addr', 'add', '10.99.0.1/24', 'dev', 'oncall-a']);
+      await ip(['addr', 'add', '10.99.0.2/24', 'dev', 'oncall-b']);
       await ip(['link', 'set', 'oncall-b', 'up']);
       await ip(['link', 'set', 'oncall-a', 'up']);
+      // (a new network usually brings the default route with it, as a VPN's or Wi-Fi's does)
+      await ip(['route', 'add', 'default', 'via', '10.99.0.2', 'dev', 'oncall-a']);
       await expect.poll(onLine).toBe(true);
       await expect.poll(async () => Number(await card.getAttribute('data-ice-restarts'))).toBeGreaterThan(before);
       await expect.poll(() => agent.status.getAttribute('data-state')).toBe('registered');
+      // The media moved: the agent's selected ICE pair now starts at the new interface's address
+      // (the restart a moment after online, when Chromium knows the interface: call-recovery.ts).
+      await expect
+        .poll(agentMediaAddress)
+        .toEqual(['10.99.0.1'])
+        .catch(async (err: unknown) => {
+          const local = await agent.page.evaluate(async () => {
+            const found: string[] = [];
+            for (const pc of (globalThis as any).__testPeerConnections as any[]) (await pc.getStats()).forEach((r: any) => r.type === 'local-candidate' && found.push(String(r.address)));
+            return found;
+          });
+          throw new Error(`${String(err)}; local candidates gathered: ${local.join(', ')}; ICE restarts: ${await card.getAttribute('data-ice-restarts')}`);
+        });
       await expectAudioBothWays(callId);
       const closedAt = desk.events.length;
       await hangUp(desk.user);

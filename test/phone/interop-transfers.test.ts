@@ -28,7 +28,7 @@ const T = {
 const AGENT = { number: '+442079460101', password: 'sip-secret-a' };
 const OTHER = { number: '+442079460102', password: 'sip-secret-b' };
 
-loopbackSuite(import.meta.filename, 'softphone interop: attended transfers with plain phones', Object.values(T), 360_000, () => {
+loopbackSuite(import.meta.filename, 'softphone interop: attended transfers with plain phones', Object.values(T), 1_200_000, () => {
   let rig: GatewayRig;
   let agent: Agent;
   let other: Agent;
@@ -39,14 +39,14 @@ loopbackSuite(import.meta.filename, 'softphone interop: attended transfers with 
     await setUpPhone(agent, { wsUrl: rig.link.url, domain: DOMAIN, password: AGENT.password });
     other = await openAgent(rig.browser, { name: 'Blair', email: 'agent2@demo.test', number: OTHER.number, apiUrl: rig.api.url, rendererDir: rig.rendererDir, sipWsUrl: rig.kamailio.wsUrl });
     await setUpPhone(other, { wsUrl: rig.kamailio.wsUrl, domain: DOMAIN, password: OTHER.password });
-  }, 300_000);
+  });
 
   afterAll(async () => {
     rig?.stopTrunkCalls();
     await agent?.close();
     await other?.close();
     await rig?.stop();
-  }, 60_000);
+  });
 
   beforeEach(({ onTestFailed }) => {
     onTestFailed(async () => {
@@ -78,7 +78,7 @@ loopbackSuite(import.meta.filename, 'softphone interop: attended transfers with 
     await beAvailable(agent);
     const call = await rig.sipp(scenario, pauseMs, keys, AGENT.number);
     await incoming(agent).getByRole('button', { name: 'Answer' }).click();
-    await expect.poll(() => callCard(agent, keys.caller_name!).getByTestId('call-state').textContent(), { timeout: 15_000 }).toBe('Connected');
+    await expect.poll(() => callCard(agent, keys.caller_name!).getByTestId('call-state').textContent()).toBe('Connected');
     return { call, callId: (await latestRecord(agent, keys.caller!)).metadata.sip_call_id as string };
   }
 
@@ -90,20 +90,20 @@ loopbackSuite(import.meta.filename, 'softphone interop: attended transfers with 
     await dialFromPad(other, AGENT.number);
     await incoming(agent).getByRole('button', { name: 'Answer' }).click();
     const withOther = agent.page.locator('[data-call-id]');
-    await expect.poll(() => withOther.getByTestId('call-state').textContent(), { timeout: 15_000 }).toBe('Connected');
+    await expect.poll(() => withOther.getByTestId('call-state').textContent()).toBe('Connected');
 
     await withOther.getByRole('button', { name: 'Transfer' }).click();
     await withOther.getByLabel('Transfer to').fill(plain);
     await withOther.getByRole('button', { name: 'Consult first' }).click();
     const consult = callCard(agent, plain);
-    await expect.poll(() => consult.getByTestId('call-state').textContent(), { timeout: 20_000 }).toBe('Consulting');
+    await expect.poll(() => consult.getByTestId('call-state').textContent()).toBe('Consulting');
     const consultId = (await latestRecord(agent, plain)).metadata.sip_call_id as string;
     await consult.getByRole('button', { name: 'Complete transfer' }).click();
 
     // The other agent's phone followed the REFER: its call with the plain phone is up, the agent's are gone.
     const moved = callCard(other, plain);
-    await expect.poll(() => moved.getByTestId('call-state').textContent(), { timeout: 20_000 }).toBe('Connected');
-    await expect.poll(() => agent.page.locator('[data-call-id]').count(), { timeout: 20_000 }).toBe(0);
+    await expect.poll(() => moved.getByTestId('call-state').textContent()).toBe('Connected');
+    await expect.poll(() => agent.page.locator('[data-call-id]').count()).toBe(0);
     const leg = await latestRecord(other, plain);
     await expectAudioBothWays(leg.metadata.sip_call_id as string, other);
     const original = await recordWhen(agent, OTHER.number, (r) => r.status === 'completed', "the agent's transferred leg completed");
@@ -114,7 +114,7 @@ loopbackSuite(import.meta.filename, 'softphone interop: attended transfers with 
     expectPassed(run);
     // The second INVITE named the consult call, with the plain phone's own tag as to-tag.
     expect(run.messages).toMatch(new RegExp(`^Replaces: *${escape(consultId)};to-tag=[0-9]+SIPpTag01[0-9]+;from-tag=\\S+\\s*$`, 'm'));
-  }, 150_000);
+  });
 
   it(T.referReplaces, async () => {
     const target = '+15550100300';
@@ -140,8 +140,8 @@ loopbackSuite(import.meta.filename, 'softphone interop: attended transfers with 
     }
     expectPassed(referRun);
     const card = callCard(agent, target);
-    await expect.poll(() => card.getByTestId('call-state').textContent(), { timeout: 20_000 }).toBe('Connected');
-    await expect.poll(() => callCard(agent, 'Reception').count(), { timeout: 15_000 }).toBe(0);
+    await expect.poll(() => card.getByTestId('call-state').textContent()).toBe('Connected');
+    await expect.poll(() => callCard(agent, 'Reception').count()).toBe(0);
     const leg = await latestRecord(agent, target);
     await expectAudioBothWays(leg.metadata.sip_call_id as string);
 
@@ -154,7 +154,7 @@ loopbackSuite(import.meta.filename, 'softphone interop: attended transfers with 
     expectPassed(run);
     // The target saw exactly the dialog the transferor named, decoded from the Refer-To URI.
     expect(run.messages).toMatch(new RegExp(`^Replaces: *${escape(consult)}\\s*$`, 'm'));
-  }, 120_000);
+  });
 
   it(T.replacesIn, async () => {
     const replaced = '+15550100008';
@@ -163,7 +163,7 @@ loopbackSuite(import.meta.filename, 'softphone interop: attended transfers with 
     // The dialog's tags, as the gateway saw them: SIPp's own and the agent's.
     let tags: string[] = [];
     await expect
-      .poll(async () => (tags = (await rig.rtpengine.query(callId)).legs.map((l) => l.tag)).length, { timeout: 15_000 })
+      .poll(async () => (tags = (await rig.rtpengine.query(callId)).legs.map((l) => l.tag)).length)
       .toBe(2);
     const agentTag = tags.find((t) => !t.includes('SIPpTag'))!;
     const callerTag = tags.find((t) => t.includes('SIPpTag'))!;
@@ -172,10 +172,10 @@ loopbackSuite(import.meta.filename, 'softphone interop: attended transfers with 
     const second = await rig.sipp('uac-replaces.xml', 6000, { caller: replacing, caller_name: 'Front desk', replaces: `${callId};to-tag=${agentTag};from-tag=${callerTag}` }, AGENT.number);
     // Answered by the phone itself: nobody clicks Answer, and no ringing card is left behind.
     const card = callCard(agent, 'Front desk');
-    await expect.poll(() => card.getByTestId('call-state').textContent(), { timeout: 20_000 }).toBe('Connected');
+    await expect.poll(() => card.getByTestId('call-state').textContent()).toBe('Connected');
     expect(await incoming(agent).count()).toBe(0);
     expectPassed(await first.result()); // the replaced party got the agent's BYE and answered it
-    await expect.poll(() => callCard(agent, 'Carrier').count(), { timeout: 15_000 }).toBe(0);
+    await expect.poll(() => callCard(agent, 'Carrier').count()).toBe(0);
 
     const leg = await latestRecord(agent, replacing);
     expect(leg.metadata.replaces).toBe(oldRecord.id);
@@ -184,9 +184,9 @@ loopbackSuite(import.meta.filename, 'softphone interop: attended transfers with 
     expect(String(old.metadata.replaced_by)).toContain(replacing);
 
     expectPassed(await second.result()); // it hung up after the pause; the agent answered its BYE
-    await expect.poll(() => card.count(), { timeout: 15_000 }).toBe(0);
+    await expect.poll(() => card.count()).toBe(0);
     await recordWhen(agent, replacing, (r) => r.status === 'wrap_up', 'the new call in wrap_up');
-  }, 120_000);
+  });
 });
 
 /** `text` as a literal inside a RegExp. */

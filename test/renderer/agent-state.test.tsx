@@ -93,7 +93,7 @@ describe('agent state', () => {
     act(() => usePhone.setState({ phone: { ...IDLE_PHONE, calls: [] } }));
     await waitFor(() => expect(useAgentState.getState().mine?.state).toBe('after_call_work'));
     // The change itself names the call, so the server's history of the wrap-up does too.
-    expect(bridge.calledWith('agentStates.set').at(-1)).toMatchObject({ state: 'after_call_work', call_id: call.id });
+    expect(bridge.calledWith('agent_state.set').at(-1)).toMatchObject({ state: 'after_call_work', call_id: call.id });
     expect((await screen.findByTestId('acw-countdown')).textContent).toMatch(/wrap-up \d:\d\d left/);
 
     // Setting the outcome ends wrap-up: back to Not ready · Lunch.

@@ -2,7 +2,8 @@
  * The contact-center floor end to end (issue 13): an agent's states driven by real SIP calls reach
  * a supervisor's wallboard, a call to a not-ready agent is answered 486 Busy Here and shows as
  * missed, state changes made offline sync with their original times, and the rota edited in the
- * supervisor's Rota view reaches the agent's Shifts view.
+ * supervisor's Rota view reaches the agent's Shifts view. And two of the new user's layout
+ * complaints, which only a real layout engine can check, at 1280 px.
  *
  * Real processes only, inside a loopback-only network namespace: the API, Kamailio as the WebRTC
  * gateway with rtpengine, SIPp as the carrier trunk (test/phone/sipp/), two desktops (Node host +
@@ -24,6 +25,7 @@ const T = {
   busy: 'not ready: a trunk call is answered 486 Busy Here without ringing and shows as missed to the agent and on the wallboard',
   offline: 'a state change made while the API is unreachable keeps its time and reaches the wallboard when the desktop is back',
   rota: "the supervisor edits the rota in the Rota view: the agent's My shifts follows, and On call now lists a colleague with click-to-call",
+  layout: 'at 1280 px, two tasks for one patient show their whole titles, and the callback form fits its scrolling pane',
 } as const;
 
 const AGENT = { number: '+442079460102', password: 'sip-secret-b' };
@@ -39,6 +41,7 @@ loopbackSuite(import.meta.filename, 'the contact-center floor end to end', Objec
   let http: Http;
   let supervisor: Session;
   let blairId: string;
+  let patientId: string;
 
   const org = () => supervisor.user.organization_id;
   /** Blair's row on Sam's wallboard */
@@ -77,6 +80,7 @@ loopbackSuite(import.meta.filename, 'the contact-center floor end to end', Objec
     if (settings.status !== 200) throw new Error(`settings: ${settings.status} ${settings.text}`);
     const patient = await http.post(`/api/v1/organizations/${org()}/patients`, { first_name: 'Pat', last_name: 'Caller', phone_number: TRUNK_CALLER }, supervisor);
     if (patient.status !== 201) throw new Error(`patient: ${patient.status} ${patient.text}`);
+    patientId = patient.body.id;
     // Blair's desktop reaches the API through this relay, so the offline case can cut it alone.
     apiLink = await startTcpCut(Number(new URL(rig.api.url).port));
   });
@@ -293,6 +297,39 @@ loopbackSuite(import.meta.filename, 'the contact-center floor end to end', Objec
     expect(stored.find((s) => s.type === 'on_call')?.metadata).toMatchObject({ phone: '+15550100777' });
   });
 
+  it(T.layout, async () => {
+    const titles = ['Call back Pat Caller about the blood test results from Tuesday', 'Call back Pat Caller about the repeat prescription for next month'];
+    for (const title of titles) {
+      const res = await http.post(`/api/v1/organizations/${org()}/tasks`, { title, assignee_id: blairId, patient_id: patientId, priority: 'normal' }, supervisor);
+      expect(res.status).toBe(201);
+    }
+    await blair.page.setViewportSize({ width: 1280, height: 720 });
+    await blair.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /My tasks/ }).click();
+    const queue = blair.page.getByRole('list', { name: 'My task queue' });
+    for (const title of titles) {
+      const shown = queue.getByRole('button', { name: title, exact: true });
+      await shown.waitFor({ timeout: LONG });
+      // Shown whole: the text needs no more room than it has (an ellipsis would mean it does).
+      expect(await shown.evaluate((el) => el.scrollWidth <= el.clientWidth && el.scrollHeight <= el.clientHeight), `"${title}" is cut short`).toBe(true);
+    }
+
+    // A short window, so the call's detail pane scrolls: the callback form must stay inside it.
+    await blair.page.setViewportSize({ width: 1280, height: 480 });
+    await blair.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /Calls/ }).click();
+    await blair.page.getByRole('button', { name: new RegExp(`^inbound call \\${BUSY_CALLER} .* Missed$`) }).click();
+    await blair.page.getByRole('combobox', { name: 'Outcome', exact: true }).selectOption('callback_requested');
+    const form = blair.page.getByRole('form', { name: 'Schedule callback' });
+    await form.waitFor({ timeout: LONG });
+    const fit = await form.evaluate((el) => {
+      const pane = el.closest('.detail-pane')!;
+      const box = el.getBoundingClientRect();
+      const inner = pane.getBoundingClientRect().left + pane.clientLeft + pane.clientWidth;
+      return { scrolls: pane.scrollHeight > pane.clientHeight, overflowsSideways: pane.scrollWidth > pane.clientWidth, right: box.right, inner };
+    });
+    expect(fit.scrolls, 'the detail pane has a scrollbar in this window').toBe(true);
+    expect(fit.overflowsSideways).toBe(false);
+    expect(fit.right).toBeLessThanOrEqual(fit.inner);
+  });
 });
 
 async function waitForValue<T>(read: () => Promise<T | undefined>, what: string): Promise<T> {

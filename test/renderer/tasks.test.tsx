@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { TASK_ROW_HEIGHT } from '../../src-renderer/views/tasks/TasksView';
 import { makeTask } from './fake-bridge';
 import { renderApp, settle, VIEWPORT_HEIGHT, world } from './harness';
 
@@ -145,13 +146,13 @@ describe('my tasks', () => {
     expect(screen.getByTestId('task-count').textContent).toBe('10000 shown');
     const list = screen.getByRole('list', { name: 'My task queue' });
     const rows = within(list).getAllByRole('listitem');
-    expect(rows.length).toBeGreaterThan(VIEWPORT_HEIGHT / 48);
+    expect(rows.length).toBeGreaterThan(VIEWPORT_HEIGHT / TASK_ROW_HEIGHT);
     expect(rows.length).toBeLessThan(40);
     expect(rows[0]!.getAttribute('aria-setsize')).toBe('10000');
     expect(queueTitles()[0]).toBe('Task 00000');
 
     act(() => {
-      list.scrollTop = 48 * 5000;
+      list.scrollTop = TASK_ROW_HEIGHT * 5000;
       fireEvent.scroll(list);
     });
     await settle();

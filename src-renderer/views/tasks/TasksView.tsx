@@ -13,7 +13,8 @@ import { TaskDetail } from './TaskDetail';
 import { TaskRowView } from './TaskRow';
 import type { TaskQuery } from '../../lib/task-order';
 
-export const TASK_ROW_HEIGHT = 48;
+/** two title lines and the due date (styles/views.css, .task-row .title) */
+export const TASK_ROW_HEIGHT = 64;
 
 const MyTaskRow = memo(function MyTaskRow({ id, now }: { id: string; now: number }) {
   const task = useTasks((s) => s.byId[id]);

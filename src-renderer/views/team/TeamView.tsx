@@ -9,12 +9,13 @@ import { VirtualList } from '../../components/VirtualList';
 import { useNow } from '../../lib/hooks';
 import { useReference } from '../../stores/reference';
 import { UNASSIGNED, useTeam } from '../../stores/team';
-import { TaskFilters } from '../tasks/TasksView';
+import { TASK_ROW_HEIGHT, TaskFilters } from '../tasks/TasksView';
 import { TaskRowView } from '../tasks/TaskRow';
 import { AgentQueues } from './AgentQueues';
 import { ReassignBar } from './ReassignBar';
 
-const ROW_HEIGHT = 48;
+// The team board's rows are task rows: the same two-line titles.
+const ROW_HEIGHT = TASK_ROW_HEIGHT;
 
 const TeamTaskRow = memo(function TeamTaskRow({ id, now }: { id: string; now: number }) {
   const task = useTeam((s) => s.byId[id]);

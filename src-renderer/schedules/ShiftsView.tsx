@@ -36,7 +36,10 @@ export function useShiftsLive(): void {
 
 function OnCallNow({ shifts, now }: { shifts: Schedule[]; now: number }) {
   const usersById = useReference((s) => s.usersById);
-  const current = shifts.filter((s) => isOnShift(s, now)).sort((a, b) => a.endTime.localeCompare(b.endTime));
+  // The on-call shifts first (who to escalate to), then everyone else on shift; soonest to end first.
+  const current = shifts
+    .filter((s) => isOnShift(s, now))
+    .sort((a, b) => Number(b.type === 'on_call') - Number(a.type === 'on_call') || a.endTime.localeCompare(b.endTime));
   return (
     <section aria-labelledby="on-call-now">
       <h2 id="on-call-now">On call now</h2>

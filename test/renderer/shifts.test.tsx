@@ -25,7 +25,7 @@ async function go(key: string, heading: string) {
 
 describe('shifts', () => {
   it("shows an agent their current and upcoming shifts and who is on call now, with a Call button", async () => {
-    const { bridge, agent, agent2 } = world();
+    const { bridge, agent, agent2, supervisor } = world();
     const now = Date.now();
     bridge.schedules.set('a', makeShift(agent.id, at(now - HOUR), at(now + 3 * HOUR), { id: 'a', type: 'on_call', metadata: { location: 'Ward B', phone: '+447700900555', notes: 'Bleep 4411' } }));
     const tomorrow = makeShift(agent.id, at(now + 24 * HOUR), at(now + 32 * HOUR), { metadata: { location: 'Main Building' } });
@@ -36,6 +36,8 @@ describe('shifts', () => {
     bridge.schedules.set(theirs.id, theirs);
     const theirsLater = makeShift(agent2.id, at(now + 48 * HOUR), at(now + 56 * HOUR));
     bridge.schedules.set(theirsLater.id, theirsLater);
+    const supervisorOnShift = makeShift(supervisor.id, at(now - HOUR), at(now + 30 * 60_000));
+    bridge.schedules.set(supervisorOnShift.id, supervisorOnShift);
     await renderApp(bridge, agent);
     await go('s', 'Shifts');
 
@@ -47,10 +49,14 @@ describe('shifts', () => {
     expect(current!.textContent).toContain('Bleep 4411');
     expect(next!.textContent).toContain('Regular · Scheduled · Main Building');
 
-    // On call now is the whole team's (the rota is published to everyone), soonest to end first;
-    // My shifts above listed only the agent's own.
+    // On call now is the whole team's (the rota is published to everyone): on-call shifts first,
+    // soonest to end first, then the others on shift; My shifts above listed only the agent's own.
     const onCall = screen.getByRole('list', { name: 'On call now' });
-    expect(within(onCall).getAllByRole('listitem').map((li) => li.textContent)).toEqual([expect.stringContaining('Ben Agent'), expect.stringContaining('Ada Agent')]);
+    expect(within(onCall).getAllByRole('listitem').map((li) => li.textContent)).toEqual([
+      expect.stringContaining('Ben Agent'),
+      expect.stringContaining('Ada Agent'),
+      expect.stringContaining('Sue Supervisor'),
+    ]);
     expect(within(onCall).getByRole('button', { name: 'Call Ben Agent on +447700900556' })).toBeTruthy();
     fireEvent.click(within(onCall).getByRole('button', { name: 'Call Ada Agent on +447700900555' }));
     // No softphone set up: the call is logged, as any Call button does (docs/ui.md).

@@ -195,7 +195,8 @@ loopbackSuite(import.meta.filename, 'the contact-center floor end to end', Objec
 
     const before = Date.now();
     await blair.page.getByLabel('Your state').selectOption('not_ready:Lunch');
-    await expect.poll(() => blairState().getAttribute('class'), { timeout: LONG }).toContain('state-not_ready');
+    // The desktop's core stamps the change when it takes it; the picker shows Lunch once it has.
+    await expect.poll(() => blair.page.getByLabel('Your state').inputValue(), { timeout: LONG }).toBe('not_ready:Lunch');
     const after = Date.now();
     await expect.poll(() => blair.page.getByTestId('pending').textContent(), { timeout: LONG }).toMatch(/^\d+ pending$/);
     // The board cannot know yet.

@@ -85,8 +85,10 @@ describe('a fresh pull (cursor 0)', () => {
     expect(calls.body.items.length).toBe(3);
     const tasks = await http.get(api('/tasks?limit=200'), agent1);
     expect(ids(changes, 'task')).toEqual(tasks.body.items.map((t: any) => t.id).sort());
-    const schedules = changes.filter((c) => c.entity === 'schedule');
-    expect(schedules.map((s) => s.data.staffId)).toEqual([agent1.user.id]);
+    // The rota is published to the whole organization (docs/sync-protocol.md, "Who sees what").
+    const rota = await http.get('/v1/oncall/schedules?limit=100', agent1);
+    expect(ids(changes, 'schedule')).toEqual(rota.body.items.map((s: any) => s.id).sort());
+    expect(rota.body.items.some((s: any) => s.staffId === agent1.user.id)).toBe(true);
   });
 
   it('gives supervisors the whole organization', async () => {

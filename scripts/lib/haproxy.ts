@@ -54,6 +54,11 @@ defaults
   timeout server 60s
   timeout http-keep-alive 10s
   timeout queue 10s
+  # A health check's whole answer, not just its connect (by default it is \`inter\`, 500 ms): an
+  # instance busy serving answers /ready slowly, and must not be taken out for it (bench:cluster
+  # saw one loaded instance flap down and back, and HAProxy answer 503 for it meanwhile). A dead
+  # instance still fails its check at once: the connection is refused.
+  timeout check 5s
   # X-Forwarded-For for the instances (TRUST_PROXY), and a request whose instance refused the
   # connection (stopped, restarting) goes to another.
   option forwardfor

@@ -170,7 +170,9 @@ function report(results: PhaseResult[]): void {
   for (const [name, of, d] of measures) {
     console.log(`| ${name} | ${results.map((r) => f(of(r), d)).join(' | ')} | ${results.slice(1).map((r) => ratio(of(r), of(base))).join(' | ')} |`);
   }
-  console.log(`| errors (REST non-2xx + failed; push failures; streams lost) | ${results.map((r) => `${r.rest.non2xx + r.rest.errors}; ${r.desktops.pushErrors}; ${r.desktops.streamsLost}`).join(' | ')} | |`);
+  const codes = (m: Record<string, number>) => Object.entries(m).map(([code, n]) => `${n}x${code}`).join(' ') || 'none';
+  console.log(`| REST answers by status (+ no answer) | ${results.map((r) => `${codes(r.rest.statuses)} (+${r.rest.errors})`).join(' | ')} | |`);
+  console.log(`| failed pushes by status (0: no answer); event streams lost | ${results.map((r) => `${codes(r.desktops.pushErrorStatuses)}; ${r.desktops.streamsLost}`).join(' | ')} | |`);
   for (const part of Object.keys(base.cores)) {
     console.log(`| CPU cores used: ${part} | ${results.map((r) => f(r.cores[part]!, 2)).join(' | ')} | |`);
   }

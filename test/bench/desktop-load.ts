@@ -23,6 +23,8 @@ export interface DesktopLoadOptions {
 export interface DesktopLoadResult {
   pushes: number;
   pushErrors: number;
+  /** failed pushes by status (0: no answer) */
+  pushErrorStatuses: Record<string, number>;
   pulls: number;
   pushMs: number[];
   pullMs: number[];
@@ -36,7 +38,7 @@ const http = require('node:http');
 const { randomUUID } = require('node:crypto');
 const { parentPort, workerData: o } = require('node:worker_threads');
 const deadline = performance.now() + o.seconds * 1000;
-const out = { pushes: 0, pushErrors: 0, pulls: 0, pushMs: [], pullMs: [], pokeMs: [], streamsLost: 0 };
+const out = { pushes: 0, pushErrors: 0, pushErrorStatuses: {}, pulls: 0, pushMs: [], pullMs: [], pokeMs: [], streamsLost: 0 };
 const base = '/api/v1/organizations/' + o.orgId + '/sync';
 const target = new URL(o.url);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -113,7 +115,13 @@ async function desktop(token, index) {
     waiting.push(t0);
     const res = await call(agent, token, 'POST', base + '/push', body);
     if (res.status === 200 && res.body.results[0].status === 'applied') { out.pushes++; out.pushMs.push(performance.now() - t0); }
-    else { out.pushErrors++; waiting.pop(); seq--; }
+    else {
+      out.pushErrors++;
+      out.pushErrorStatuses[res.status] = (out.pushErrorStatuses[res.status] || 0) + 1;
+      waiting.pop();
+      // not applied: the same seq again next time (a desktop resends its outbox entry)
+      if (res.status !== 200) seq--;
+    }
     await sleep(o.thinkMs * (0.5 + Math.random()));
   }
   stream.destroy();

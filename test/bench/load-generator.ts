@@ -21,6 +21,8 @@ export interface LoadResult {
   requests: number;
   non2xx: number;
   errors: number;
+  /** answers by status code */
+  statuses: Record<string, number>;
   /** completed requests per second over the run */
   rps: number;
   p50: number;
@@ -31,6 +33,7 @@ export interface LoadResult {
 
 interface WorkerReport {
   latencies: Float64Array;
+  statuses: Record<string, number>;
   non2xx: number;
   errors: number;
   elapsedMs: number;
@@ -52,6 +55,7 @@ const o = workerData;
 const agent = new http.Agent({ keepAlive: true, maxSockets: o.connections });
 const maxRequests = o.maxRequests ?? 5000000;
 const latencies = [];
+const statuses = {};
 let non2xx = 0, errors = 0, sent = 0;
 const started = performance.now();
 const deadline = started + o.seconds * 1000;
@@ -62,6 +66,7 @@ const once = () => new Promise((done) => {
     res.resume();
     res.once('end', () => {
       latencies.push(performance.now() - t0);
+      statuses[res.statusCode] = (statuses[res.statusCode] || 0) + 1;
       if (!res.statusCode || res.statusCode < 200 || res.statusCode >= 300) non2xx++;
       done();
     });
@@ -77,7 +82,7 @@ const connection = async () => {
 Promise.all(Array.from({ length: o.connections }, connection)).then(() => {
   const elapsedMs = performance.now() - started;
   agent.destroy();
-  const report = { latencies: Float64Array.from(latencies), non2xx, errors, elapsedMs };
+  const report = { latencies: Float64Array.from(latencies), statuses, non2xx, errors, elapsedMs };
   parentPort.postMessage(report, [report.latencies.buffer]);
 });
 `;
@@ -93,6 +98,7 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
         requests: sorted.length,
         non2xx: report.non2xx,
         errors: report.errors,
+        statuses: report.statuses,
         rps: sorted.length / (report.elapsedMs / 1000),
         p50: percentile(sorted, 50),
         p90: percentile(sorted, 90),

@@ -1,5 +1,10 @@
 /**
- * Upgrading one instance at a time (docs/scale-out.md): while the instances are being replaced,
+ * Migrations with several API instances on one PostgreSQL (docs/scale-out.md).
+ *
+ * Instances started at the same moment on an empty database migrate it once between them (the
+ * migrator's lock) and all serve.
+ *
+ * Upgrading one instance at a time: while the instances are being replaced,
  * the next release has already migrated the shared database, and an instance of the previous
  * release may still crash or be restarted. It must start again and serve, on a schema one
  * migration ahead of it (an expand-only step: a new table, a new nullable column). Before this
@@ -7,9 +12,13 @@
  * missing") and the old instance could not come back. Real API processes on one PostgreSQL; the
  * next release's migration is applied by hand, as its first instance would.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApiServer, stopAndClean, type ApiServer } from '../support/api-server';
+import { MIGRATIONS } from '../../src-server/db/migrations';
+import { createTestStore, dropTestStore, startApiServer, stopAndClean, type ApiServer } from '../support/api-server';
 import { Http } from '../support/http';
 
 let current: ApiServer;
@@ -63,5 +72,31 @@ describe('an instance of the previous release, on a database the next release mi
   it('starts as a new instance too (a machine replaced before its upgrade)', async () => {
     another = await startApiServer({ dbPath: current.dbPath, orgs: current.orgs });
     await servesCalls(another);
+  });
+});
+
+describe('instances started together on an empty database', () => {
+  it('migrate it once between them, and all serve', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oncall-migrate-'));
+    const url = await createTestStore(dir, 'postgres');
+    const orgs = { demo: '', other: '' };
+    const started = await Promise.allSettled([1, 2, 3].map(() => startApiServer({ dbPath: url, orgs })));
+    const servers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    try {
+      expect(started.map((s) => s.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+      for (const server of servers) expect((await new Http(server.url).get('/ready')).status).toBe(200);
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ name: string }>('SELECT name FROM kysely_migration ORDER BY name');
+        expect(rows.map((r) => r.name)).toEqual(Object.keys(MIGRATIONS).sort());
+      } finally {
+        await client.end();
+      }
+    } finally {
+      for (const server of servers) await stopAndClean(server, { keepStore: true });
+      await dropTestStore(url);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -157,16 +157,27 @@ describe('access token expiry', () => {
     const api = new Http(shortLived.url);
     const session = await api.login('agent1@demo.test');
     const path = `/api/v1/organizations/${shortLived.orgs.demo}/calls`;
-    expect((await api.get(path, session)).status).toBe(200);
+    const answer = async (token: string) => {
+      const res = await api.get(path, { token });
+      return res.status === 200 ? 'ok' : `${res.status} ${errorOf(res).code}`;
+    };
+    expect(['ok', '401 TOKEN_EXPIRED']).toContain(await answer(session.token));
+    // The token lives one second: wait for the outcome, not for a fixed time.
+    await expect.poll(() => answer(session.token)).toBe('401 TOKEN_EXPIRED');
 
-    await new Promise((r) => setTimeout(r, 1200));
-    const expired = await api.get(path, session);
-    expect(expired.status).toBe(401);
-    expect(errorOf(expired).code).toBe('TOKEN_EXPIRED');
-
-    const renewed = await api.post('/api/v1/auth/refresh', { refresh_token: session.refreshToken });
-    expect(renewed.status).toBe(200);
-    expect(renewed.body.expires_in).toBe(1);
-    expect((await api.get(path, { token: renewed.body.access_token })).status).toBe(200);
+    // Refresh answers a working pair. A loaded machine can take longer than a token's one-second
+    // life between two requests, so each round rotates the pair and tries the new token at once;
+    // a pair that never works would fail every round.
+    let refreshToken = session.refreshToken;
+    const verdicts: string[] = [];
+    for (let round = 0; round < 10 && !verdicts.includes('ok'); round++) {
+      const renewed = await api.post('/api/v1/auth/refresh', { refresh_token: refreshToken });
+      expect(renewed.status).toBe(200);
+      expect(renewed.body.expires_in).toBe(1);
+      refreshToken = renewed.body.refresh_token;
+      verdicts.push(await answer(renewed.body.access_token));
+    }
+    expect(verdicts).toContain('ok');
+    expect(verdicts.filter((v) => v !== 'ok' && v !== '401 TOKEN_EXPIRED')).toEqual([]);
   });
 });

@@ -2,14 +2,28 @@
  * Token expiry never costs a queued change: an expired access token is refreshed (once, the new
  * pair saved in the SecretStore) in the middle of draining the outbox; when even the refresh
  * token is dead the core reports signed_out and keeps the outbox for the next sign-in.
+ *
+ * Time passes by moving the sessions' stored expiries into the past (what the server checks),
+ * not by seconds-long tokens: on a loaded machine a token of a second or two could expire before
+ * the sign-in's own first sync, and the test would be about the machine's speed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOKENS_KEY } from '../../src-main/core/services/session';
 import { startApiServer, stopAndClean, type ApiServer } from '../support/api-server';
 import { eventually, openCore, type TestCore } from '../support/desktop-core';
 import { Http, type Session } from '../support/http';
+import { query, sql } from '../support/store';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Every session's access token (and with `refresh`, its refresh token) is now past its expiry. */
+async function expireSessions(server: ApiServer, { refresh }: { refresh: boolean }) {
+  const past = new Date(Date.now() - 60_000).toISOString();
+  await query(
+    server,
+    refresh
+      ? sql`UPDATE sessions SET access_expires_at = ${past}, refresh_expires_at = ${past}`
+      : sql`UPDATE sessions SET access_expires_at = ${past}`,
+  );
+}
 
 describe('access token expiry mid-queue', () => {
   let server: ApiServer;
@@ -18,7 +32,7 @@ describe('access token expiry mid-queue', () => {
   let core: TestCore;
 
   beforeAll(async () => {
-    server = await startApiServer({ env: { ACCESS_TOKEN_TTL_SECONDS: '2' } });
+    server = await startApiServer();
     http = new Http(server.url);
     core = await openCore({ sync: { pushBatchSize: 10 } });
     await core.signIn(server.url, 'agent2@demo.test');
@@ -36,7 +50,7 @@ describe('access token expiry mid-queue', () => {
     for (let i = 0; i < 35; i++) {
       ids.push((await core.invoke('call.create', { direction: 'inbound', phone_number: `+4477009004${String(i).padStart(2, '0')}` })).id);
     }
-    await sleep(2_200); // the access token is now expired
+    await expireSessions(server, { refresh: false });
     await server.restart();
     const status = await core.invoke('sync.now', {});
     expect(status).toMatchObject({ pending: 0, attention: 0, state: 'idle', last_error: null });
@@ -50,11 +64,11 @@ describe('access token expiry mid-queue', () => {
   });
 
   it('keeps syncing across further expiries with the saved pair', async () => {
-    await sleep(2_200);
+    await expireSessions(server, { refresh: false });
     const call = await core.invoke('call.create', { direction: 'outbound', phone_number: '+447700900499' });
     const status = await core.invoke('sync.now', {});
     expect(status.pending).toBe(0);
-    supervisor = await http.login('supervisor@demo.test'); // the test's own token expired too
+    supervisor = await http.login('supervisor@demo.test'); // the test's own session expired too
     const res = await http.get(`/api/v1/organizations/${server.orgs.demo}/calls/${call.id}`, supervisor);
     expect(res.status).toBe(200);
   });
@@ -65,7 +79,7 @@ describe('a session that cannot be renewed', () => {
   let core: TestCore;
 
   beforeAll(async () => {
-    server = await startApiServer({ env: { ACCESS_TOKEN_TTL_SECONDS: '1', REFRESH_TOKEN_TTL_SECONDS: '2' } });
+    server = await startApiServer();
     core = await openCore();
     await core.signIn(server.url, 'agent1@demo.test');
     await core.invoke('sync.now', {});
@@ -78,7 +92,7 @@ describe('a session that cannot be renewed', () => {
   it('signs out, keeps the outbox, and sends it after the next sign-in', async () => {
     await server.stop();
     const call = await core.invoke('call.create', { direction: 'inbound', phone_number: '+447700900501' });
-    await sleep(2_200); // both tokens expired
+    await expireSessions(server, { refresh: true });
     await server.restart();
     const status = await core.invoke('sync.now', {});
     expect(status).toMatchObject({ state: 'signed_out', pending: 1 });

@@ -57,6 +57,21 @@ describe('agent states on the desktop', () => {
     expect(seen.since).toBe(local.since);
   });
 
+  it('the agent’s own sets, synced together, are never reported as someone else’s change', async () => {
+    // A call, then back to Available: the second set leaves call_id out and the rulebook clears
+    // it. Both reach the server in one push, so the pull that follows shows call_id cleared.
+    const call = await agent.invoke('call.create', { direction: 'inbound', phone_number: '+447700900611' });
+    await agent.invoke('sync.now', {});
+    await server.stop();
+    await agent.invoke('agent_state.set', { state: 'on_call', call_id: call.id });
+    await agent.invoke('agent_state.set', { state: 'available' });
+    await server.restart();
+    await eventually(async () => (await agent.invoke('sync.now', {})).pending === 0);
+    await agent.invoke('sync.now', {});
+    expect(await agent.invoke('agentStates.mine', {})).toMatchObject({ state: 'available', call_id: null });
+    expect((await agent.invoke('sync.attention', {})).filter((a) => a.name === 'agent_state.set')).toEqual([]);
+  });
+
   it('a reason the organization does not use is refused on the desktop, nothing queued', async () => {
     await expect(agent.invoke('agent_state.set', { state: 'not_ready', reason: 'Nap' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     await expect(agent.invoke('agent_state.set', { state: 'not_ready' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });

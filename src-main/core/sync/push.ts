@@ -103,7 +103,11 @@ function settle(store: LocalStore, batch: OutboxEntry[], res: PushResponse, at: 
         rebase(e.entity, e.entity_id);
         rebased?.add(e.entity);
       }
-      if (!isCreate(e.name)) {
+      // The agent's own state is not content anyone else edits: only the agent's later sets and
+      // the server's own moves (presence, the wrap-up limit, a set's derived call_id) change it,
+      // and the status bar shows where it is. Watching it for lost updates only reported the
+      // agent's own next set, applied by the rulebook, as "someone else's later change".
+      if (!isCreate(e.name) && e.entity !== 'agent_state') {
         const fields = Object.fromEntries(Object.entries(e.args).filter(([k]) => !UNTRACKED.has(k)));
         store.notices.remember(e.entity, e.entity_id, e.id, e.name, fields);
       }

@@ -58,7 +58,7 @@ describe('refused targets', () => {
           if (items[0]?.status !== 'failed') throw new Error(`${hook.url}: not failed yet`);
           return items[0];
         },
-        { timeout: 30_000, interval: 100 },
+        { timeout: 120_000, interval: 100 },
       );
       expect(log.last_error, hook.url).toMatch(/refused as a webhook target/);
     }

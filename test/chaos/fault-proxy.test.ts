@@ -161,7 +161,7 @@ describe('through a proxy that loses, repeats, delays and cuts', () => {
     const task = await supervisor.core.invoke('task.create', { title: 'after the storm', assignee_id: agent2.id });
     await supervisor.core.invoke('sync.now', {});
     // agent1 makes no request of its own: only a poke through the proxy can bring it news.
-    const assigned = agent1.core.next('tasks.assigned', (p) => p.tasks.some((t) => t.id === task.id), 30_000);
+    const assigned = agent1.core.next('tasks.assigned', (p) => p.tasks.some((t) => t.id === task.id));
     await supervisor.core.invoke('tasks.reassign', { ids: [task.id], assignee_id: agent1.id });
     await assigned;
   });

@@ -154,7 +154,7 @@ describe('the console at /docs', () => {
       });
       const res = await page.goto(`${server.url}/docs`);
       expect(res?.status()).toBe(200);
-      await page.getByText('/v1/oncall/calls/{id}').first().waitFor({ timeout: 60_000 });
+      await page.getByText('/v1/oncall/calls/{id}').first().waitFor({ timeout: 120_000 });
       await page.getByText('OnCall Desk central API').first().waitFor();
       expect(outside).toEqual([]);
     } finally {

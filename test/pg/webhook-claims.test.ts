@@ -67,7 +67,7 @@ describe('two API instances on one queue', () => {
           const res = await http.get(`${hooks()}/${id}/deliveries?status=delivered&limit=100`, admin);
           expect(res.body.items).toHaveLength(40);
         },
-        { timeout: 60_000, interval: 100 },
+        { timeout: 120_000, interval: 100 },
       );
     }
     for (const path of ['/once-a', '/once-b']) {
@@ -86,7 +86,7 @@ describe('two API instances on one queue', () => {
     await newCalls(4); // 12 deliveries; the endpoint caps alone would allow 6, a cap per instance 6
 
     const held = () => paths.flatMap((p) => receiver.at(p).filter((r) => r.answeredStatus === null));
-    await vi.waitFor(() => expect(held()).toHaveLength(ORG_CAP), { timeout: 30_000, interval: 25 });
+    await vi.waitFor(() => expect(held()).toHaveLength(ORG_CAP), { timeout: 120_000, interval: 25 });
     // Another organization's deliveries, queued through both instances, go out one by one while
     // these hang: both instances claim again and again, and neither takes more of this
     // organization's (a held request stays held, so any excess would still be here).
@@ -98,7 +98,7 @@ describe('two API instances on one queue', () => {
     for (let i = 0; i < 10; i++) {
       const res = await otherHttp[i % 2]!.post(`/api/v1/organizations/${first.orgs.other}/calls`, { direction: 'inbound', phone_number: `+4477009013${String(i).padStart(2, '0')}` }, otherAgent);
       expect(res.status).toBe(201);
-      await vi.waitFor(() => expect(receiver.at('/probe').filter((r) => r.answeredStatus === 200)).toHaveLength(i + 1), { timeout: 30_000, interval: 10 });
+      await vi.waitFor(() => expect(receiver.at('/probe').filter((r) => r.answeredStatus === 200)).toHaveLength(i + 1), { timeout: 120_000, interval: 10 });
     }
     expect(held()).toHaveLength(ORG_CAP);
 
@@ -110,7 +110,7 @@ describe('two API instances on one queue', () => {
           const res = await http.get(`${hooks()}/${id}/deliveries?status=delivered&limit=100`, admin);
           expect(res.body.items).toHaveLength(4);
         },
-        { timeout: 60_000, interval: 100 },
+        { timeout: 120_000, interval: 100 },
       );
     }
   });

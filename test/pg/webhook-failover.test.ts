@@ -68,9 +68,9 @@ describe('webhooks across instances', () => {
     for (let i = 0; i < 3; i++) {
       await logCall();
       // well under the deliverer's 10-minute poll: only the cross-instance nudge can explain it
-      await vi.waitFor(() => expect(receiver.at('/wake').filter((r) => r.answeredStatus === 200)).toHaveLength(i + 1), { timeout: 60_000, interval: 50 });
+      await vi.waitFor(() => expect(receiver.at('/wake').filter((r) => r.answeredStatus === 200)).toHaveLength(i + 1), { timeout: 120_000, interval: 50 });
     }
-    await vi.waitFor(async () => expect((await deliveries(hook)).map((d) => d.status)).toEqual(['delivered', 'delivered', 'delivered']), { timeout: 30_000, interval: 200 });
+    await vi.waitFor(async () => expect((await deliveries(hook)).map((d) => d.status)).toEqual(['delivered', 'delivered', 'delivered']), { timeout: 120_000, interval: 200 });
   });
 
   it('a delivery whose instance is killed mid-attempt is retried by another and delivered', async () => {
@@ -79,7 +79,7 @@ describe('webhooks across instances', () => {
     receiver.hold('/failover');
     const hook = await subscribe('/failover');
     await logCall();
-    await vi.waitFor(() => expect(receiver.at('/failover')).toHaveLength(1), { timeout: 60_000, interval: 25 });
+    await vi.waitFor(() => expect(receiver.at('/failover')).toHaveLength(1), { timeout: 120_000, interval: 25 });
 
     await deliverer.restart(); // it finds the delivery leased, and waits for the lease to run out
     await doomed.stop('SIGKILL');

@@ -110,7 +110,7 @@ export async function setUpPhone(agent: Agent, o: { wsUrl: string; domain: strin
   await form.getByLabel('Display name').fill(agent.name);
   if (o.noAnswerSeconds) await form.getByLabel(/Ring for/).fill(String(o.noAnswerSeconds));
   await form.getByRole('button', { name: 'Save phone settings' }).click();
-  await page.getByTestId('phone-status').and(page.locator('[data-state="registered"]')).waitFor({ timeout: 60_000 });
+  await page.getByTestId('phone-status').and(page.locator('[data-state="registered"]')).waitFor({ timeout: 120_000 });
   await page.getByRole('button', { name: 'Close phone' }).click();
 }
 

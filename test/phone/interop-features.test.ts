@@ -122,7 +122,7 @@ loopbackSuite(import.meta.filename, 'softphone interop: codecs, SIP INFO, sessio
       const callId = await callDesk(desk);
       await expectAudioBothWays(callId);
       // The quality line appears once the call has been measured (every 2 s): then the summary has a codec.
-      await callCard(agent, desk.user).getByTestId('call-quality').waitFor({ timeout: 20_000 });
+      await callCard(agent, desk.user).getByTestId('call-quality').waitFor({ timeout: 120_000 });
       await hangUp(desk.user);
       // The codec the browser really used, as supervisors see it in the call's quality summary.
       const record = await recordWhen(agent, desk.user, (r) => r.metadata.quality !== undefined, `the quality summary of the ${codec} call`);

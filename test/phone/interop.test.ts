@@ -334,7 +334,7 @@ loopbackSuite(import.meta.filename, 'softphone interop through a WebRTC gateway'
     try {
       await expect.poll(async () => Number(await quality.getAttribute('data-loss')), { timeout: 15_000 }).toBeGreaterThan(10);
       await expect.poll(async () => Number(await quality.getAttribute('data-mos')), { timeout: 15_000 }).toBeLessThan(3.6);
-      await card.getByRole('alert').filter({ hasText: 'Poor call quality' }).waitFor({ timeout: 15_000 });
+      await card.getByRole('alert').filter({ hasText: 'Poor call quality' }).waitFor({ timeout: 120_000 });
     } finally {
       await iptables(['-D', ...lossy]);
     }

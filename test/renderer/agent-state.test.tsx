@@ -53,7 +53,7 @@ describe('calls while not Available', () => {
     const { bridge, agent } = world();
     const sip = await withSoftphone(bridge);
     await renderApp(bridge, agent);
-    await waitFor(() => expect(screen.getByTestId('phone-status').textContent).toBe('Phone: ready'), { timeout: 60_000 });
+    await waitFor(() => expect(screen.getByTestId('phone-status').textContent).toBe('Phone: ready'), { timeout: 120_000 });
     await waitFor(() => expect(picker().value).toBe('available'));
     fireEvent.change(picker(), { target: { value: 'not_ready:Break' } });
     await waitFor(() => expect(useAgentState.getState().mine?.state).toBe('not_ready'));
@@ -62,11 +62,11 @@ describe('calls while not Available', () => {
     let rang = false;
     const stop = usePhone.subscribe((s) => (rang ||= s.phone.calls.some((c) => c.phase === 'incoming') || s.phone.ringing !== null));
     sip.ring('+447700900222');
-    await waitFor(() => expect(sip.responses).toContain(486), { timeout: 60_000 });
+    await waitFor(() => expect(sip.responses).toContain(486), { timeout: 120_000 });
     stop();
     expect(rang).toBe(false);
     expect(screen.queryByRole('alertdialog', { name: 'Incoming call' })).toBeNull();
-    await waitFor(() => expect([...bridge.calls.values()].find((c) => c.phone_number === '+447700900222')?.status).toBe('missed'), { timeout: 60_000 });
+    await waitFor(() => expect([...bridge.calls.values()].find((c) => c.phone_number === '+447700900222')?.status).toBe('missed'), { timeout: 120_000 });
   });
 });
 

@@ -42,7 +42,7 @@ describe('calls', () => {
     for (const text of ['P', 'Pa', 'Pat', 'Patient asks about results']) fireEvent.change(notes, { target: { value: text } });
     expect(bridge.calledWith('call.update')).toHaveLength(0);
 
-    await waitFor(() => expect(screen.getByRole('status', { name: 'Notes save status' }).textContent).toBe('Saved'), { timeout: 60_000 });
+    await waitFor(() => expect(screen.getByRole('status', { name: 'Notes save status' }).textContent).toBe('Saved'), { timeout: 120_000 });
     const updates = bridge.calledWith('call.update');
     expect(updates).toHaveLength(1);
     expect(updates[0]).toMatchObject({ patch: { notes: 'Patient asks about results' } });

@@ -14,7 +14,7 @@ import type { FakeBridge } from './fake-bridge';
 import { renderApp, settle, world } from './harness';
 import { withSoftphone } from './phone-env';
 
-const phoneReady = () => waitFor(() => expect(screen.getByTestId('phone-status').textContent).toBe('Phone: ready'), { timeout: 60_000 });
+const phoneReady = () => waitFor(() => expect(screen.getByTestId('phone-status').textContent).toBe('Phone: ready'), { timeout: 120_000 });
 const published = (bridge: FakeBridge) => bridge.calledWith('desktop.phoneState') as DesktopPhoneState[];
 const last = (bridge: FakeBridge) => published(bridge).at(-1)!;
 const incoming = () => screen.findByRole('alertdialog', { name: 'Incoming call' }, { timeout: 60_000 });
@@ -53,16 +53,16 @@ describe('the page tells the shell about the phone', () => {
     sip.ring('+447700900124');
     await incoming();
     act(() => bridge.emit('desktop.command', { action: 'decline' }));
-    await waitFor(() => expect(sip.responses.some((code) => code === 486 || code === 603)).toBe(true), { timeout: 60_000 });
+    await waitFor(() => expect(sip.responses.some((code) => code === 486 || code === 603)).toBe(true), { timeout: 120_000 });
     await waitFor(() => expect(screen.queryByRole('alertdialog', { name: 'Incoming call' })).toBeNull());
-    await waitFor(() => expect(last(bridge)).toMatchObject({ ringing: 0, missed: 0 }), { timeout: 60_000 });
+    await waitFor(() => expect(last(bridge)).toMatchObject({ ringing: 0, missed: 0 }), { timeout: 120_000 });
 
     // A global "hang up" with only a ringing call declines it too.
     const before = sip.responses.length;
     sip.ring('+447700900125');
     await incoming();
     act(() => bridge.emit('desktop.command', { action: 'hangup' }));
-    await waitFor(() => expect(sip.responses.slice(before).some((code) => code === 486 || code === 603)).toBe(true), { timeout: 60_000 });
+    await waitFor(() => expect(sip.responses.slice(before).some((code) => code === 486 || code === 603)).toBe(true), { timeout: 120_000 });
 
     // "Answer" or "mute" with nothing to act on does nothing (no error in the phone).
     act(() => bridge.emit('desktop.command', { action: 'answer' }));

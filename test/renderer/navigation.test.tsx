@@ -85,11 +85,11 @@ describe('patients', () => {
     await screen.findByRole('heading', { name: 'Patients' });
 
     fireEvent.change(screen.getByRole('searchbox', { name: 'Search patients' }), { target: { value: '0456' } });
-    await waitFor(() => expect(within(screen.getByRole('list', { name: 'Patients found' })).getAllByRole('listitem')).toHaveLength(1), { timeout: 60_000 });
+    await waitFor(() => expect(within(screen.getByRole('list', { name: 'Patients found' })).getAllByRole('listitem')).toHaveLength(1), { timeout: 120_000 });
     expect(screen.getByRole('list', { name: 'Patients found' }).textContent).toContain('Alan Turing');
 
     fireEvent.change(screen.getByRole('searchbox', { name: 'Search patients' }), { target: { value: 'grace' } });
-    await waitFor(() => expect(screen.getByRole('list', { name: 'Patients found' }).textContent).toContain('Grace Hopper'), { timeout: 60_000 });
+    await waitFor(() => expect(screen.getByRole('list', { name: 'Patients found' }).textContent).toContain('Grace Hopper'), { timeout: 120_000 });
     fireEvent.click(screen.getByRole('button', { name: /Grace Hopper/ }));
     await screen.findByRole('heading', { name: 'Grace Hopper', level: 2 });
     await settle();

@@ -10,7 +10,7 @@ import { makePatient, makeUser } from './fake-bridge';
 import { renderApp, settle, valueOf, world } from './harness';
 import { withSoftphone } from './phone-env';
 
-const phoneReady = () => waitFor(() => expect(screen.getByTestId('phone-status').textContent).toBe('Phone: ready'), { timeout: 60_000 });
+const phoneReady = () => waitFor(() => expect(screen.getByTestId('phone-status').textContent).toBe('Phone: ready'), { timeout: 120_000 });
 const outboundStarts = (bridge: ReturnType<typeof world>['bridge']) => bridge.calledWith('call.create').filter((c) => c.direction === 'outbound');
 const notices = () => screen.queryAllByRole('status').map((s) => s.textContent ?? '');
 
@@ -110,7 +110,7 @@ describe('a call the phone is handling', () => {
     expect(within(log).queryByRole('button', { name: 'Call back Grace Hopper' })).toBeNull();
     // Notes and the outcome are the agent's, whatever the phone does.
     fireEvent.change(within(detail).getByLabelText('Call notes'), { target: { value: 'Asked about results' } });
-    await waitFor(() => expect(within(detail).getByRole('status', { name: 'Notes save status' }).textContent).toBe('Saved'), { timeout: 60_000 });
+    await waitFor(() => expect(within(detail).getByRole('status', { name: 'Notes save status' }).textContent).toBe('Saved'), { timeout: 120_000 });
     expect(within(detail).getByRole('combobox', { name: 'Outcome' }).hasAttribute('disabled')).toBe(false);
 
     sip.cancel();

@@ -37,7 +37,7 @@ export async function openCore(options: Partial<DesktopCoreOptions> = {}): Promi
     const parsed = IPC_METHODS[method].args.parse(args);
     return (core.handlers[method] as (a: unknown) => Promise<never>)(parsed);
   };
-  const next: TestCore['next'] = (event, match = () => true, timeoutMs = 10_000) =>
+  const next: TestCore['next'] = (event, match = () => true, timeoutMs = 120_000) =>
     new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         off();

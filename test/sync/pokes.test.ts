@@ -34,7 +34,7 @@ afterAll(async () => {
  * bench:sync's question (poke-to-applied), not a test's.
  */
 async function reassignAndWait(taskIds: string[], to: string) {
-  const assigned = agent.next('tasks.assigned', (p) => p.tasks.some((t) => taskIds.includes(t.id)), 30_000);
+  const assigned = agent.next('tasks.assigned', (p) => p.tasks.some((t) => taskIds.includes(t.id)));
   await supervisor.invoke('tasks.reassign', { ids: taskIds, assignee_id: to });
   const event = await assigned;
   return { tasks: event.payload.tasks };
@@ -72,11 +72,11 @@ describe('reassignment', () => {
   it('an idle desktop shows the outage by itself: the lost stream makes it check the API', async () => {
     await agent.invoke('sync.now', {});
     expect((await agent.invoke('sync.status', {})).online).toBe(true);
-    const offline = agent.next('sync.status', (s) => !s.online && s.state === 'offline', 30_000);
+    const offline = agent.next('sync.status', (s) => !s.online && s.state === 'offline');
     // Nobody touches the desktop: no write, no sync now; the slow poll is minutes away.
     await server.stop();
     expect((await offline).payload.online).toBe(false);
-    const online = agent.next('sync.status', (s) => s.online && s.state === 'idle', 30_000);
+    const online = agent.next('sync.status', (s) => s.online && s.state === 'idle');
     await server.restart();
     expect((await online).payload.online).toBe(true);
   });

@@ -14,9 +14,10 @@
  */
 import type { Expression, ExpressionBuilder, SelectQueryBuilder } from 'kysely';
 import type { Page, PageRequest } from '../../src-shared/schemas/common';
+import type { Placeholders, TemplateValues } from '../db/query-templates';
 import { ApiError } from '../http/api-error';
 
-type KeyValue = string | number | null;
+export type KeyValue = string | number | null;
 
 /** One sort key of a list: what it orders by, which way, and its value in a fetched row. */
 export interface SortKey<R> {
@@ -75,21 +76,25 @@ export function decodeCursor(list: string, cursor: string, keys: number): KeyVal
 }
 
 /**
- * Rows strictly after `values` in the keys' order: (k1 after v1) OR (k1 = v1 AND k2 after v2) ...
+ * Rows strictly after the cursor in the keys' order: (k1 after v1) OR (k1 = v1 AND k2 after v2) ...
  * plus `k1 <= v1` (or `>=`) on its own, which the planner can use as an index range bound.
+ * `valueAt(i)` is the cursor's i-th value (or its placeholder), null when the cursor holds NULL.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see PageSpec.rows
-function after<R>(eb: ExpressionBuilder<any, any>, keys: SortKey<R>[], values: KeyValue[]) {
+function after<R>(eb: ExpressionBuilder<any, any>, keys: SortKey<R>[], valueAt: (i: number) => unknown) {
   const ref = (k: SortKey<R>) => k.by as string;
   const branches = [];
   for (let i = 0; i < keys.length; i++) {
-    const value = values[i];
+    const value = valueAt(i);
     // Nothing sorts after NULL within a group of NULLs (see SortKey.of).
     if (value === null || value === undefined) continue;
-    const same = keys.slice(0, i).map((k, j) => (values[j] === null ? eb(ref(k), 'is', null) : eb(ref(k), '=', values[j])));
+    const same = keys.slice(0, i).map((k, j) => {
+      const earlier = valueAt(j);
+      return earlier === null || earlier === undefined ? eb(ref(k), 'is', null) : eb(ref(k), '=', earlier);
+    });
     branches.push(eb.and([...same, eb(ref(keys[i]!), keys[i]!.dir === 'desc' ? '<' : '>', value)]));
   }
-  const first = values[0];
+  const first = valueAt(0);
   if (first === null || first === undefined) return eb.or(branches);
   return eb.and([eb(ref(keys[0]!), keys[0]!.dir === 'desc' ? '<=' : '>=', first), eb.or(branches)]);
 }
@@ -100,7 +105,7 @@ export async function fetchPage<R, T>(spec: PageSpec<R, T>): Promise<Page<T>> {
   for (const k of keys) rows = rows.orderBy(k.by as string, k.dir ?? 'asc');
   if (query.cursor) {
     const values = decodeCursor(spec.list, query.cursor, keys.length);
-    rows = rows.where((eb) => after(eb, keys, values));
+    rows = rows.where((eb) => after(eb, keys, (i) => values[i]));
   } else if (query.page > 1) {
     rows = rows.offset((query.page - 1) * query.limit);
   }
@@ -118,5 +123,47 @@ export async function fetchPage<R, T>(spec: PageSpec<R, T>): Promise<Page<T>> {
     limit: query.limit,
     ...(counted ? { total: Number(counted.total) } : {}),
     next_cursor: more && last !== undefined ? encodeCursor(spec.list, keys.map((k) => k.of(last))) : null,
+  };
+}
+
+/**
+ * The paging half of a templated list query (src-server/db/query-templates.ts): the values that
+ * `orderedPage` binds. The cursor's NULLs are absent names, so they change the shape as they
+ * change the SQL; `cursor` itself is a name, so a cursor of NULLs is not page 1.
+ */
+export function pageValues(list: string, keys: number, query: PageRequest): TemplateValues {
+  const values: TemplateValues = { limit: query.limit + 1 };
+  if (query.cursor) {
+    values.cursor = true;
+    decodeCursor(list, query.cursor, keys).forEach((value, i) => {
+      if (value !== null) values[`after${i}`] = value;
+    });
+  } else if (query.page > 1) {
+    values.offset = (query.page - 1) * query.limit;
+  }
+  return values;
+}
+
+/** Orders a templated row query by its keys, resumes after the cursor and limits it (one row more than a page). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see PageSpec.rows
+export function orderedPage<Q extends SelectQueryBuilder<any, any, any>>(rows: Q, keys: SortKey<never>[], p: Placeholders): Q {
+  let q = rows;
+  for (const k of keys) q = q.orderBy(k.by as string, k.dir ?? 'asc') as Q;
+  if (p.has('cursor')) q = q.where((eb) => after(eb, keys, (i) => (p.has(`after${i}`) ? p(`after${i}`) : null))) as Q;
+  else if (p.has('offset')) q = q.offset(p<number>('offset')) as Q;
+  return q.limit(p<number>('limit')) as Q;
+}
+
+/** The envelope of a page from its fetched rows (one more than the page when there is a next one). */
+export function pageFrom<T>(list: string, query: PageRequest, found: T[], cursorOf: (item: T) => KeyValue[], total?: number): Page<T> {
+  const more = found.length > query.limit;
+  const items = more ? found.slice(0, query.limit) : found;
+  const last = items.at(-1);
+  return {
+    items,
+    page: query.page,
+    limit: query.limit,
+    ...(total !== undefined ? { total } : {}),
+    next_cursor: more && last !== undefined ? encodeCursor(list, cursorOf(last)) : null,
   };
 }

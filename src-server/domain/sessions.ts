@@ -9,6 +9,8 @@ import { NO_ORGANIZATION, systemActor, type Actor } from './actor';
 import { appendStandaloneEntry } from './audit-log';
 import { mutate, type Mutation } from './mutation';
 import type { ServerContext } from './server-context';
+import type { Db } from '../db/connection';
+import { QueryTemplate } from '../db/query-templates';
 import type { UserRow } from '../db/schema';
 
 export interface RequestMeta {
@@ -20,7 +22,7 @@ export interface RequestMeta {
   route?: string;
 }
 
-function userActor(user: UserRow, authMethod: Actor['authMethod'], { requestId, clientRequestId, ip }: RequestMeta): Actor {
+function userActor(user: Pick<UserRow, 'id' | 'organization_id' | 'role' | 'name'>, authMethod: Actor['authMethod'], { requestId, clientRequestId, ip }: RequestMeta): Actor {
   return {
     type: 'user',
     id: user.id,
@@ -206,14 +208,29 @@ export async function logout(ctx: ServerContext, actor: Actor, accessToken: stri
   if (ended) ctx.notifier.emit('sessionsEnded', [ended]);
 }
 
-export async function actorFromAccessToken(ctx: ServerContext, token: string, meta: RequestMeta): Promise<Actor> {
-  const row = await ctx.db
+/**
+ * The Bearer lookup runs on every request: compiled once (src-server/db/query-templates.ts) and
+ * reading only what an actor needs. Looked up every time, never cached, so a logout or a
+ * revocation through any instance ends the token on its next request.
+ */
+const sessionLookup = new QueryTemplate('session lookup', (db: Db, p) =>
+  db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
-    .selectAll('users')
+    .select(['users.id', 'users.organization_id', 'users.role', 'users.name', 'users.active'])
     .select(['sessions.access_expires_at', 'sessions.revoked_at', 'sessions.family_id'])
-    .where('sessions.access_hash', '=', sha256(token))
-    .executeTakeFirst();
+    .where('sessions.access_hash', '=', p('hash')),
+);
+
+type SessionLookupRow = Pick<UserRow, 'id' | 'organization_id' | 'role' | 'name' | 'active'> & {
+  access_expires_at: string;
+  revoked_at: string | null;
+  family_id: string;
+};
+
+export async function actorFromAccessToken(ctx: ServerContext, token: string, meta: RequestMeta): Promise<Actor> {
+  const { rows } = await ctx.db.executeQuery(sessionLookup.compile<SessionLookupRow>(ctx.db, { hash: sha256(token) }));
+  const row = rows[0];
   if (!row || row.revoked_at || !row.active) throw new ApiError('UNAUTHORIZED', 'invalid access token');
   if (row.access_expires_at <= ctx.now().toISOString()) {
     throw new ApiError('TOKEN_EXPIRED', 'access token expired: refresh it with POST /api/v1/auth/refresh');

@@ -49,6 +49,8 @@ export class SyncEngine {
   private cycleAbort: AbortController | null = null;
   private pollTimer: unknown = null;
   private seqChecked = false;
+  /** the highest cursor a poke announced: a cycle whose pull stopped short of it runs again */
+  private pokedTo = 0;
   private cycleStartedAt = 0;
 
   constructor(private readonly o: SyncEngineOptions) {}
@@ -71,7 +73,9 @@ export class SyncEngine {
       timing: this.o.timing,
       onOpen: () => this.trigger('open'),
       onPoke: (poke) => {
-        if (poke.cursor > this.o.store.state.get().cursor) this.trigger('poke');
+        if (poke.cursor <= this.o.store.state.get().cursor) return;
+        this.pokedTo = Math.max(this.pokedTo, poke.cursor);
+        this.trigger('poke');
       },
       onAuthFailure: (err) => this.signedOut(err),
       onLost: () => this.trigger('lost'),
@@ -96,7 +100,9 @@ export class SyncEngine {
   trigger(reason: Trigger): void {
     if (!this.client) return;
     if (this.running) {
-      this.again = true;
+      // A poke during a cycle is answered by that cycle's pull when it reached the poked cursor:
+      // the cycle checks at its end (pokedTo) instead of always running another one.
+      if (reason !== 'poke') this.again = true;
       return;
     }
     // Already backing off (so already shown offline): the scheduled retry stays in charge.
@@ -219,6 +225,11 @@ export class SyncEngine {
         this.referenceAt = this.o.now();
       }
       if (this.client !== client) return;
+      // A poke that arrived while the pull was in flight may name a change committed after the
+      // server read the page: pull once more (once: a server poking past its own head must not
+      // keep us looping).
+      if (this.pokedTo > store.state.get().cursor) this.again = true;
+      this.pokedTo = 0;
       this.attempt = 0;
       this.lastError = null;
       this.state = 'idle';

@@ -4,9 +4,9 @@
  * sends a NOTIFY (delivered by PostgreSQL at commit, never for a rollback), and every instance
  * keeps one connection LISTENing and pokes its own streams from what it hears.
  *
- * The nudge carries the organization, the highest seq and who the change concerns (user ids,
- * or everyone), never a record: a client that hears it pulls through the normal, authorised
- * path. The writing instance pokes its own streams at once from memory (mutation.announce) and
+ * The nudge carries the organization, the lowest and highest seq and who the change concerns
+ * (user ids, or everyone), never a record: the instance that hears it reads the records itself
+ * (sync/poke-rows.ts) or the client pulls, both through the same visibility rules. The writing instance pokes its own streams at once from memory (mutation.announce) and
  * ignores its own nudges. A nudge lost while the listening connection was down costs latency
  * only: after reconnecting the listener asks the hub to poke every stream with its
  * organization's head, and clients pull on reconnect and on a timer anyway.
@@ -26,29 +26,35 @@ export const WEBHOOK_CHANNEL = 'oncall_webhooks';
 /** PostgreSQL refuses payloads of 8000 bytes or more; past this the nudge concerns everyone. */
 const MAX_PAYLOAD_BYTES = 7000;
 
-export type ChangeNudge = Pick<CommittedChange, 'organizationId' | 'seq' | 'audience'>;
+export type ChangeNudge = Pick<CommittedChange, 'organizationId' | 'seq' | 'audience'> & {
+  /** the commit's lowest seq in the organization, when known: the poke can then carry its rows */
+  first?: number;
+};
 
 interface Payload {
   /** the sending app (ChangeNotifier.origin), which already poked its own streams */
   i: string;
   o: string;
   s: number;
+  /** the lowest seq (absent from instances of an earlier release) */
+  f?: number;
   a: string[] | null;
 }
 
 /** Inside the writing transaction, before commit: one NOTIFY per organization it changed. */
 export async function notifyCommitted(trx: Transaction<Database>, origin: string, changes: CommittedChange[]): Promise<void> {
   if (!changes.length || !isPostgres(trx)) return;
-  const byOrg = new Map<string, { seq: number; audience: Set<string> | null }>();
+  const byOrg = new Map<string, { seq: number; first: number; audience: Set<string> | null }>();
   for (const c of changes) {
-    const entry = byOrg.get(c.organizationId) ?? { seq: 0, audience: new Set<string>() };
+    const entry = byOrg.get(c.organizationId) ?? { seq: 0, first: c.seq, audience: new Set<string>() };
     entry.seq = Math.max(entry.seq, c.seq);
+    entry.first = Math.min(entry.first, c.seq);
     if (!c.audience) entry.audience = null;
     else if (entry.audience) for (const user of c.audience) entry.audience.add(user);
     byOrg.set(c.organizationId, entry);
   }
-  for (const [organizationId, { seq, audience }] of byOrg) {
-    const payload: Payload = { i: origin, o: organizationId, s: seq, a: audience ? [...audience] : null };
+  for (const [organizationId, { seq, first, audience }] of byOrg) {
+    const payload: Payload = { i: origin, o: organizationId, s: seq, f: first, a: audience ? [...audience] : null };
     let text = JSON.stringify(payload);
     if (Buffer.byteLength(text) > MAX_PAYLOAD_BYTES) text = JSON.stringify({ ...payload, a: null });
     await sql`SELECT pg_notify(${POKE_CHANNEL}, ${text})`.execute(trx);
@@ -65,7 +71,7 @@ function parsePayload(text: string | undefined): Payload | null {
     const p = JSON.parse(text ?? '') as Partial<Payload>;
     if (typeof p.i !== 'string' || typeof p.o !== 'string' || typeof p.s !== 'number') return null;
     const a = Array.isArray(p.a) && p.a.every((u) => typeof u === 'string') ? p.a : null;
-    return { i: p.i, o: p.o, s: p.s, a };
+    return { i: p.i, o: p.o, s: p.s, a, ...(Number.isInteger(p.f) ? { f: p.f } : {}) };
   } catch {
     return null;
   }
@@ -163,7 +169,7 @@ export class PokeListener {
     if (message.channel !== POKE_CHANNEL) return;
     const p = parsePayload(message.payload);
     if (!p || p.i === this.notifier.origin) return;
-    const nudge: ChangeNudge = { organizationId: p.o, seq: p.s, audience: p.a };
+    const nudge: ChangeNudge = { organizationId: p.o, seq: p.s, audience: p.a, first: p.f };
     this.notifier.emit('nudged', [nudge]);
   }
 }

@@ -129,6 +129,17 @@ export const PullResponse = z.object({
 });
 export type PullResponse = z.infer<typeof PullResponse>;
 
-/** The SSE stream's one event: `event: poke`, `data: {"cursor": N}`. */
-export const PokeEvent = z.object({ cursor: z.number().int() });
+/**
+ * The SSE stream's one event: `event: poke`, `data: {"cursor": N}`: pull, there is news up to N.
+ * When the change was small the poke also carries it (docs/sync-protocol.md, "Pokes"): of the
+ * changes this user may see, those after `since` up to `cursor` are exactly `changes` (and
+ * `notices`); a client whose cursor is at or after `since` and before every carried seq may apply
+ * them as a pull page and move its cursor to `cursor`. Any other client pulls.
+ */
+export const PokeEvent = z.object({
+  cursor: z.number().int(),
+  since: z.number().int().optional(),
+  changes: z.array(Change).optional(),
+  notices: z.array(SyncNotice).optional(),
+});
 export type PokeEvent = z.infer<typeof PokeEvent>;

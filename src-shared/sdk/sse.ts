@@ -64,13 +64,32 @@ function readWithin<T>(reader: ReadableStreamDefaultReader<T>, ms: number) {
   return Promise.race([reader.read(), timeout]).finally(() => clearTimeout(timer));
 }
 
-/** A poke is `{ cursor: <integer> }`; checked by hand so the published SDK needs no zod. */
+/**
+ * A poke is `{ cursor: <integer> }`, perhaps with the changes it announces (`since`, `changes`,
+ * `notices`, shaped as a pull page's); checked by hand so the published SDK needs no zod. Changes
+ * that are not well formed are dropped: the poke is then bare, and the client pulls.
+ */
 function parsePoke(data: string): PokeEvent | null {
   try {
     const parsed: unknown = JSON.parse(data);
-    const cursor = typeof parsed === 'object' && parsed !== null ? (parsed as { cursor?: unknown }).cursor : undefined;
-    return typeof cursor === 'number' && Number.isInteger(cursor) ? { cursor } : null;
+    if (typeof parsed !== 'object' || parsed === null) return null;
+    const p = parsed as { cursor?: unknown; since?: unknown; changes?: unknown; notices?: unknown };
+    if (!isInteger(p.cursor)) return null;
+    const poke: PokeEvent = { cursor: p.cursor };
+    const notices = p.notices ?? [];
+    if (isInteger(p.since) && Array.isArray(p.changes) && p.changes.every(isChange) && Array.isArray(notices) && notices.every(hasSeq)) {
+      Object.assign(poke, { since: p.since, changes: p.changes, notices });
+    }
+    return poke;
   } catch {
     return null;
   }
+}
+
+const isInteger = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+const hasSeq = (v: unknown) => typeof v === 'object' && v !== null && isInteger((v as { seq?: unknown }).seq);
+function isChange(v: unknown): boolean {
+  if (!hasSeq(v)) return false;
+  const c = v as { entity?: unknown; id?: unknown; op?: unknown; data?: unknown };
+  return typeof c.entity === 'string' && typeof c.id === 'string' && (c.op === 'delete' || (c.op === 'upsert' && typeof c.data === 'object' && c.data !== null));
 }

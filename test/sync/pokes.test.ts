@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, stopAndClean, type ApiServer } from '../support/api-server';
+import { startFaultProxy } from '../support/fault-proxy';
 import { eventually, openCore, type TestCore } from '../support/desktop-core';
 
 let server: ApiServer;
@@ -58,6 +59,32 @@ describe('reassignment', () => {
     await supervisor.invoke('tasks.reassign', { ids: [task!.id], assignee_id: otherAgentId });
     await eventually(async () => (await agent.invoke('tasks.get', { id: task!.id })) === null);
     expect(agent.events['tasks.assigned'].length).toBe(before);
+  });
+
+  it("reaches an up-to-date agent's desktop with the poke itself: it applies the changes without pulling", async () => {
+    // agent2's desktop talks to the API through a proxy that logs its requests.
+    const proxy = await startFaultProxy({ target: server.url });
+    const agent2 = await openCore();
+    try {
+      await agent2.signIn(proxy.url, 'agent2@demo.test');
+      await agent2.invoke('sync.now', {});
+      for (let round = 0; round < 2; round++) {
+        const task = await supervisor.invoke('task.create', { title: `Poked ${round}`, assignee_id: agentId });
+        await eventually(async () => (await supervisor.invoke('sync.now', {})).pending === 0);
+        // Idle (a cycle in progress leaves a poke to its own pull); in round 0 the event stream
+        // may still be opening, so only round 1 is sure to meet an idle desktop with a stream.
+        await agent2.invoke('sync.now', {});
+        const before = proxy.log.length;
+        const assigned = agent2.next('tasks.assigned', (p) => p.tasks.some((t) => t.id === task.id));
+        await supervisor.invoke('tasks.reassign', { ids: [task.id], assignee_id: otherAgentId });
+        await assigned;
+        if (round === 1) expect(proxy.log.slice(before).filter((e) => e.kind === 'pull')).toEqual([]);
+        expect(await agent2.invoke('tasks.get', { id: task.id })).toMatchObject({ assignee_id: otherAgentId, title: `Poked ${round}` });
+      }
+    } finally {
+      await agent2.close();
+      await proxy.close();
+    }
   });
 
   it('agents may not reassign: refused locally with a clear error, nothing queued', async () => {

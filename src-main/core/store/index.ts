@@ -30,6 +30,23 @@ export class LocalStore {
     return this.db.transaction(fn).immediate();
   }
 
+  /**
+   * Runs `fn`, whose commits hold only state the server can send again (a poke's changes and the
+   * cursor they move, together), without waiting for the disk at commit (synchronous=NORMAL in
+   * WAL mode): a power cut may lose such a commit, never tear it, and the next pull brings it
+   * again. The WAL is written in order, so the next FULL commit makes this one durable as well.
+   * Never for local writes: their outbox entries must survive a crash once written.
+   */
+  withoutSyncWait<T>(fn: () => T): T {
+    const was = this.db.pragma('synchronous', { simple: true }) as number;
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      return fn();
+    } finally {
+      this.db.pragma(`synchronous = ${was}`);
+    }
+  }
+
   close(): void {
     this.db.close();
   }

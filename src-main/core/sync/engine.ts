@@ -6,12 +6,14 @@
  */
 import type { IpcEvent, IpcPayload, SyncStatus } from '../../../src-shared/ipc/contract';
 import type { SessionUser } from '../../../src-shared/schemas/auth';
-import type { SyncEntity } from '../../../src-shared/schemas/sync';
+import type { PokeEvent, SyncEntity } from '../../../src-shared/schemas/sync';
 import type { TaskRead } from '../../../src-shared/schemas/tasks';
 import { OnCallApiError, OnCallNetworkError, type OnCallClient } from '../../../src-shared/sdk';
 import type { LocalWriter } from '../local-writes';
 import type { LocalStore } from '../store';
+import { applyPoke } from './poke-apply';
 import { PokeStream } from './poke-stream';
+import type { PullPageResult } from './pull-applier';
 import { pullAll } from './pull';
 import { pushOutbox } from './push';
 import { refreshReference } from './reference';
@@ -74,6 +76,9 @@ export class SyncEngine {
       onOpen: () => this.trigger('open'),
       onPoke: (poke) => {
         if (poke.cursor <= this.o.store.state.get().cursor) return;
+        // Idle: the changes the poke carries are applied here, no pull needed. During a cycle
+        // they are not (a push in flight settles against pulled state): its pull brings them.
+        if (!this.running && this.applyPoke(poke)) return;
         this.pokedTo = Math.max(this.pokedTo, poke.cursor);
         this.trigger('poke');
       },
@@ -242,6 +247,23 @@ export class SyncEngine {
     } finally {
       if (this.cycleAbort === abort) this.cycleAbort = null;
     }
+  }
+
+  /** Applies a poke's changes when they continue the store exactly (poke-apply.ts); false: pull. */
+  private applyPoke(poke: PokeEvent): boolean {
+    const user = this.o.user();
+    if (!user || !poke.changes) return false;
+    let applied: PullPageResult | null;
+    try {
+      applied = applyPoke(poke, { store: this.o.store, writer: this.o.writer, user, now: this.iso() });
+    } catch {
+      return false; // the pull will bring the same changes
+    }
+    if (!applied) return false;
+    if (applied.entities.size) this.o.emit('data.changed', { entities: [...applied.entities] });
+    if (applied.assigned.length) this.o.emit('tasks.assigned', { tasks: applied.assigned });
+    this.emitStatus();
+    return true;
   }
 
   private rebasePending(user: SessionUser): SyncEntity[] {

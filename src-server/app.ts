@@ -3,7 +3,7 @@
  * same services. `buildApp` is what tests, the benchmark and `main.ts` start.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
-import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { randomUUID } from 'node:crypto';
 import type { Config } from './config';
 import type { Db } from './db/connection';
@@ -16,6 +16,7 @@ import { SharedRateLimiter } from './http/shared-rate-limit';
 import { registerHealth, type Lifecycle } from './http/health';
 import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './http/error-handler';
 import { registerStrictQueries } from './http/strict-query';
+import { serializerCompiler } from './http/serializer';
 import { registerNulGuard } from './http/nul-guard';
 import { registerOpenApi } from './openapi/plugin';
 import { registerResponseCheck } from './openapi/response-check';

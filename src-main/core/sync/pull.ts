@@ -35,28 +35,42 @@ export interface PullOutcome {
 export async function pullAll(o: PullOptions): Promise<PullOutcome> {
   const { store } = o;
   const outcome: PullOutcome = { entities: new Set(), assigned: [], notices: 0 };
-  for (;;) {
-    const state = store.state.get();
-    let page: PullResponse;
-    try {
-      page = await o.client.sync.pull({ client_id: state.clientId, cursor: state.cursor, limit: o.limit }, { signal: o.signal });
-    } catch (err) {
-      if (err instanceof OnCallApiError && err.code === 'CURSOR_EXPIRED' && state.cursor > 0) {
-        startRebuild(store);
-        continue;
+  // The next page is asked for before this one is applied, so the server reads it while this
+  // process writes (a first download is half server, half local writes: on two cores they overlap).
+  let next = fetchPage(o, store.state.get().cursor);
+  try {
+    for (;;) {
+      const state = store.state.get();
+      let page: PullResponse;
+      try {
+        page = await next.page;
+      } catch (err) {
+        if (err instanceof OnCallApiError && err.code === 'CURSOR_EXPIRED' && state.cursor > 0) {
+          startRebuild(store);
+          next = fetchPage(o, 0);
+          continue;
+        }
+        throw err;
       }
-      throw err;
+      if (page.has_more) {
+        if (page.cursor <= state.cursor) {
+          throw new OnCallApiError(502, { code: 'PULL_STALLED', message: 'the server said has_more without moving the cursor' });
+        }
+        next = fetchPage(o, page.cursor);
+        // Let the request leave before the synchronous apply holds the event loop.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      const quiet = state.cursor === 0 || state.rebuilding;
+      const r = applyPullPage(page, { store, writer: o.writer, user: o.user, now: o.now(), quiet });
+      r.entities.forEach((e) => outcome.entities.add(e));
+      outcome.assigned.push(...r.assigned);
+      outcome.notices += r.notices;
+      if (r.entities.size) o.onPage([...r.entities]);
+      if (!page.has_more) break;
     }
-    const quiet = state.cursor === 0 || state.rebuilding;
-    const r = applyPullPage(page, { store, writer: o.writer, user: o.user, now: o.now(), quiet });
-    r.entities.forEach((e) => outcome.entities.add(e));
-    outcome.assigned.push(...r.assigned);
-    outcome.notices += r.notices;
-    if (r.entities.size) o.onPage([...r.entities]);
-    if (!page.has_more) break;
-    if (page.cursor <= state.cursor) {
-      throw new OnCallApiError(502, { code: 'PULL_STALLED', message: 'the server said has_more without moving the cursor' });
-    }
+  } finally {
+    // A page asked for ahead of a failure (or of the end) is not wanted any more.
+    next.abort();
   }
   if (store.state.get().rebuilding) finishRebuild(store).forEach((e) => outcome.entities.add(e));
   // The server has processed seqs we have not issued yet (this store was restored from an older
@@ -65,6 +79,21 @@ export async function pullAll(o: PullOptions): Promise<PullOutcome> {
   const first = store.outbox.pending(1)[0];
   if (nextSeq <= lastMutationSeq || (first && first.seq <= lastMutationSeq)) resequence(store, lastMutationSeq);
   return outcome;
+}
+
+interface PageRequest {
+  page: Promise<PullResponse>;
+  abort: () => void;
+}
+
+/** One page request, abortable on its own (and with the caller's signal). */
+function fetchPage(o: PullOptions, cursor: number): PageRequest {
+  const own = new AbortController();
+  const signal = o.signal ? AbortSignal.any([o.signal, own.signal]) : own.signal;
+  const page = o.client.sync.pull({ client_id: o.store.state.get().clientId, cursor, limit: o.limit }, { signal });
+  // Awaited later, or never (a failure ended the loop first): never an unhandled rejection.
+  page.catch(() => undefined);
+  return { page, abort: () => own.abort() };
 }
 
 function startRebuild(store: LocalStore): void {

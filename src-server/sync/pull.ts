@@ -7,6 +7,7 @@
 import { SYNC_ENTITIES, type Change, type PullQuery, type PullResponse, type SyncEntity } from '../../src-shared/schemas/sync';
 import { requireUser, type Actor } from '../domain/actor';
 import type { ServerContext } from '../domain/server-context';
+import { readRows, rowReader } from '../db/array-rows';
 import { ApiError } from '../http/api-error';
 import { backfillChangeLog, headOf, horizonOf, pruneTombstones } from './change-log';
 import { bindClient, lastMutationSeq, setClientRole } from './clients';
@@ -15,6 +16,8 @@ import { loadRecords, recordKey } from './records';
 import { maySee, ORG_WIDE_ENTITIES, seesAll, type Viewer } from './visibility';
 
 const DAY_MS = 86_400_000;
+
+const changeRows = rowReader<{ seq: number; entity: SyncEntity; entity_id: string; op: string }>(['seq', 'entity', 'entity_id', 'op']);
 
 function cursorExpired(reason: string, horizon: number): ApiError {
   return new ApiError('CURSOR_EXPIRED', `the cursor can no longer be continued (${reason}): push your outbox, then pull from cursor 0`, {
@@ -71,9 +74,11 @@ export async function pull(ctx: ServerContext, actor: Actor, query: PullQuery): 
         ]),
       );
     }
-    const found = await rows.execute();
+    const found = await readRows(trx, rows, changeRows);
     const hasMore = found.length > query.limit;
-    const page = found.slice(0, query.limit).map((r) => ({ ...r, seq: Number(r.seq), entity: r.entity as SyncEntity }));
+    if (hasMore) found.pop();
+    // seq is a bigint on PostgreSQL (a string in node-postgres): a number from here on
+    const page = found.map((r) => ((r.seq = Number(r.seq)), r));
     const records = await loadRecords(trx, org, page.filter((r) => r.op !== 'delete'));
 
     const changes: Change[] = [];

@@ -36,7 +36,7 @@ import { DEFAULT_TIMING } from '../../src-main/core/sync/timing';
 import { ROOT, startApiServer, stopAndClean, type ApiServer, type TestStore } from '../support/api-server';
 import { PG_ADMIN_URL_ENV, startTestCluster } from '../support/postgres';
 import { startClientProcess } from '../support/client-process';
-import { openCore, type TestCore } from '../support/desktop-core';
+import { eventually, openCore, type TestCore } from '../support/desktop-core';
 import { Http } from '../support/http';
 import { buildLargeStore } from './sync-bench-seed';
 
@@ -198,22 +198,29 @@ async function pokes(api: ApiServer, agent: TestCore): Promise<void> {
   for (let i = 0; i < POKES; i++) tasks.push(await supervisor.invoke('task.create', { title: `bench ${i}`, assignee_id: agent2 }));
   await supervisor.invoke('sync.now', {});
 
+  // Interleaved, one of each per task, so that the machine's load drifting during the run hits
+  // both alike; each starts with both desktops settled (no cycle of theirs competing on the API).
+  const http = new Http(api.url);
+  const session = await http.login('supervisor@demo.test');
+  const settled = async (id: string, assignee: string) => {
+    await eventually(async () => (await supervisor.invoke('tasks.get', { id }))?.assignee_id === assignee && (await supervisor.invoke('sync.status', {})).state === 'idle');
+    await eventually(async () => ((await agent.invoke('tasks.get', { id })) !== null) === (assignee === agent1) && (await agent.invoke('sync.status', {})).state === 'idle');
+    await new Promise((r) => setTimeout(r, 50));
+  };
   const viaPoke: number[] = [];
+  const viaRest: number[] = [];
   for (const task of tasks) {
-    const t0 = performance.now();
+    let t0 = performance.now();
     const applied = agent.next('tasks.assigned', (p) => p.tasks.some((t) => t.id === task.id), 10_000);
     await supervisor.invoke('tasks.reassign', { ids: [task.id], assignee_id: agent1 });
     viaPoke.push((await applied).at - t0);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  const http = new Http(api.url);
-  const session = await http.login('supervisor@demo.test');
-  const viaRest: number[] = [];
-  for (const task of tasks) {
-    const t0 = performance.now();
+    await settled(task.id, agent1);
+
+    t0 = performance.now();
     const res = await http.patch(`/api/v1/organizations/${session.user.organization_id}/tasks/${task.id}`, { assignee_id: agent2 }, session);
     viaRest.push(performance.now() - t0);
     if (res.status !== 200) throw new Error(`REST reassignment answered ${res.status}`);
+    await settled(task.id, agent2);
   }
   await supervisor.close();
   for (const p of [50, 95]) {

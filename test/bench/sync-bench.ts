@@ -325,7 +325,7 @@ async function initialPull(kind: TestStore): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
 
     apiRow(`initial pull of ${pulled.toLocaleString('en')} rows by a fresh desktop (pages of ${PULL_LIMIT})`, `${f(coreMs / 1000)} s, ${f(pulled / (coreMs / 1000), 0)} rows/s`, `fetch+parse only ${f(fetchMs / 1000)} s`, `${f(coreMs / fetchMs)}x`);
-    row('  the same from the sign-in (which the baseline does not time)', `${f(withSignIn / 1000)} s`, '', '');
+    apiRow('  the same from the sign-in (which the baseline does not time)', `${f(withSignIn / 1000)} s`, '', '');
     apiRow('  against fetch+parse plus a raw local insert of the same rows', '', `${f((fetchMs + insertMs) / 1000)} s`, `${f(coreMs / (fetchMs + insertMs))}x`);
     row('memory: desktop core process during the pull, above idle (budget 150 MB)', `+${f(coreMax - coreIdle, 0)} MiB (peak ${f(coreMax, 0)})`, `idle ${f(coreIdle, 0)} MiB`, '');
     apiRow('memory: API process serving it, above idle (budget 200 MB)', `+${f(apiMax - apiIdle, 0)} MiB (peak ${f(apiMax, 0)})`, `idle ${f(apiIdle, 0)} MiB`, '');

@@ -9,6 +9,7 @@
  * BENCH_CONNECTIONS, BENCH_STORES (comma-separated, default sqlite), BENCH_KEEP_STORE.
  */
 import Fastify from 'fastify';
+import { readFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { buildApp } from '../../src-server/app';
 import { loadConfig } from '../../src-server/config';
@@ -42,10 +43,30 @@ interface Scenario {
 
 interface Measured extends LoadResult {
   name: string;
+  /** CPU time of the main thread (the servers) per request at 10 connections, in ms */
+  cpuPerRequest?: number;
   /** p50 with a single connection (no queueing) */
   idleP50: number;
   /** rows the list matched (its `total`) */
   total?: number;
+}
+
+/**
+ * CPU time the main thread has used so far, in ms (Linux: /proc, in USER_HZ ticks of 10 ms),
+ * undefined elsewhere. The servers run on the main thread and the load generator in a worker,
+ * so this is what the servers spent. Unlike latency it does not count the time the thread waited
+ * for a core; a loaded machine still inflates it (caches and sibling hardware threads are
+ * shared), so compare it within one run, like every figure here.
+ */
+function mainThreadCpuMs(): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    // fields after "pid (comm) ": state is the first, utime and stime the 12th and 13th
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
 }
 
 async function measure(s: Scenario): Promise<Measured> {
@@ -56,11 +77,14 @@ async function measure(s: Scenario): Promise<Measured> {
   if (problem) throw new Error(`${s.name}: ${problem}: ${JSON.stringify(body).slice(0, 300)}`);
   await runLoad({ url: s.url, headers, connections: CONNECTIONS, seconds: WARMUP_SECONDS });
   const idle = await runLoad({ url: s.url, headers, connections: 1, seconds: IDLE_SECONDS });
+  const cpuBefore = mainThreadCpuMs();
   const r = await runLoad({ url: s.url, headers, connections: CONNECTIONS, seconds: SECONDS });
+  const cpuAfter = mainThreadCpuMs();
   for (const run of [idle, r]) {
     if (run.non2xx > 0 || run.errors > 0) throw new Error(`${s.name}: ${run.non2xx} non-2xx and ${run.errors} errors under load`);
   }
-  return { ...r, idleP50: idle.p50, name: s.name, total: body.total };
+  const cpuPerRequest = cpuBefore === undefined || cpuAfter === undefined ? undefined : (cpuAfter - cpuBefore) / r.requests;
+  return { ...r, idleP50: idle.p50, name: s.name, total: body.total, cpuPerRequest };
 }
 
 async function login(base: string, email: string): Promise<string> {
@@ -83,6 +107,8 @@ function table(rows: Measured[], bare: Measured): string {
     'p50 / bare',
     'p99 / bare',
     'req/s / bare',
+    'server CPU/req',
+    'CPU / bare',
     'rows matched',
   ];
   const lines = rows.map((r) => [
@@ -94,6 +120,8 @@ function table(rows: Measured[], bare: Measured): string {
     `${(r.p50 / bare.p50).toFixed(1)}x`,
     `${(r.p99 / bare.p99).toFixed(1)}x`,
     (r.rps / bare.rps).toFixed(3),
+    r.cpuPerRequest === undefined ? 'n/a' : `${(r.cpuPerRequest * 1000).toFixed(0)} µs`,
+    r.cpuPerRequest === undefined || !bare.cpuPerRequest ? 'n/a' : `${(r.cpuPerRequest / bare.cpuPerRequest).toFixed(1)}x`,
     r.total === undefined ? '' : String(r.total),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
@@ -155,7 +183,8 @@ async function runStore(store: BenchStore, bareUrl: string): Promise<{ results: 
     const results: Measured[] = [];
     for (const s of scenarios) {
       const r = await measure(s);
-      console.log(`  ${s.name}: 1 conn p50 ${ms(r.idleP50)} ms; ${CONNECTIONS} conn ${r.rps.toFixed(0)} req/s, p50 ${ms(r.p50)} ms, p99 ${ms(r.p99)} ms (${r.requests} requests)`);
+      const cpu = r.cpuPerRequest === undefined ? '' : `, server CPU ${(r.cpuPerRequest * 1000).toFixed(0)} µs/request`;
+      console.log(`  ${s.name}: 1 conn p50 ${ms(r.idleP50)} ms; ${CONNECTIONS} conn ${r.rps.toFixed(0)} req/s, p50 ${ms(r.p50)} ms, p99 ${ms(r.p99)} ms (${r.requests} requests${cpu})`);
       results.push(r);
     }
     return { results, deep: DEEP };
@@ -188,7 +217,10 @@ async function main() {
       console.log(
         `\nfigure (${store.name}): filtered calls list / bare Fastify = ${(list.p50 / bareRun.p50).toFixed(1)}x at p50 ` +
           `(${ms(list.p50)} ms vs ${ms(bareRun.p50)} ms), ${(list.p99 / bareRun.p99).toFixed(1)}x at p99, ` +
-          `${(bareRun.rps / list.rps).toFixed(1)}x fewer req/s (${list.rps.toFixed(0)} vs ${bareRun.rps.toFixed(0)})`,
+          `${(bareRun.rps / list.rps).toFixed(1)}x fewer req/s (${list.rps.toFixed(0)} vs ${bareRun.rps.toFixed(0)})` +
+          (list.cpuPerRequest && bareRun.cpuPerRequest
+            ? `; server CPU per request ${(list.cpuPerRequest / bareRun.cpuPerRequest).toFixed(1)}x (${(list.cpuPerRequest * 1000).toFixed(0)} vs ${(bareRun.cpuPerRequest * 1000).toFixed(0)} µs)`
+            : ''),
       );
       console.log(
         `figure (${store.name}): page ${DEEP} / page 1 at p50: by cursor ${(deep.p50 / list.p50).toFixed(2)}x ` +

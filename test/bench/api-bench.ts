@@ -6,10 +6,12 @@
  * the real app (buildApp) on 127.0.0.1:0, and drives each scenario with a closed-loop load
  * generator in a worker thread (the servers keep the main thread to themselves).
  * Results and how to read them: docs/BENCHMARKS.md. Knobs: BENCH_CALLS, BENCH_SECONDS,
- * BENCH_CONNECTIONS, BENCH_STORES (comma-separated, default sqlite), BENCH_KEEP_STORE.
+ * BENCH_CONNECTIONS, BENCH_STORES (comma-separated, default sqlite), BENCH_KEEP_STORE, BENCH_PROFILE.
  */
 import Fastify from 'fastify';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import { join } from 'node:path';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { buildApp } from '../../src-server/app';
 import { loadConfig } from '../../src-server/config';
@@ -69,6 +71,31 @@ function mainThreadCpuMs(): number | undefined {
   }
 }
 
+/**
+ * BENCH_PROFILE=<dir>: a CPU profile of the main thread (the servers, not the load generator's
+ * worker) during each scenario's run at 10 connections, `<dir>/<scenario>.cpuprofile`: where a
+ * request's time goes, without the store's load mixed in as in a whole-process profile.
+ */
+async function profiled<T>(name: string, run: () => Promise<T>): Promise<T> {
+  const dir = process.env.BENCH_PROFILE;
+  if (!dir) return run();
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params: object = {}) =>
+    new Promise<{ profile?: object }>((resolve, reject) => session.post(method, params, (err, result) => (err ? reject(err) : resolve(result as { profile?: object }))));
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 100 });
+  await post('Profiler.start');
+  try {
+    return await run();
+  } finally {
+    const { profile } = await post('Profiler.stop');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `${name.replace(/[^a-z0-9]+/gi, '-')}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
+}
+
 async function measure(s: Scenario): Promise<Measured> {
   const headers: Record<string, string> = s.token ? { authorization: `Bearer ${s.token}` } : {};
   const check = await fetch(s.url, { headers });
@@ -78,7 +105,7 @@ async function measure(s: Scenario): Promise<Measured> {
   await runLoad({ url: s.url, headers, connections: CONNECTIONS, seconds: WARMUP_SECONDS });
   const idle = await runLoad({ url: s.url, headers, connections: 1, seconds: IDLE_SECONDS });
   const cpuBefore = mainThreadCpuMs();
-  const r = await runLoad({ url: s.url, headers, connections: CONNECTIONS, seconds: SECONDS });
+  const r = await profiled(s.name, () => runLoad({ url: s.url, headers, connections: CONNECTIONS, seconds: SECONDS }));
   const cpuAfter = mainThreadCpuMs();
   for (const run of [idle, r]) {
     if (run.non2xx > 0 || run.errors > 0) throw new Error(`${s.name}: ${run.non2xx} non-2xx and ${run.errors} errors under load`);

@@ -82,33 +82,49 @@ export interface AuditWrite {
   after?: object | null;
 }
 
-export async function appendAuditEntry(trx: Transaction<Database>, actor: Actor, entry: AuditWrite, now: string): Promise<void> {
+/** Rows per multi-row insert: 14 columns each, well inside both stores' parameter limits. */
+const INSERT_ROWS = 400;
+
+/**
+ * Appends entries in order to the chain: the head is read once (under the chain's lock) and each
+ * entry links to the one before it in memory, so a push batch's hundreds of entries cost one
+ * read and a few multi-row inserts. Rows are inserted in order, so ids follow the chain.
+ */
+export async function appendAuditEntries(trx: Transaction<Database>, actor: Actor, entries: readonly AuditWrite[], now: string): Promise<void> {
+  if (!entries.length) return;
   // Several instances append at once on PostgreSQL: without the lock two could read the same
   // head and fork the chain. Taken before reading the head, so the read sees the last holder's entry.
   await lockAuditChain(trx);
   const last = await trx.selectFrom('audit_log').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst();
-  const fields: ChainedFields = {
-    organization_id: actor.organizationId,
-    actor_type: actor.type,
-    actor_id: actor.id,
-    auth_method: actor.authMethod,
-    action: entry.action,
-    entity: entry.entity,
-    entity_id: entry.entityId,
-    changes: JSON.stringify(diffFields(entry.before, entry.after)),
-    request_id: actor.requestId,
-    client_request_id: actor.clientRequestId ?? null,
-    ip: actor.ip,
-    created_at: now,
-    prev_hash: last?.hash ?? GENESIS_HASH,
-  };
-  await trx
-    .insertInto('audit_log')
-    .values({ ...fields, hash: entryHash(fields) })
-    .execute();
+  let prev = last?.hash ?? GENESIS_HASH;
+  const rows = entries.map((entry) => {
+    const fields: ChainedFields = {
+      organization_id: actor.organizationId,
+      actor_type: actor.type,
+      actor_id: actor.id,
+      auth_method: actor.authMethod,
+      action: entry.action,
+      entity: entry.entity,
+      entity_id: entry.entityId,
+      changes: JSON.stringify(diffFields(entry.before, entry.after)),
+      request_id: actor.requestId,
+      client_request_id: actor.clientRequestId ?? null,
+      ip: actor.ip,
+      created_at: now,
+      prev_hash: prev,
+    };
+    prev = entryHash(fields);
+    return { ...fields, hash: prev };
+  });
+  for (let i = 0; i < rows.length; i += INSERT_ROWS) {
+    await trx
+      .insertInto('audit_log')
+      .values(rows.slice(i, i + INSERT_ROWS))
+      .execute();
+  }
 }
 
 /** An audit entry of its own (a refusal, an unknown sign-in): not part of any change. */
 export async function appendStandaloneEntry(db: Kysely<Database>, actor: Actor, entry: AuditWrite, now: string): Promise<void> {
-  await db.transaction().execute((trx) => appendAuditEntry(trx, actor, entry, now));
+  await db.transaction().execute((trx) => appendAuditEntries(trx, actor, [entry], now));
 }

@@ -187,6 +187,8 @@ export async function applyRule(m: Mutation, name: MutatorName, args: { id: stri
   }
   const current = tx.records.get(recordKey(entity, args.id))?.data as { version: number } | undefined;
   if (needs.ownership && options.formerOwnerRule && actor.userId && current) {
+    // The history is the audit log; this batch's earlier changes of the record may still be in memory.
+    await m.flushRecord(entity, args.id);
     tx.lostAt = await ownershipLostAt(m.trx, org, entity, args.id, actor.userId, current.version);
   }
 
@@ -214,6 +216,7 @@ export async function applyRule(m: Mutation, name: MutatorName, args: { id: stri
     const basedOn = args.based_on;
     if (!created && loaded && options.reportOverwrites && typeof basedOn === 'number' && basedOn < before.version && record.id === args.id && actor.userId) {
       const write = { organizationId: org, entity: e, entityId: record.id, actorId: actor.userId, basedOn, version: before.version };
+      await m.flushRecord(e, record.id); // overwrittenBy reads the record's audit entries
       overwrites = await overwrittenBy(m.trx, write, args, loaded as Record<string, unknown>, record as Record<string, unknown>);
     }
     await m.record({
@@ -226,7 +229,8 @@ export async function applyRule(m: Mutation, name: MutatorName, args: { id: stri
       webhooks: webhooksFor(e, created, { ...record, version } as RecordOf[RuleEntity], row),
     });
     if (overwrites.length) {
-      const seq = m.committed.at(-1)!.seq;
+      await m.flush(); // the notices name the seq of this change's change-log row
+      const seq = m.seqOf(e, record.id)!;
       await recordOverwrites(m.trx, { organizationId: org, seq, entity: e, entityId: record.id, name, now: m.now }, overwrites);
     }
   }

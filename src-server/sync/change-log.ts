@@ -38,56 +38,100 @@ export async function lockOrgSequence(trx: Transaction<Database>, organizationId
     .execute();
 }
 
-/** Writes the change-log row for a change recorded by mutate() (inside its transaction). */
-export async function appendSyncChange(
+/** Rows per multi-row statement: well inside SQLite's and PostgreSQL's bound-parameter limits. */
+const CHUNK = 400;
+
+function chunked<T>(items: T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+const recordKeyOf = (entity: string, entityId: string) => `${entity}\u0000${entityId}`;
+
+/**
+ * Writes the change-log rows for changes recorded by mutate() (inside its transaction), a push
+ * batch's worth at a time: one row per record (its last change: a record's older rows would be
+ * pruned anyway), one multi-row insert, one prune per entity type, and the audience (the union
+ * of the record's owners across its changes) written and read back in one statement each.
+ */
+export async function appendSyncChanges(
   trx: Transaction<Database>,
   organizationId: string,
-  change: ChangeRecord,
+  changes: readonly ChangeRecord[],
   now: string,
-): Promise<CommittedChange> {
-  const { entity, entityId } = change;
-  // Before the seq is drawn: see lockOrgSequence. Taking it again later in the transaction is free.
-  await lockOrgSequence(trx, organizationId, now);
-  const row = await trx
-    .insertInto('changes')
-    .values({
-      organization_id: organizationId,
-      entity,
-      entity_id: entityId,
+): Promise<CommittedChange[]> {
+  if (!changes.length) return [];
+  const records = new Map<string, { entity: string; entityId: string; op: 'delete' | 'upsert'; owners: Set<string> | null }>();
+  for (const change of changes) {
+    const key = recordKeyOf(change.entity, change.entityId);
+    const earlier = records.get(key);
+    const owners = ownersAcross(change);
+    // Re-inserted so that the map's order is the order of each record's last change.
+    records.delete(key);
+    records.set(key, {
+      entity: change.entity,
+      entityId: change.entityId,
       op: change.action === 'delete' ? 'delete' : 'upsert',
-      created_at: now,
-    })
-    .returning('seq')
-    .executeTakeFirstOrThrow();
-  const seq = Number(row.seq);
-  await trx
-    .deleteFrom('changes')
-    .where('organization_id', '=', organizationId)
-    .where('entity', '=', entity)
-    .where('entity_id', '=', entityId)
-    .where('seq', '<', seq)
-    .execute();
+      owners: owners === null || earlier?.owners === null ? null : new Set([...(earlier?.owners ?? []), ...owners]),
+    });
+  }
+  const list = [...records.values()];
 
-  const owners = ownersAcross(change);
-  let audience: string[] | null = null;
-  if (owners !== null) {
-    if (owners.length) {
+  // Before the seqs are drawn: see lockOrgSequence.
+  await lockOrgSequence(trx, organizationId, now);
+  const seqOf = new Map<string, number>();
+  for (const part of chunked(list)) {
+    const rows = await trx
+      .insertInto('changes')
+      .values(part.map((r) => ({ organization_id: organizationId, entity: r.entity, entity_id: r.entityId, op: r.op, created_at: now })))
+      .returning(['seq', 'entity', 'entity_id'])
+      .execute();
+    for (const row of rows) seqOf.set(recordKeyOf(row.entity, row.entity_id), Number(row.seq));
+  }
+  // Every older row of these records was drawn before this call's first seq.
+  const first = Math.min(...seqOf.values());
+  const byEntity = new Map<string, string[]>();
+  for (const r of list) {
+    const ids = byEntity.get(r.entity) ?? [];
+    ids.push(r.entityId);
+    byEntity.set(r.entity, ids);
+  }
+  for (const [entity, ids] of byEntity) {
+    for (const part of chunked(ids)) {
       await trx
-        .insertInto('sync_audience')
-        .values(owners.map((userId) => ({ entity, entity_id: entityId, user_id: userId, organization_id: organizationId })))
-        .onConflict((oc) => oc.doNothing())
+        .deleteFrom('changes')
+        .where('organization_id', '=', organizationId)
+        .where('entity', '=', entity)
+        .where('entity_id', 'in', part)
+        .where('seq', '<', first)
         .execute();
     }
-    const rows = await trx
-      .selectFrom('sync_audience')
-      .select('user_id')
-      .where('organization_id', '=', organizationId)
-      .where('entity', '=', entity)
-      .where('entity_id', '=', entityId)
-      .execute();
-    audience = rows.map((r) => r.user_id);
   }
-  return { organizationId, seq, entity, entityId, audience };
+
+  const owned = list.filter((r) => r.owners !== null);
+  const audienceRows = owned.flatMap((r) => [...r.owners!].map((userId) => ({ entity: r.entity, entity_id: r.entityId, user_id: userId, organization_id: organizationId })));
+  for (const part of chunked(audienceRows)) {
+    await trx.insertInto('sync_audience').values(part).onConflict((oc) => oc.doNothing()).execute();
+  }
+  const audiences = new Map<string, string[]>(owned.map((r) => [recordKeyOf(r.entity, r.entityId), []]));
+  for (const [entity, ids] of byEntity) {
+    for (const part of chunked(ids.filter((id) => audiences.has(recordKeyOf(entity, id))))) {
+      const rows = await trx
+        .selectFrom('sync_audience')
+        .select(['entity_id', 'user_id'])
+        .where('organization_id', '=', organizationId)
+        .where('entity', '=', entity)
+        .where('entity_id', 'in', part)
+        .execute();
+      for (const row of rows) audiences.get(recordKeyOf(entity, row.entity_id))!.push(row.user_id);
+    }
+  }
+
+  return list.map((r) => {
+    const key = recordKeyOf(r.entity, r.entityId);
+    return { organizationId, seq: seqOf.get(key)!, entity: r.entity, entityId: r.entityId, audience: audiences.get(key) ?? null };
+  });
 }
 
 /** Source table and owner columns of each synced entity, in the order a fresh store wants them. */

@@ -1,7 +1,7 @@
 /**
  * Desktop clients of the sync protocol: bound to the user who first used their id, with the
  * seq of the last mutation processed. Advancing that seq is conditional on its current value,
- * so a mutation can be recorded once only even if two pushes of the same client race (on
+ * so a batch can be recorded once only even if two pushes of the same client race (on
  * another API instance, too): the loser learns it was `Superseded`.
  */
 import type { Kysely, Transaction } from 'kysely';
@@ -68,38 +68,56 @@ export async function setClientRole(db: Kysely<Database>, clientId: string, role
   await db.updateTable('sync_clients').set({ role, updated_at: now }).where('client_id', '=', clientId).execute();
 }
 
+/** How one mutation of a push was answered, kept until the batch records its outcomes. */
+export interface Outcome {
+  mutation: PushMutation;
+  status: 'applied' | 'rejected';
+  error?: ErrorObject;
+}
+
+/** Outcome rows per multi-row insert. */
+const INSERT_ROWS = 400;
+
 /**
- * Records that the client's mutation `m` has been processed, moving the client's
- * last_mutation_seq to m.seq. Throws Superseded if the client is no longer at m.seq - 1.
- * `duplicate` (a mutation id seen before under another seq) only consumes the seq.
+ * Records that the client's mutations after `from` up to `to` have been processed (in the
+ * transaction that applied them, so the effects and the record commit together): the client's
+ * last_mutation_seq moves from `from` to `to`, and each applied or rejected mutation id is
+ * remembered with its answer (a `duplicate`, a mutation id seen before under another seq, only
+ * consumed its seq). Throws Superseded if the client is no longer at `from`: another push of
+ * this client got there first, and this batch must not commit.
  */
-export async function recordOutcome(
+export async function recordOutcomes(
   trx: Transaction<Database>,
   clientId: string,
-  m: PushMutation,
-  outcome: { status: 'applied' | 'rejected' | 'duplicate'; error?: ErrorObject },
+  from: number,
+  to: number,
+  outcomes: readonly Outcome[],
   now: string,
 ): Promise<void> {
+  if (to === from) return;
   const moved = await trx
     .updateTable('sync_clients')
-    .set({ last_mutation_seq: m.seq, updated_at: now })
+    .set({ last_mutation_seq: to, updated_at: now })
     .where('client_id', '=', clientId)
-    .where('last_mutation_seq', '=', m.seq - 1)
+    .where('last_mutation_seq', '=', from)
     .executeTakeFirst();
   if (Number(moved.numUpdatedRows) !== 1) throw new Superseded();
-  if (outcome.status === 'duplicate') return;
-  await trx
-    .insertInto('sync_mutations')
-    .values({
-      mutation_id: m.id,
-      client_id: clientId,
-      seq: m.seq,
-      name: m.name,
-      status: outcome.status,
-      error: outcome.error ? JSON.stringify(outcome.error) : null,
-      created_at: now,
-    })
-    .execute();
+  for (let i = 0; i < outcomes.length; i += INSERT_ROWS) {
+    await trx
+      .insertInto('sync_mutations')
+      .values(
+        outcomes.slice(i, i + INSERT_ROWS).map((o) => ({
+          mutation_id: o.mutation.id,
+          client_id: clientId,
+          seq: o.mutation.seq,
+          name: o.mutation.name,
+          status: o.status,
+          error: o.error ? JSON.stringify(o.error) : null,
+          created_at: now,
+        })),
+      )
+      .execute();
+  }
 }
 
 /**

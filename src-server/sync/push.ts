@@ -1,10 +1,12 @@
 /**
  * `POST /sync/push`: applies a client's mutations in seq order, each at most once.
  *
- * One database transaction per batch, one savepoint per mutation. A mutation's effect and its
- * "processed" record (sync_mutations + the client's last_mutation_seq) are written inside its
- * savepoint, so they stand or fall together; the batch commits once at the end, so a crash or a
- * lost response before that leaves nothing behind, and a retry applies the batch again. A
+ * One database transaction per batch, one savepoint per mutation. A mutation's effect is written
+ * inside its savepoint (rolled back if the mutation is refused); its audit entry, change-log row
+ * and "processed" record (sync_mutations + the client's last_mutation_seq) are kept in memory and
+ * written for the whole batch at its end, in the same transaction, so they stand or fall with the
+ * effects: the batch commits once, a crash or a lost response before that leaves nothing behind,
+ * and a retry applies the batch again. A
  * replayed mutation finds its seq already consumed and answers "duplicate" (or "rejected" again,
  * with the same error, for a mutation that was refused: a lost answer must not turn a refusal
  * into a silent drop).
@@ -23,8 +25,8 @@ import { SettingsCache } from '../domain/rulebook';
 import type { ServerContext } from '../domain/server-context';
 import { ApiError } from '../http/api-error';
 import { lockSyncClient } from '../db/locks';
-import { bindClient, lastMutationSeq, oneAtATime, recordedOutcome, recordedOutcomes, recordOutcome, Superseded } from './clients';
-import { isTransient, permanentError } from './failures';
+import { bindClient, lastMutationSeq, oneAtATime, recordedOutcome, recordedOutcomes, recordOutcomes, Superseded, type Outcome } from './clients';
+import { busy, isTransient, permanentError } from './failures';
 import { applyMutator } from './mutators';
 
 /** Stops the batch: what was applied stays applied, the rest is retried by the client. */
@@ -80,9 +82,13 @@ async function inSavepoint<T>(trx: Trx, name: string, fn: () => Promise<T>): Pro
 
 class BatchRunner {
   readonly results: PushResult[] = [];
+  /** the applied and rejected mutations, recorded together at the end of the batch */
+  private readonly outcomes: Outcome[] = [];
   private readonly settings = new SettingsCache();
   /** the batch's mutation ids processed before (read in one query), and those processed in this batch */
   private known = new Map<string, { status: 'applied' | 'rejected'; error?: PushResult['error'] }>();
+  /** the client's last processed seq before this batch */
+  readonly first: number;
 
   async prefetch(mutations: PushMutation[]): Promise<void> {
     this.known = await recordedOutcomes(this.trx, mutations.filter((m) => m.seq > this.last).map((m) => m.id));
@@ -93,49 +99,55 @@ class BatchRunner {
     private readonly mutation: Mutation,
     private readonly clientId: string,
     public last: number,
-  ) {}
+  ) {
+    this.first = last;
+  }
 
   /** One mutation; throws only for a failure that is not the mutation's fault (stops the batch). */
   async run(m: PushMutation): Promise<void> {
-    const { trx, mutation, clientId } = this;
+    const { trx, mutation } = this;
     if (m.seq <= this.last) {
       this.results.push(replayed(m.seq, await recordedOutcome(trx, m.id)));
       return;
     }
+    // The same mutation id under a new seq (a client that renumbered its outbox): consume the seq.
+    const earlier = this.known.get(m.id);
+    if (earlier) {
+      this.results.push(replayed(m.seq, earlier));
+      this.last = m.seq;
+      return;
+    }
     const mark = mutation.mark();
     try {
-      const result = await inSavepoint(trx, `m${m.seq}`, async (): Promise<PushResult> => {
-        // The same mutation id under a new seq (a client that renumbered its outbox): consume the seq.
-        const earlier = this.known.get(m.id);
-        if (earlier) {
-          await recordOutcome(trx, clientId, m, { status: 'duplicate' }, mutation.now);
-          return replayed(m.seq, earlier);
-        }
-        await applyMutator(mutation, m.name, m.args, this.settings);
-        await recordOutcome(trx, clientId, m, { status: 'applied' }, mutation.now);
-        return { seq: m.seq, status: 'applied' };
-      });
-      if (result.status === 'applied') this.known.set(m.id, { status: 'applied' });
-      this.results.push(result);
+      await inSavepoint(trx, `m${m.seq}`, () => applyMutator(mutation, m.name, m.args, this.settings));
+      this.settle(m, { status: 'applied' });
+      this.results.push({ seq: m.seq, status: 'applied' });
     } catch (err) {
       mutation.rollbackTo(mark);
-      if (err instanceof Superseded) {
-        this.results.push(replayed(m.seq, await recordedOutcome(trx, m.id)));
-      } else {
-        const rejection = permanentError(err);
-        if (!rejection) throw err;
-        const error = rejection.toBody().error;
-        try {
-          await recordOutcome(trx, clientId, m, { status: 'rejected', error }, mutation.now);
-          this.known.set(m.id, { status: 'rejected', error });
-          this.results.push({ seq: m.seq, status: 'rejected', error });
-        } catch (again) {
-          if (!(again instanceof Superseded)) throw again;
-          this.results.push(replayed(m.seq, await recordedOutcome(trx, m.id)));
-        }
-      }
+      const rejection = permanentError(err);
+      if (!rejection) throw err;
+      const error = rejection.toBody().error;
+      this.settle(m, { status: 'rejected', error });
+      this.results.push({ seq: m.seq, status: 'rejected', error });
     }
+  }
+
+  private settle(m: PushMutation, outcome: { status: 'applied' | 'rejected'; error?: PushResult['error'] }): void {
+    this.known.set(m.id, outcome);
+    this.outcomes.push({ mutation: m, ...outcome });
     this.last = m.seq;
+  }
+
+  /** Writes the batch's journal and outcomes; the caller commits. */
+  async record(): Promise<void> {
+    await this.mutation.flush();
+    try {
+      await recordOutcomes(this.trx, this.clientId, this.first, this.last, this.outcomes, this.mutation.now);
+    } catch (err) {
+      // Another push of this client recorded first (impossible while its lock is held): nothing
+      // of this batch commits, and the client's retry is answered from what that push recorded.
+      throw err instanceof Superseded ? busy() : err;
+    }
   }
 }
 
@@ -177,6 +189,7 @@ export async function push(ctx: ServerContext, actor: Actor, body: PushRequest):
             break;
           }
         }
+        await batch.record();
         await mutation.beforeCommit(ctx);
         await trx.commit().execute();
       } catch (err) {

@@ -3,11 +3,14 @@
  * mutation exactly once, permanently invalid ones rejected without blocking the queue,
  * transient failures retried without losing or doubling anything.
  */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApiServer, stopAndClean, type ApiServer } from '../support/api-server';
+import { MAX_PUSH_BATCH } from '../../src-shared/schemas/sync';
+import { ROOT, startApiServer, stopAndClean, type ApiServer } from '../support/api-server';
 import { errorOf, Http, type Session } from '../support/http';
-import { holdWriteLock } from '../support/store';
+import { holdWriteLock, query, sql } from '../support/store';
 
 let server: ApiServer;
 let http: Http;
@@ -139,6 +142,44 @@ describe('applying a batch', () => {
     const next = await push(agent1, client, [mutation(5, 'call.update', { id: callId, notes: 'after restart' })]);
     expect(next.body).toEqual({ last_mutation_seq: 5, results: [{ seq: 5, status: 'applied' }] });
     expect((await http.get(api(`/calls/${callId}`), agent1)).body.version).toBe(4);
+  });
+});
+
+describe('a full batch', () => {
+  it('is written together: each applied change audited once, in order, a refused one leaves nothing, one change row per record, the chain intact', async () => {
+    const client = uuidv7();
+    const ids = Array.from({ length: MAX_PUSH_BATCH / 2 }, () => uuidv7());
+    const refused = new Set(ids.filter((_, i) => i % 50 === 7));
+    const mutations = ids.flatMap((id, i) => [
+      mutation(2 * i + 1, 'call.create', { id, direction: 'outbound', phone_number: '07700 900123' }),
+      mutation(2 * i + 2, 'call.update', refused.has(id) ? { id, status: 'no-such-status' } : { id, status: 'completed', outcome: 'resolved' }),
+    ]);
+    const res = await push(agent2, client, mutations);
+    expect(res.status).toBe(200);
+    expect(res.body.last_mutation_seq).toBe(MAX_PUSH_BATCH);
+    const statuses = res.body.results.map((r: { status: string }) => r.status);
+    expect(statuses.filter((x: string) => x === 'rejected')).toHaveLength(refused.size);
+    expect(statuses.filter((x: string) => x === 'applied')).toHaveLength(MAX_PUSH_BATCH - refused.size);
+
+    const audited = await query<{ entity_id: string; action: string }>(
+      server,
+      sql`SELECT entity_id, action FROM audit_log WHERE entity = 'call' AND entity_id IN (${sql.join(ids)}) ORDER BY id`,
+    );
+    // in the order the mutations were applied
+    expect(audited).toEqual(ids.flatMap((id) => (refused.has(id) ? [{ entity_id: id, action: 'create' }] : [{ entity_id: id, action: 'create' }, { entity_id: id, action: 'update' }])));
+    const changeRows = await query<{ entity_id: string; n: number }>(
+      server,
+      sql`SELECT entity_id, count(*) AS n FROM changes WHERE entity = 'call' AND entity_id IN (${sql.join(ids)}) GROUP BY entity_id`,
+    );
+    expect(changeRows).toHaveLength(ids.length);
+    expect(changeRows.every((r) => Number(r.n) === 1)).toBe(true);
+    const done = await http.get(api(`/calls/${ids[0]}`), agent2);
+    expect(done.body).toMatchObject({ status: 'completed', outcome: 'resolved', version: 2 });
+    const kept = await http.get(api(`/calls/${[...refused][0]}`), agent2);
+    expect(kept.body).toMatchObject({ status: 'active', version: 1 });
+
+    const verified = await promisify(execFile)('npm', ['run', '--silent', 'audit:verify', '--', server.dbPath], { cwd: ROOT });
+    expect(verified.stdout).toMatch(/audit chain intact: \d+ entries/);
   });
 });
 

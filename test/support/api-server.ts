@@ -78,8 +78,8 @@ export interface ApiServer {
   /** the server's stdout/stderr so far (pino JSON lines) */
   logs: string[];
   stop(signal?: NodeJS.Signals): Promise<void>;
-  /** Starts it again on the same port and database (a restart). */
-  restart(): Promise<void>;
+  /** Starts it again on the same port and database (a restart); `env` is added to its environment from now on. */
+  restart(env?: Record<string, string>): Promise<void>;
 }
 
 export interface StartOptions {
@@ -166,8 +166,9 @@ export async function startApiServer(options: StartOptions = {}): Promise<ApiSer
       child.kill(signal);
       await exited;
     },
-    async restart() {
+    async restart(env?: Record<string, string>) {
       await server.stop();
+      if (env) options = { ...options, env: { ...options.env, ...env } };
       ({ child, listening } = spawnServer(dbPath, port, options.env ?? {}, logs));
       server.process = child;
       await listening;

@@ -2,6 +2,8 @@
  * Every clock and knob of the sync engine in one injectable object, so tests (and the chaos
  * and benchmark harnesses) can shorten waits or make jitter deterministic.
  */
+import { MAX_PUSH_BATCH } from '../../../src-shared/schemas/sync';
+
 export interface SyncTiming {
   /** backoff floor and ceiling while the API is unreachable or failing */
   minBackoffMs: number;
@@ -35,7 +37,9 @@ export const DEFAULT_TIMING: SyncTiming = {
     return t;
   },
   clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-  pushBatchSize: 100,
+  // The server's cap: it writes a batch's audit, change-log and outcome rows together, so fewer,
+  // larger pushes drain a long outage's outbox sooner (bench:sync, drain).
+  pushBatchSize: MAX_PUSH_BATCH,
   // Large pages: each is one request and one local commit (an fsync); bench:sync, initial pull.
   pullLimit: 5000,
   staleCycleMs: 15_000,

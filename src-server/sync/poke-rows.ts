@@ -24,12 +24,13 @@
  * get bare pokes: the pull pages them.
  */
 import type { Kysely, Transaction } from 'kysely';
-import { SYNC_ENTITIES, type Change, type PokeEvent, type SyncEntity } from '../../src-shared/schemas/sync';
+import { SYNC_ENTITIES, type PokeEvent, type SyncEntity } from '../../src-shared/schemas/sync';
 import type { Database } from '../db/schema';
 import { horizonOf } from './change-log';
 import { noticesFor } from './overwrites';
-import { loadRecords, recordKey, type SyncRecord } from './records';
-import { maySee, ORG_WIDE_ENTITIES, seesAll, type Viewer } from './visibility';
+import { changeFor, seenByAgent } from './change-view';
+import { loadRecords, recordKey } from './records';
+import { ORG_WIDE_ENTITIES, seesAll, type Viewer } from './visibility';
 
 type Trx = Transaction<Database>;
 
@@ -37,21 +38,6 @@ export const MAX_POKE_CHANGES = 100;
 export const MAX_POKE_BYTES = 256 * 1024;
 /** how far back (in sequence numbers) `since` is searched for an agent */
 export const SINCE_WINDOW = 2000;
-
-interface LogRow {
-  seq: number;
-  entity: SyncEntity;
-  entity_id: string;
-  op: string;
-}
-
-/** A change of the log as `viewer` gets it: the record's current state, or a delete. */
-export function changeFor(viewer: Viewer, row: LogRow, record: SyncRecord | undefined): Change {
-  if (row.op !== 'delete' && record && maySee(viewer, row.entity, record.row)) {
-    return { entity: row.entity, id: row.entity_id, op: 'upsert', data: record.data, seq: row.seq } as Change;
-  }
-  return { entity: row.entity, id: row.entity_id, op: 'delete', data: null, seq: row.seq };
-}
 
 export const viewerKey = (v: Viewer) => `${v.userId}:${v.role}`;
 
@@ -155,19 +141,7 @@ async function newestSeenBelow(trx: Trx, organizationId: string, userId: string,
     .where('seq', '<', below)
     .where('seq', '>', floor)
     .where('entity', 'in', SYNC_ENTITIES)
-    .where((eb) =>
-      eb.or([
-        eb('entity', 'in', ORG_WIDE_ENTITIES),
-        eb.exists(
-          eb
-            .selectFrom('sync_audience')
-            .select('sync_audience.user_id')
-            .whereRef('sync_audience.entity', '=', 'changes.entity')
-            .whereRef('sync_audience.entity_id', '=', 'changes.entity_id')
-            .where('sync_audience.user_id', '=', userId),
-        ),
-      ]),
-    )
+    .where(seenByAgent(userId))
     .orderBy('seq', 'desc')
     .limit(1)
     .executeTakeFirst();

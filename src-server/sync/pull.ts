@@ -10,10 +10,11 @@ import type { ServerContext } from '../domain/server-context';
 import { readRows, rowReader } from '../db/array-rows';
 import { ApiError } from '../http/api-error';
 import { backfillChangeLog, headOf, horizonOf, pruneTombstones } from './change-log';
+import { changeFor, seenByAgent } from './change-view';
 import { bindClient, lastMutationSeq, setClientRole } from './clients';
 import { noticesFor } from './overwrites';
 import { loadRecords, recordKey } from './records';
-import { maySee, ORG_WIDE_ENTITIES, seesAll, type Viewer } from './visibility';
+import { seesAll, type Viewer } from './visibility';
 
 const DAY_MS = 86_400_000;
 
@@ -60,19 +61,7 @@ export async function pull(ctx: ServerContext, actor: Actor, query: PullQuery): 
       .orderBy('seq')
       .limit(query.limit + 1);
     if (!seesAll(viewer)) {
-      rows = rows.where((eb) =>
-        eb.or([
-          eb('entity', 'in', ORG_WIDE_ENTITIES),
-          eb.exists(
-            eb
-              .selectFrom('sync_audience')
-              .select('sync_audience.user_id')
-              .whereRef('sync_audience.entity', '=', 'changes.entity')
-              .whereRef('sync_audience.entity_id', '=', 'changes.entity_id')
-              .where('sync_audience.user_id', '=', viewer.userId),
-          ),
-        ]),
-      );
+      rows = rows.where(seenByAgent(viewer.userId));
     }
     const found = await readRows(trx, rows, changeRows);
     const hasMore = found.length > query.limit;
@@ -82,14 +71,10 @@ export async function pull(ctx: ServerContext, actor: Actor, query: PullQuery): 
     const records = await loadRecords(trx, org, page.filter((r) => r.op !== 'delete'));
 
     const changes: Change[] = [];
-    for (const { seq, entity, entity_id: id, op } of page) {
-      const record = op === 'delete' ? undefined : records.get(recordKey(entity, id));
-      if (record && maySee(viewer, entity, record.row)) {
-        changes.push({ entity, id, op: 'upsert', data: record.data, seq } as Change);
-      } else if (query.cursor > 0) {
-        // A fresh store holds nothing to delete.
-        changes.push({ entity, id, op: 'delete', data: null, seq });
-      }
+    for (const row of page) {
+      const change = changeFor(viewer, row, row.op === 'delete' ? undefined : records.get(recordKey(row.entity, row.entity_id)));
+      // A fresh store holds nothing to delete.
+      if (change.op === 'upsert' || query.cursor > 0) changes.push(change);
     }
     // `head` was read before the page: on PostgreSQL (each statement its own snapshot) the page
     // may hold changes committed since, past `head`. Not moving past them would deliver them again.

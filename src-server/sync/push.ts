@@ -6,10 +6,9 @@
  * and "processed" record (sync_mutations + the client's last_mutation_seq) are kept in memory and
  * written for the whole batch at its end, in the same transaction, so they stand or fall with the
  * effects: the batch commits once, a crash or a lost response before that leaves nothing behind,
- * and a retry applies the batch again. A
- * replayed mutation finds its seq already consumed and answers "duplicate" (or "rejected" again,
- * with the same error, for a mutation that was refused: a lost answer must not turn a refusal
- * into a silent drop).
+ * and a retry applies the batch again. A replayed mutation finds its seq already consumed and
+ * answers "duplicate" (or "rejected" again, with the same error, for a mutation that was refused:
+ * a lost answer must not turn a refusal into a silent drop).
  *
  * Never deadlocks: a mutation that can never apply (validation, permission, missing record,
  * status machine, conflict) is rolled back to its savepoint, "rejected", and still consumes its

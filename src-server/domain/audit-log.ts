@@ -9,6 +9,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { AuditAction } from '../../src-shared/schemas/audit';
 import type { Database } from '../db/schema';
 import type { Actor } from './actor';
+import { chunked } from '../db/chunks';
 import { lockAuditChain } from '../db/locks';
 import { entryHash, GENESIS_HASH, type ChainedFields } from './audit-chain';
 
@@ -82,9 +83,6 @@ export interface AuditWrite {
   after?: object | null;
 }
 
-/** Rows per multi-row insert: 14 columns each, well inside both stores' parameter limits. */
-const INSERT_ROWS = 400;
-
 /**
  * Appends entries in order to the chain: the head is read once (under the chain's lock) and each
  * entry links to the one before it in memory, so a push batch's hundreds of entries cost one
@@ -116,12 +114,7 @@ export async function appendAuditEntries(trx: Transaction<Database>, actor: Acto
     prev = entryHash(fields);
     return { ...fields, hash: prev };
   });
-  for (let i = 0; i < rows.length; i += INSERT_ROWS) {
-    await trx
-      .insertInto('audit_log')
-      .values(rows.slice(i, i + INSERT_ROWS))
-      .execute();
-  }
+  for (const part of chunked(rows)) await trx.insertInto('audit_log').values(part).execute();
 }
 
 /** An audit entry of its own (a refusal, an unknown sign-in): not part of any change. */

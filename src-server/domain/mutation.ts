@@ -14,7 +14,9 @@ import { v7 as uuidv7 } from 'uuid';
 import type { WebhookEvent } from '../../src-shared/domain/enums';
 import type { AuditAction } from '../../src-shared/schemas/audit';
 import type { Database } from '../db/schema';
+import { chunked } from '../db/chunks';
 import { appendSyncChanges } from '../sync/change-log';
+import { recordKey } from '../sync/records';
 import { notifyCommitted, notifyWebhooksQueued } from '../sync/poke-bus';
 import type { Actor } from './actor';
 import { appendAuditEntries } from './audit-log';
@@ -45,9 +47,6 @@ export interface MutationMark {
   logged: number;
   webhooksQueued: boolean;
 }
-
-/** Webhook delivery rows per multi-row insert. */
-const INSERT_ROWS = 400;
 
 export class Mutation {
   /** every change recorded in this transaction, in order */
@@ -80,7 +79,7 @@ export class Mutation {
   get committed(): CommittedChange[] {
     const last = new Map<string, CommittedChange>();
     for (const c of this.logged) {
-      const key = `${c.entity}\u0000${c.entityId}`;
+      const key = recordKey(c.entity, c.entityId);
       last.delete(key);
       last.set(key, c);
     }
@@ -180,12 +179,7 @@ export class Mutation {
         });
       }
     }
-    for (let i = 0; i < rows.length; i += INSERT_ROWS) {
-      await this.trx
-        .insertInto('webhook_deliveries')
-        .values(rows.slice(i, i + INSERT_ROWS))
-        .execute();
-    }
+    for (const part of chunked(rows)) await this.trx.insertInto('webhook_deliveries').values(part).execute();
     if (rows.length) this.webhooksQueued = true;
   }
 }

@@ -10,6 +10,8 @@ import type { Database } from '../db/schema';
 import type { ChangeRecord } from '../domain/mutation';
 import type { Actor } from '../domain/actor';
 import type { CommittedChange, ServerContext } from '../domain/server-context';
+import { chunked } from '../db/chunks';
+import { recordKey } from './records';
 import { ORG_WIDE_ENTITIES, ownersOf } from './visibility';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -38,17 +40,6 @@ export async function lockOrgSequence(trx: Transaction<Database>, organizationId
     .execute();
 }
 
-/** Rows per multi-row statement: well inside SQLite's and PostgreSQL's bound-parameter limits. */
-const CHUNK = 400;
-
-function chunked<T>(items: T[], size = CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
-const recordKeyOf = (entity: string, entityId: string) => `${entity}\u0000${entityId}`;
-
 /**
  * Writes the change-log rows for changes recorded by mutate() (inside its transaction), a push
  * batch's worth at a time: one row per record (its last change: a record's older rows would be
@@ -64,7 +55,7 @@ export async function appendSyncChanges(
   if (!changes.length) return [];
   const records = new Map<string, { entity: string; entityId: string; op: 'delete' | 'upsert'; owners: Set<string> | null }>();
   for (const change of changes) {
-    const key = recordKeyOf(change.entity, change.entityId);
+    const key = recordKey(change.entity, change.entityId);
     const earlier = records.get(key);
     const owners = ownersAcross(change);
     // Re-inserted so that the map's order is the order of each record's last change.
@@ -87,7 +78,7 @@ export async function appendSyncChanges(
       .values(part.map((r) => ({ organization_id: organizationId, entity: r.entity, entity_id: r.entityId, op: r.op, created_at: now })))
       .returning(['seq', 'entity', 'entity_id'])
       .execute();
-    for (const row of rows) seqOf.set(recordKeyOf(row.entity, row.entity_id), Number(row.seq));
+    for (const row of rows) seqOf.set(recordKey(row.entity, row.entity_id), Number(row.seq));
   }
   // Every older row of these records was drawn before this call's first seq.
   const first = Math.min(...seqOf.values());
@@ -114,9 +105,9 @@ export async function appendSyncChanges(
   for (const part of chunked(audienceRows)) {
     await trx.insertInto('sync_audience').values(part).onConflict((oc) => oc.doNothing()).execute();
   }
-  const audiences = new Map<string, string[]>(owned.map((r) => [recordKeyOf(r.entity, r.entityId), []]));
+  const audiences = new Map<string, string[]>(owned.map((r) => [recordKey(r.entity, r.entityId), []]));
   for (const [entity, ids] of byEntity) {
-    for (const part of chunked(ids.filter((id) => audiences.has(recordKeyOf(entity, id))))) {
+    for (const part of chunked(ids.filter((id) => audiences.has(recordKey(entity, id))))) {
       const rows = await trx
         .selectFrom('sync_audience')
         .select(['entity_id', 'user_id'])
@@ -124,12 +115,12 @@ export async function appendSyncChanges(
         .where('entity', '=', entity)
         .where('entity_id', 'in', part)
         .execute();
-      for (const row of rows) audiences.get(recordKeyOf(entity, row.entity_id))!.push(row.user_id);
+      for (const row of rows) audiences.get(recordKey(entity, row.entity_id))!.push(row.user_id);
     }
   }
 
   return list.map((r) => {
-    const key = recordKeyOf(r.entity, r.entityId);
+    const key = recordKey(r.entity, r.entityId);
     return { organizationId, seq: seqOf.get(key)!, entity: r.entity, entityId: r.entityId, audience: audiences.get(key) ?? null };
   });
 }

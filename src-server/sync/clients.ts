@@ -8,6 +8,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { ErrorObject } from '../../src-shared/schemas/errors';
 import type { PushMutation } from '../../src-shared/schemas/sync';
 import type { Database } from '../db/schema';
+import { chunked } from '../db/chunks';
 import { requireUser, type Actor } from '../domain/actor';
 import { forbidden } from '../http/api-error';
 
@@ -75,9 +76,6 @@ export interface Outcome {
   error?: ErrorObject;
 }
 
-/** Outcome rows per multi-row insert. */
-const INSERT_ROWS = 400;
-
 /**
  * Records that the client's mutations after `from` up to `to` have been processed (in the
  * transaction that applied them, so the effects and the record commit together): the client's
@@ -102,11 +100,11 @@ export async function recordOutcomes(
     .where('last_mutation_seq', '=', from)
     .executeTakeFirst();
   if (Number(moved.numUpdatedRows) !== 1) throw new Superseded();
-  for (let i = 0; i < outcomes.length; i += INSERT_ROWS) {
+  for (const part of chunked(outcomes)) {
     await trx
       .insertInto('sync_mutations')
       .values(
-        outcomes.slice(i, i + INSERT_ROWS).map((o) => ({
+        part.map((o) => ({
           mutation_id: o.mutation.id,
           client_id: clientId,
           seq: o.mutation.seq,

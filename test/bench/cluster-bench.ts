@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { startApiCluster, type ApiCluster } from '../../scripts/lib/api-cluster';
-import { freePort } from '../../scripts/lib/postgres-cluster';
+import { freePort } from '../../scripts/lib/free-port';
 import { seedTestDatabase, TEST_SCRYPT_N } from '../support/api-server';
 import { Http } from '../support/http';
 import { runDesktops, type DesktopLoadResult } from './desktop-load';

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiCluster, type ApiCluster } from '../../scripts/lib/api-cluster';
-import { freePort } from '../../scripts/lib/postgres-cluster';
+import { freePort } from '../../scripts/lib/free-port';
 import { seedTestDatabase, TEST_SCRYPT_N } from '../support/api-server';
 import { openCore, type TestCore } from '../support/desktop-core';
 import { Http, errorOf, type Session } from '../support/http';

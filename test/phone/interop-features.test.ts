@@ -12,7 +12,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { startBaresip, type Baresip } from '../support/baresip';
-import { freePort } from '../support/kamailio';
+import { freePort } from '../../scripts/lib/free-port';
 import { muLaw } from '../support/sipp';
 import { audioFlow, beAvailable, callCard, dialFromPad, incoming, openAgent, setUpPhone, type Agent } from './agents';
 import { DOMAIN, expectPassed, latestRecord, recordWhen, startGatewayRig, type GatewayRig } from './gateway-rig';

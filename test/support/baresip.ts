@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './kamailio';
+import { freePort } from '../../scripts/lib/free-port';
 import { findBinary, startDaemon, type Daemon } from './daemon';
 
 export interface BaresipEvent {
@@ -53,7 +53,8 @@ function netstring(json: string): Buffer {
 export async function startBaresip(o: BaresipOptions): Promise<Baresip> {
   const binary = findBinary(['/usr/bin/baresip'], 'baresip-core');
   const dir = mkdtempSync(join(tmpdir(), 'oncall-baresip-'));
-  const [sipPort, ctrlPort] = [await freePort(), await freePort()];
+  // baresip binds SIP over TLS on the SIP port + 1 (1.0 has no setting to leave TLS out).
+  const [sipPort, ctrlPort] = [await freePort(2), await freePort()];
   writeFileSync(
     join(dir, 'config'),
     [

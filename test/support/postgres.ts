@@ -6,7 +6,8 @@
 import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { clusterOwner, freePort, startCluster, type PgCluster } from '../../scripts/lib/postgres-cluster';
+import { freePort } from '../../scripts/lib/free-port';
+import { clusterOwner, startCluster, type PgCluster } from '../../scripts/lib/postgres-cluster';
 
 export const PG_ADMIN_URL_ENV = 'ONCALL_TEST_PG_URL';
 

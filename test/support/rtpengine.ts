@@ -6,7 +6,7 @@
  */
 import { createSocket } from 'node:dgram';
 import { randomBytes } from 'node:crypto';
-import { freePort } from './kamailio';
+import { freePort } from '../../scripts/lib/free-port';
 import { findBinary, startDaemon, type Daemon } from './daemon';
 
 export interface Rtpengine {
@@ -89,8 +89,9 @@ export async function startRtpengine(): Promise<Rtpengine> {
   const binary = findBinary(['/usr/bin/rtpengine', '/usr/sbin/rtpengine'], 'rtpengine-daemon');
   const ngPort = await freePort();
   // A port range of its own: rigs in other namespaces never share one anyway, but two rigs in the
-  // same namespace must not fight over media ports.
-  const base = 20_000 + (ngPort % 200) * 200;
+  // same namespace must not fight over media ports. 10000-17999: below both the kernel's
+  // ephemeral ports and the ones freePort hands out (scripts/lib/free-port.ts).
+  const base = 10_000 + (ngPort % 40) * 200;
   const daemon: Daemon = startDaemon(binary, [
     '--foreground',
     '--log-stderr',

@@ -5,7 +5,7 @@
  * `restore()` accepts connections again on the same port.
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
-import { freePort } from './kamailio';
+import { freePort } from '../../scripts/lib/free-port';
 
 export interface TcpCut {
   port: number;

@@ -60,7 +60,7 @@ export function createHandlers(s: Services): CoreHandlers {
     // Before the first sync the built-in codes are all we know, and they are always valid.
     'dispositions.list': async () => {
       const cached = s.store.reference.dispositions();
-      return cached.length ? cached : DEFAULT_DISPOSITIONS.map((d) => ({ ...d, builtin: true }));
+      return cached.length ? [...cached] : DEFAULT_DISPOSITIONS.map((d) => ({ ...d, builtin: true }));
     },
 
     'sync.status': async () => s.engine.status(),

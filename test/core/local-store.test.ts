@@ -59,6 +59,9 @@ describe('local writes', () => {
     const ok = uuidv7();
     writer.write('call.create', { id: ok, direction: 'inbound', phone_number: '+447700900001' });
     writer.write('call.update', { id: ok, status: 'completed' });
+    // read once before the failed write, so what the store keeps in memory is tested too
+    expect(store.outbox.counts().pending).toBe(2);
+    expect(store.state.get().nextSeq).toBe(3);
     const fresh = uuidv7();
     expect(() =>
       writer.writeMany([
@@ -68,7 +71,58 @@ describe('local writes', () => {
     ).toThrow(expect.objectContaining({ code: 'INVALID_STATUS_TRANSITION' }));
     expect(store.entities.get('call', fresh)).toBeNull();
     expect(store.outbox.pending()).toHaveLength(2);
+    expect(store.outbox.counts().pending).toBe(2);
     expect(store.state.get().nextSeq).toBe(3);
+  });
+
+  it('answer counts, sync state and settings as committed, through writes, acknowledgements and rollbacks', () => {
+    const { dir, store, writer } = setup();
+    // A second connection to the same file sees only what is committed.
+    const committed = new LocalStore(new Database(join(dir, STORE_FILE)));
+    open.push(committed);
+    const same = () => {
+      committed.forgetCached();
+      expect(store.outbox.counts()).toEqual(committed.outbox.counts());
+      expect(store.notices.count()).toBe(committed.notices.count());
+      expect(store.state.get()).toEqual(committed.state.get());
+      expect(store.reference.getSetting('default_country')).toEqual(committed.reference.getSetting('default_country'));
+      expect(store.reference.dispositions()).toEqual(committed.reference.dispositions());
+    };
+    same();
+    const a = writer.write<{ id: string }>('call.create', { id: uuidv7(), direction: 'inbound', phone_number: '+447700900001' });
+    writer.write('call.create', { id: uuidv7(), direction: 'inbound', phone_number: '+447700900002' });
+    same();
+    expect(store.outbox.counts().pending).toBe(2);
+    const [first, second] = store.outbox.pending();
+    store.tx(() => store.outbox.remove(first!.id));
+    same();
+    expect(store.outbox.counts()).toMatchObject({ pending: 1, oldestPendingAt: second!.created_at });
+    store.tx(() => store.outbox.reject(second!.id, { code: 'FORBIDDEN', message: 'no' }, new Date().toISOString()));
+    same();
+    expect(store.outbox.counts()).toEqual({ pending: 0, rejected: 1, oldestPendingAt: null });
+    store.tx(() => {
+      store.reference.setSetting('default_country', 'US');
+      store.reference.replaceDispositions([{ code: 'resolved', label: 'Resolved', builtin: true }]);
+      store.notices.add({ mutation_id: uuidv7(), name: 'call.update', args: {}, error: { code: 'OVERWRITTEN', message: 'x' }, created_at: '', rejected_at: '' });
+      store.state.set({ lastPushAt: '2026-12-03T12:00:00.000Z' });
+    });
+    same();
+    // Read inside a transaction that then rolls back: nothing of it may stay.
+    expect(() =>
+      store.tx(() => {
+        store.reference.setSetting('default_country', 'FR');
+        store.state.set({ cursor: 99 });
+        store.notices.clear();
+        writer.write('call.update', { id: a.id, notes: 'not kept' });
+        // the uncommitted values are read (so kept in memory) before the rollback
+        expect([store.outbox.counts().pending, store.state.get().cursor, store.notices.count()]).toEqual([1, 99, 0]);
+        expect([store.reference.getSetting('default_country'), store.reference.dispositions().length]).toEqual(['FR', 1]);
+        throw new Error('rolled back');
+      }),
+    ).toThrow('rolled back');
+    same();
+    expect(store.reference.getSetting('default_country')).toBe('US');
+    expect(store.outbox.counts()).toEqual({ pending: 0, rejected: 1, oldestPendingAt: null });
   });
 
   it('refuse what the API would refuse, with its error codes', () => {

@@ -127,7 +127,9 @@ const pick = (t: TokenResponse | StoredTokens): StoredTokens => ({ access_token:
 /** A different account signs in on an empty outbox: start its store from scratch. */
 function wipeAccountData(store: LocalStore): void {
   store.entities.clearAll();
-  for (const table of ['acked_fields', 'notices', 'rebuild_seen', 'dispositions']) store.db.prepare(`DELETE FROM ${table}`).run();
+  store.notices.clear();
+  store.reference.clearDispositions();
+  store.db.prepare('DELETE FROM rebuild_seen').run();
   store.state.set({ cursor: 0, rebuilding: false, lastPullAt: null, lastPushAt: null });
   store.state.newClient(uuidv7());
 }

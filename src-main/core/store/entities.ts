@@ -3,8 +3,8 @@
  * server sent. One small repository for all five, since they differ only by table name.
  */
 import type { SyncEntity } from '../../../src-shared/schemas/sync';
-import type Database from 'better-sqlite3';
 import type { Db } from './database';
+import { statementCache } from './statements';
 
 export const ENTITY_TABLES: Record<SyncEntity, string> = {
   call: 'calls',
@@ -26,17 +26,10 @@ type Json = Record<string, unknown>;
 export const searchNameOf = (p: Json) => `${String(p.first_name ?? '')} ${String(p.last_name ?? '')}`.toLowerCase();
 
 export class EntityStore {
-  private readonly statements = new Map<string, Database.Statement<unknown[]>>();
+  private readonly stmt;
 
-  constructor(private readonly db: Db) {}
-
-  private stmt(sql: string) {
-    let s = this.statements.get(sql);
-    if (!s) {
-      s = this.db.prepare<unknown[]>(sql);
-      this.statements.set(sql, s);
-    }
-    return s;
+  constructor(private readonly db: Db) {
+    this.stmt = statementCache(db);
   }
 
   get<T = Json>(entity: SyncEntity, id: string): StoredEntity<T> | null {

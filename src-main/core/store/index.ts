@@ -1,4 +1,8 @@
-/** The local store: one SQLite file and the small repositories over it. */
+/**
+ * The local store: one SQLite file and the small repositories over it. Every write goes through
+ * a repository (they keep some committed values in memory and forget them when they write).
+ */
+import type Database from 'better-sqlite3';
 import { openStore, type Db } from './database';
 import { EntityStore } from './entities';
 import { NoticeStore } from './notices';
@@ -12,6 +16,8 @@ export class LocalStore {
   readonly state: SyncStateStore;
   readonly notices: NoticeStore;
   readonly reference: ReferenceStore;
+  /** one transaction function for every `tx` (better-sqlite3 builds a new wrapper per `transaction()`) */
+  private readonly inTx: Database.Transaction<(fn: () => unknown) => unknown>;
 
   constructor(readonly db: Db) {
     this.entities = new EntityStore(db);
@@ -19,15 +25,33 @@ export class LocalStore {
     this.state = new SyncStateStore(db);
     this.notices = new NoticeStore(db);
     this.reference = new ReferenceStore(db);
+    this.inTx = db.transaction((fn: () => unknown) => fn());
   }
 
   static open(dataDir: string): LocalStore {
     return new LocalStore(openStore(dataDir));
   }
 
-  /** Runs `fn` in one SQLite transaction (IMMEDIATE: a writer never waits mid-way for a lock). */
+  /**
+   * Runs `fn` in one SQLite transaction (IMMEDIATE: a writer never waits mid-way for a lock).
+   * The repositories keep a few committed values in memory (counts, the sync state, settings);
+   * when the transaction (or a nested one) rolls back they forget them and read the store again.
+   */
   tx<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
+    try {
+      return this.inTx.immediate(fn) as T;
+    } catch (err) {
+      this.forgetCached();
+      throw err;
+    }
+  }
+
+  /** Drops every value the repositories keep in memory: the next reads go to the store. */
+  forgetCached(): void {
+    this.outbox.forgetCached();
+    this.state.forgetCached();
+    this.notices.forgetCached();
+    this.reference.forgetCached();
   }
 
   /**

@@ -7,6 +7,7 @@
 import type { AttentionItem } from '../../../src-shared/ipc/contract';
 import type { SyncEntity } from '../../../src-shared/schemas/sync';
 import type { Db } from './database';
+import { statementCache } from './statements';
 
 export interface AckedField {
   field: string;
@@ -16,10 +17,16 @@ export interface AckedField {
 }
 
 export class NoticeStore {
-  constructor(private readonly db: Db) {}
+  private readonly stmt;
+  /** The number of notices as committed (read by `sync.status` after every local write). */
+  private known: number | null = null;
+
+  constructor(db: Db) {
+    this.stmt = statementCache(db);
+  }
 
   remember(entity: SyncEntity, entityId: string, mutationId: string, name: string, fields: Record<string, unknown>): void {
-    const stmt = this.db.prepare(
+    const stmt = this.stmt(
       `INSERT INTO acked_fields (entity, entity_id, field, value, mutation_id, name) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (entity, entity_id, field) DO UPDATE SET value = excluded.value, mutation_id = excluded.mutation_id, name = excluded.name`,
     );
@@ -28,15 +35,14 @@ export class NoticeStore {
 
   /** The remembered fields of one record, forgotten as they are read (a pull settles them). */
   take(entity: SyncEntity, entityId: string): AckedField[] {
-    const rows = this.db
-      .prepare('DELETE FROM acked_fields WHERE entity = ? AND entity_id = ? RETURNING field, value, mutation_id, name')
+    const rows = this.stmt('DELETE FROM acked_fields WHERE entity = ? AND entity_id = ? RETURNING field, value, mutation_id, name')
       .all(entity, entityId) as { field: string; value: string; mutation_id: string; name: string }[];
     return rows.map((r) => ({ ...r, value: JSON.parse(r.value) as unknown }));
   }
 
   /** Some remembered fields of one record, forgotten as they are read (the server settled them). */
   takeFields(entity: SyncEntity, entityId: string, fields: string[]): AckedField[] {
-    const stmt = this.db.prepare('DELETE FROM acked_fields WHERE entity = ? AND entity_id = ? AND field = ? RETURNING field, value, mutation_id, name');
+    const stmt = this.stmt('DELETE FROM acked_fields WHERE entity = ? AND entity_id = ? AND field = ? RETURNING field, value, mutation_id, name');
     return fields.flatMap((field) => {
       const row = stmt.get(entity, entityId, field) as { field: string; value: string; mutation_id: string; name: string } | undefined;
       return row ? [{ ...row, value: JSON.parse(row.value) as unknown }] : [];
@@ -45,13 +51,13 @@ export class NoticeStore {
 
   /** Ids of the records of this entity with remembered fields (usually none). */
   ackedIds(entity: SyncEntity): Set<string> {
-    const rows = this.db.prepare('SELECT DISTINCT entity_id FROM acked_fields WHERE entity = ?').all(entity) as { entity_id: string }[];
+    const rows = this.stmt('SELECT DISTINCT entity_id FROM acked_fields WHERE entity = ?').all(entity) as { entity_id: string }[];
     return new Set(rows.map((r) => r.entity_id));
   }
 
   add(item: AttentionItem): void {
-    this.db
-      .prepare(
+    this.known = null;
+    this.stmt(
         `INSERT INTO notices (id, name, args, error, created_at, noticed_at) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET args = excluded.args, error = excluded.error, noticed_at = excluded.noticed_at`,
       )
@@ -63,7 +69,7 @@ export class NoticeStore {
   }
 
   list(): AttentionItem[] {
-    const rows = this.db.prepare('SELECT * FROM notices ORDER BY noticed_at, id').all() as {
+    const rows = this.stmt('SELECT * FROM notices ORDER BY noticed_at, id').all() as {
       id: string;
       name: string;
       args: string;
@@ -82,10 +88,24 @@ export class NoticeStore {
   }
 
   count(): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM notices').get() as { n: number }).n;
+    this.known ??= (this.stmt('SELECT count(*) AS n FROM notices').get() as { n: number }).n;
+    return this.known;
   }
 
   remove(id: string): boolean {
-    return this.db.prepare('DELETE FROM notices WHERE id = ?').run(id).changes > 0;
+    this.known = null;
+    return this.stmt('DELETE FROM notices WHERE id = ?').run(id).changes > 0;
+  }
+
+  /** Forgets every notice and remembered field (another account's store is wiped). */
+  clear(): void {
+    this.known = null;
+    this.stmt('DELETE FROM notices').run();
+    this.stmt('DELETE FROM acked_fields').run();
+  }
+
+  /** Drops what is kept in memory (the transaction that wrote it rolled back). */
+  forgetCached(): void {
+    this.known = null;
   }
 }

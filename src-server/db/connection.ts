@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, SqliteDialect, sql, type MigrationProvider } from 'kysely';
 import { isPostgres, isPostgresUrl } from './dialect';
 import { MIGRATIONS } from './migrations';
 import { assertCodePointCollation, DEFAULT_POSTGRES_OPTIONS, openPostgres, type PostgresOptions } from './postgres';
@@ -44,7 +44,32 @@ export function connectDatabase(url: string, options: OpenOptions = {}): Db {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const stopStatistics = keepPlannerStatistics(sqlite);
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite, undefined, stopStatistics) }) });
+}
+
+/**
+ * SQLite's planner picks indexes well only with statistics (ANALYZE): without them it read an
+ * agent's page of calls through the organization's index, about ten times the rows needed,
+ * instead of the agent's own (docs/BENCHMARKS.md, issue 12). As SQLite advises for long-lived
+ * connections, `PRAGMA optimize` refreshes them for tables that changed a lot since they were
+ * measured: after migrating (`migrate`, which may add indexes) and every hour. The
+ * analysis samples a bounded number of rows per index (`analysis_limit`), so it takes
+ * milliseconds however large the store.
+ */
+const OPTIMIZE_EVERY_MS = 3_600_000;
+
+function keepPlannerStatistics(sqlite: SQLite.Database): () => void {
+  sqlite.pragma('analysis_limit = 1000');
+  const timer = setInterval(() => {
+    try {
+      sqlite.pragma('optimize');
+    } catch {
+      // busy or closing: the next hour tries again
+    }
+  }, OPTIMIZE_EVERY_MS);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Db> {
@@ -75,12 +100,16 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
 export async function migrate(db: Kysely<unknown> | Db): Promise<void> {
   if (isPostgres(db as Kysely<unknown>)) await assertCodePointCollation(db as Kysely<unknown>);
   const migrator = new Migrator({ db: db as Kysely<unknown>, provider: new StaticMigrations() });
-  if ((await migrator.getMigrations()).every((m) => m.executedAt !== undefined)) return;
-  const { error, results } = await migrator.migrateToLatest();
-  const failed = results?.find((r) => r.status === 'Error');
-  if (error || failed) {
-    throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${String(error)}`, { cause: error });
+  if ((await migrator.getMigrations()).some((m) => m.executedAt === undefined)) {
+    const { error, results } = await migrator.migrateToLatest();
+    const failed = results?.find((r) => r.status === 'Error');
+    if (error || failed) {
+      throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${String(error)}`, { cause: error });
+    }
   }
+  // SQLite: statistics for tables never measured (a new index, a store loaded by other means);
+  // see keepPlannerStatistics. PostgreSQL's autovacuum keeps its own.
+  if (!isPostgres(db as Kysely<unknown>)) await sql`pragma optimize = 0x10002`.execute(db as Kysely<unknown>);
 }
 
 /** Whether every migration this build knows has run (for GET /ready). */

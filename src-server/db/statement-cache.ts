@@ -23,10 +23,11 @@ export const STATEMENT_CACHE_SIZE = 500;
  */
 export const ARRAY_ROWS = '/* rows as arrays */ ';
 
-export function withStatementCache(sqlite: SQLite.Database, size = STATEMENT_CACHE_SIZE): SqliteDatabase {
+export function withStatementCache(sqlite: SQLite.Database, size = STATEMENT_CACHE_SIZE, onClose?: () => void): SqliteDatabase {
   const cache = new Map<string, SqliteStatement>();
   return {
     close: () => {
+      onClose?.();
       cache.clear();
       sqlite.close();
     },

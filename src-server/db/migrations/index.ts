@@ -16,6 +16,7 @@ import * as m008 from './008_organization_keys';
 import * as m009 from './009_agent_presence';
 import * as m010 from './010_published_rota';
 import * as m011 from './011_sync_notices';
+import * as m012 from './012_calls_list_keys';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '001_initial': m001,
@@ -29,4 +30,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '009_agent_presence': m009,
   '010_published_rota': m010,
   '011_sync_notices': m011,
+  '012_calls_list_keys': m012,
 };

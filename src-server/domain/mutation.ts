@@ -8,6 +8,7 @@
  * costs a fraction of a statement per change. Whoever reads those tables inside the
  * transaction (the former-owner rule reads the audit log, a lost-update notice needs its
  * change's seq) flushes first. The journal follows savepoints through mark()/rollbackTo().
+ * A push batch defers the rows it creates the same way (`deferInserts`).
  */
 import type { Insertable, Transaction } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
@@ -46,6 +47,37 @@ export interface MutationMark {
   flushed: number;
   logged: number;
   webhooksQueued: boolean;
+  inserts: number;
+  insertsFlushed: number;
+}
+
+/** The record tables a rule creates rows in. */
+export type RecordTable = 'calls' | 'tasks' | 'patients' | 'users' | 'agent_states' | 'schedules';
+
+interface PendingInsert {
+  table: RecordTable;
+  /** recordKey(entity, id) */
+  key: string;
+  row: Record<string, unknown>;
+}
+
+/**
+ * A deferred insert failed when it was written. It cannot be pinned on one mutation of the
+ * batch, so the push runs the batch again with every insert written at once (sync/push.ts).
+ */
+export class DeferredInsertFailed extends Error {
+  constructor(readonly reason: unknown) {
+    super(`a deferred insert failed: ${reason instanceof Error ? reason.message : String(reason)}`);
+  }
+}
+
+export interface MutationOptions {
+  /**
+   * Keep created rows in memory until the next flush and write them one multi-row insert per
+   * table (a push batch). Whoever reads a record table inside the transaction flushes first
+   * (`flushInsertsOf`, `flushInserts`).
+   */
+  deferInserts?: boolean;
 }
 
 export class Mutation {
@@ -56,15 +88,28 @@ export class Mutation {
   /** change-log rows written, in order (a record changed twice may appear twice) */
   private readonly logged: CommittedChange[] = [];
   webhooksQueued = false;
+  /** rows created in this transaction, in order; those from `insertsFlushed` on are not written yet */
+  private readonly inserts: PendingInsert[] = [];
+  private insertsFlushed = 0;
+  /** the recordKeys of `inserts` */
+  private created = new Set<string>();
 
   constructor(
     readonly trx: Transaction<Database>,
     readonly actor: Actor,
     readonly now: string,
+    private readonly options: MutationOptions = {},
   ) {}
 
   mark(): MutationMark {
-    return { recorded: this.journal.length, flushed: this.flushed, logged: this.logged.length, webhooksQueued: this.webhooksQueued };
+    return {
+      recorded: this.journal.length,
+      flushed: this.flushed,
+      logged: this.logged.length,
+      webhooksQueued: this.webhooksQueued,
+      inserts: this.inserts.length,
+      insertsFlushed: this.insertsFlushed,
+    };
   }
 
   /** After the transaction rolled back to the savepoint taken at `mark`. */
@@ -73,6 +118,49 @@ export class Mutation {
     this.flushed = mark.flushed;
     this.logged.length = mark.logged;
     this.webhooksQueued = mark.webhooksQueued;
+    if (this.inserts.length !== mark.inserts || this.insertsFlushed !== mark.insertsFlushed) {
+      this.inserts.length = mark.inserts;
+      this.insertsFlushed = mark.insertsFlushed;
+      this.created = new Set(this.inserts.map((i) => i.key));
+    }
+  }
+
+  /** Creates a record's row: at once, or at the next flush when inserts are deferred. */
+  async insert(table: RecordTable, key: string, row: Record<string, unknown>): Promise<void> {
+    if (!this.options.deferInserts) await this.trx.insertInto(table).values(row as never).execute();
+    this.inserts.push({ table, key, row });
+    this.created.add(key);
+    if (!this.options.deferInserts) this.insertsFlushed = this.inserts.length;
+  }
+
+  /** Whether this transaction created the record (its row may still be waiting in memory). */
+  createdHere(key: string): boolean {
+    return this.created.has(key);
+  }
+
+  /** Writes the waiting rows if one of these records is among them (before reading them). */
+  async flushInsertsOf(keys: Iterable<string>): Promise<void> {
+    if (this.insertsFlushed === this.inserts.length) return;
+    const waiting = new Set(this.inserts.slice(this.insertsFlushed).map((i) => i.key));
+    for (const key of keys) if (waiting.has(key)) return this.flushInserts();
+  }
+
+  /** Writes the waiting rows: one multi-row insert per table (and part), in creation order per table. */
+  async flushInserts(): Promise<void> {
+    const waiting = this.inserts.slice(this.insertsFlushed);
+    if (!waiting.length) return;
+    const byTable = new Map<RecordTable, Record<string, unknown>[]>();
+    for (const { table, row } of waiting) {
+      const rows = byTable.get(table);
+      if (rows) rows.push(row);
+      else byTable.set(table, [row]);
+    }
+    try {
+      for (const [table, rows] of byTable) for (const part of chunked(rows)) await this.trx.insertInto(table).values(part as never).execute();
+    } catch (err) {
+      throw new DeferredInsertFailed(err);
+    }
+    this.insertsFlushed = this.inserts.length;
   }
 
   /** The change-log rows this transaction wrote: the last one of each record (pokes and nudges). */
@@ -124,6 +212,7 @@ export class Mutation {
 
   /** Writes what was recorded since the last flush: audit entries, change-log rows, webhook deliveries. */
   async flush(): Promise<void> {
+    await this.flushInserts();
     const pending = this.journal.slice(this.flushed);
     if (!pending.length) return;
     const { trx, actor, now } = this;

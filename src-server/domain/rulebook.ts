@@ -24,6 +24,7 @@ import type { PatientRead } from '../../src-shared/schemas/patients';
 import type { MutatorName } from '../../src-shared/schemas/sync';
 import type { TaskRead } from '../../src-shared/schemas/tasks';
 import type { CallRow, Database, PatientRow, ScheduleRow, TaskRow } from '../db/schema';
+import { chunked } from '../db/chunks';
 import { lockStaffShifts } from '../db/locks';
 import { ApiError } from '../http/api-error';
 import { overwrittenBy, recordOverwrites, type Overwrite } from '../sync/overwrites';
@@ -65,12 +66,36 @@ export class SettingsCache {
   }
 }
 
+/**
+ * Which of these records exist already, read in one query per table: a push batch checks the
+ * ids of all its creates up front instead of one query per create. Keyed by recordKey.
+ */
+export async function existingRecords(trx: Trx, org: string, records: Array<[RuleEntity, string]>): Promise<Map<string, boolean>> {
+  const found = new Map<string, boolean>();
+  const byEntity = new Map<RuleEntity, string[]>();
+  for (const [entity, id] of records) {
+    found.set(recordKey(entity, id), false);
+    const ids = byEntity.get(entity);
+    if (ids) ids.push(id);
+    else byEntity.set(entity, [id]);
+  }
+  for (const [entity, ids] of byEntity) {
+    for (const part of chunked([...new Set(ids)])) {
+      const rows = await trx.selectFrom(TABLE[entity as 'call']).select('id').where('organization_id', '=', org).where('id', 'in', part).execute();
+      for (const row of rows) found.set(recordKey(entity, row.id), true);
+    }
+  }
+  return found;
+}
+
 export interface RuleOptions {
   /** the sync push: a former owner's status change may still apply (docs/sync-protocol.md) */
   formerOwnerRule?: boolean;
   /** the sync push: an update made on an older version tells whoever's newer value it replaced */
   reportOverwrites?: boolean;
   settings?: SettingsCache;
+  /** records known to exist (true) or not (false) when the transaction began (`existingRecords`) */
+  existing?: Map<string, boolean>;
 }
 
 class ServerTx implements MutatorTx {
@@ -178,12 +203,18 @@ export async function applyRule(m: Mutation, name: MutatorName, args: { id: stri
   const tx = new ServerTx(actor, m.now, settings);
 
   const wanted = needs.records.map(([e, id]) => ({ entity: e, entity_id: id }));
-  if (wanted.length) for (const [key, record] of await loadRecords(m.trx, org, wanted)) tx.records.set(key, record);
+  if (wanted.length) {
+    await m.flushInsertsOf(needs.records.map(([e, id]) => recordKey(e, id)));
+    for (const [key, record] of await loadRecords(m.trx, org, wanted)) tx.records.set(key, record);
+  }
   if (name.endsWith('.create')) {
     // Ids are per organization (migration 008): another organization's record of this id is
     // no business of this one, so only this organization's can make the id taken.
-    const existing = await m.trx.selectFrom(TABLE[entity]).select('id').where('organization_id', '=', org).where('id', '=', args.id).executeTakeFirst();
-    if (existing) tx.takenIds.add(recordKey(entity, args.id));
+    const key = recordKey(entity, args.id);
+    const before =
+      options.existing?.get(key) ??
+      !!(await m.trx.selectFrom(TABLE[entity]).select('id').where('organization_id', '=', org).where('id', '=', args.id).executeTakeFirst());
+    if (before || m.createdHere(key)) tx.takenIds.add(key);
   }
   const current = tx.records.get(recordKey(entity, args.id))?.data as { version: number } | undefined;
   if (needs.ownership && options.formerOwnerRule && actor.userId && current) {
@@ -193,7 +224,10 @@ export async function applyRule(m: Mutation, name: MutatorName, args: { id: stri
   }
 
   try {
-    if (needs.shifts) tx.around = await shiftsAround(m.trx, org, args, current as Schedule | undefined);
+    if (needs.shifts) {
+      await m.flushInserts(); // the overlap rule reads the schedules table
+      tx.around = await shiftsAround(m.trx, org, args, current as Schedule | undefined);
+    }
     runMutator(tx, name, args);
   } catch (err) {
     throw toApiError(err);
@@ -207,7 +241,7 @@ export async function applyRule(m: Mutation, name: MutatorName, args: { id: stri
     const created = !before;
     const version = created ? 1 : before.version + 1;
     const row = { ...rowOf(e, record), version };
-    if (created) await m.trx.insertInto(TABLE[e as 'call']).values(row as CallRow).execute();
+    if (created) await m.insert(TABLE[e], recordKey(e, record.id), row);
     else {
       const changed = Object.fromEntries(Object.entries(row).filter(([k, v]) => (before as Record<string, unknown>)[k] !== v));
       await m.trx.updateTable(TABLE[e as 'call']).set(changed).where('organization_id', '=', org).where('id', '=', record.id).execute();

@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import { MUTATORS, type MutatorName } from '../../src-shared/schemas/sync';
 import type { Mutation } from '../domain/mutation';
 import { recordAgentStateEvent } from '../domain/agent-states';
-import { applyRule, type SettingsCache } from '../domain/rulebook';
+import { applyRule, type RuleOptions } from '../domain/rulebook';
 import type { AgentStateSet } from '../../src-shared/schemas/agent-states';
 import { ApiError } from '../http/api-error';
 
@@ -19,10 +19,10 @@ function validationError(error: z.ZodError): ApiError {
 }
 
 /** Validates and applies one mutation; throws ApiError for a mutation that can never apply. */
-export async function applyMutator(m: Mutation, name: MutatorName, args: unknown, settings: SettingsCache): Promise<void> {
+export async function applyMutator(m: Mutation, name: MutatorName, args: unknown, options: Pick<RuleOptions, 'settings' | 'existing'>): Promise<void> {
   const parsed = MUTATORS[name].safeParse(args);
   if (!parsed.success) throw validationError(parsed.error);
-  await applyRule(m, name, parsed.data as { id: string }, { formerOwnerRule: true, reportOverwrites: true, settings });
+  await applyRule(m, name, parsed.data as { id: string }, { ...options, formerOwnerRule: true, reportOverwrites: true });
   // Accepted: the change joins the history even when it was older than the current state.
   if (name === 'agent_state.set') await recordAgentStateEvent(m, parsed.data as AgentStateSet);
 }

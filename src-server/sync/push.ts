@@ -1,12 +1,14 @@
 /**
  * `POST /sync/push`: applies a client's mutations in seq order, each at most once.
  *
- * One database transaction per batch, one savepoint per mutation. A mutation's effect is written
- * inside its savepoint (rolled back if the mutation is refused); its audit entry, change-log row
- * and "processed" record (sync_mutations + the client's last_mutation_seq) are kept in memory and
- * written for the whole batch at its end, in the same transaction, so they stand or fall with the
+ * One database transaction per batch, one savepoint per mutation. A mutation's changes to
+ * existing records are written inside its savepoint (rolled back if the mutation is refused);
+ * the rows it creates, its audit entry, change-log row and "processed" record (sync_mutations +
+ * the client's last_mutation_seq) are kept in memory and written for the whole batch at its end
+ * (or before anything reads them), in the same transaction, so they stand or fall with the
  * effects: the batch commits once, a crash or a lost response before that leaves nothing behind,
- * and a retry applies the batch again. A replayed mutation finds its seq already consumed and
+ * and a retry applies the batch again. The ids of the batch's creates are checked in one query
+ * up front. A replayed mutation finds its seq already consumed and
  * answers "duplicate" (or "rejected" again, with the same error, for a mutation that was refused:
  * a lost answer must not turn a refusal into a silent drop).
  *
@@ -19,8 +21,9 @@ import type { ControlledTransaction } from 'kysely';
 import { SUPPORTED_SCHEMA_VERSIONS, SYNC_SCHEMA_VERSION, type PushMutation, type PushRequest, type PushResponse, type PushResult } from '../../src-shared/schemas/sync';
 import type { Database } from '../db/schema';
 import type { Actor } from '../domain/actor';
-import { Mutation } from '../domain/mutation';
-import { SettingsCache } from '../domain/rulebook';
+import { DeferredInsertFailed, Mutation } from '../domain/mutation';
+import { existingRecords, SettingsCache } from '../domain/rulebook';
+import type { RuleEntity } from '../../src-shared/mutators';
 import type { ServerContext } from '../domain/server-context';
 import { ApiError } from '../http/api-error';
 import { lockSyncClient } from '../db/locks';
@@ -65,16 +68,22 @@ function assertConsecutive(mutations: PushMutation[]) {
   });
 }
 
-/** Runs `fn` inside a savepoint of `trx`: released on success, rolled back (and the error rethrown) on failure. */
-async function inSavepoint<T>(trx: Trx, name: string, fn: () => Promise<T>): Promise<T> {
-  await trx.savepoint(name).execute();
+/**
+ * Runs `fn` inside a savepoint of `trx`: released on success, rolled back (and the error
+ * rethrown) on failure. One name for every mutation's savepoint (each is released before the
+ * next is taken): the statements stay the same text, so they are prepared once, where a name per
+ * seq made two new statements per mutation and pushed the batch's other statements out of the
+ * statement cache (db/statement-cache.ts).
+ */
+async function inSavepoint<T>(trx: Trx, fn: () => Promise<T>): Promise<T> {
+  await trx.savepoint('mutation').execute();
   try {
     const value = await fn();
-    await trx.releaseSavepoint(name).execute();
+    await trx.releaseSavepoint('mutation').execute();
     return value;
   } catch (err) {
-    await trx.rollbackToSavepoint(name).execute();
-    await trx.releaseSavepoint(name).execute();
+    await trx.rollbackToSavepoint('mutation').execute();
+    await trx.releaseSavepoint('mutation').execute();
     throw err;
   }
 }
@@ -84,13 +93,21 @@ class BatchRunner {
   /** the applied and rejected mutations, recorded together at the end of the batch */
   private readonly outcomes: Outcome[] = [];
   private readonly settings = new SettingsCache();
+  /** whether the ids of the batch's creates existed before it (one query per table) */
+  private existing = new Map<string, boolean>();
   /** the batch's mutation ids processed before (read in one query), and those processed in this batch */
   private known = new Map<string, { status: 'applied' | 'rejected'; error?: PushResult['error'] }>();
   /** the client's last processed seq before this batch */
   readonly first: number;
 
   async prefetch(mutations: PushMutation[]): Promise<void> {
-    this.known = await recordedOutcomes(this.trx, mutations.filter((m) => m.seq > this.last).map((m) => m.id));
+    const unseen = mutations.filter((m) => m.seq > this.last);
+    this.known = await recordedOutcomes(this.trx, unseen.map((m) => m.id));
+    const creates = unseen.flatMap((m): Array<[RuleEntity, string]> => {
+      const id = (m.args as { id?: unknown } | null)?.id;
+      return m.name.endsWith('.create') && typeof id === 'string' ? [[m.name.split('.')[0] as RuleEntity, id]] : [];
+    });
+    this.existing = await existingRecords(this.trx, this.mutation.actor.organizationId, creates);
   }
 
   constructor(
@@ -118,11 +135,12 @@ class BatchRunner {
     }
     const mark = mutation.mark();
     try {
-      await inSavepoint(trx, `m${m.seq}`, () => applyMutator(mutation, m.name, m.args, this.settings));
+      await inSavepoint(trx, () => applyMutator(mutation, m.name, m.args, { settings: this.settings, existing: this.existing }));
       this.settle(m, { status: 'applied' });
       this.results.push({ seq: m.seq, status: 'applied' });
     } catch (err) {
       mutation.rollbackTo(mark);
+      if (err instanceof DeferredInsertFailed) throw err;
       const rejection = permanentError(err);
       if (!rejection) throw err;
       const error = rejection.toBody().error;
@@ -164,39 +182,18 @@ export async function push(ctx: ServerContext, actor: Actor, body: PushRequest):
       const client = await bindClient(ctx.db, actor, body.client_id, ctx.now().toISOString());
       last = client.last_mutation_seq;
       if (!body.mutations.length) return { last_mutation_seq: last, results: [] };
-
-      const trx = (await ctx.db.startTransaction().execute()) as unknown as Trx;
-      const mutation = new Mutation(trx, actor, ctx.now().toISOString());
-      let stopped: unknown = null;
-      let batch: BatchRunner;
+      // Created rows are written together at the batch's end; should that write fail (a
+      // constraint no rule checks), the batch runs again writing each one at once, so the
+      // failure is pinned on its own mutation and the batch never jams the client's outbox.
+      let committed: { batch: BatchRunner; stopped: unknown };
       try {
-        // One push per client across every instance (oneAtATime covers this process only): a
-        // retry sent to another instance waits here, then reads how far the first one got.
-        await lockSyncClient(trx, client.client_id);
-        last = await lastMutationSeq(trx, client.client_id);
-        const first = body.mutations[0]!;
-        if (first.seq > last + 1) {
-          throw new ApiError('SEQUENCE_GAP', `expected seq ${last + 1} next, got ${first.seq}`, { last_mutation_seq: last });
-        }
-        batch = new BatchRunner(trx, mutation, client.client_id, last);
-        await batch.prefetch(body.mutations);
-        for (const m of body.mutations) {
-          try {
-            await batch.run(m);
-          } catch (err) {
-            stopped = err;
-            break;
-          }
-        }
-        await batch.record();
-        await mutation.beforeCommit(ctx);
-        await trx.commit().execute();
+        committed = await runBatch(ctx, actor, client.client_id, body.mutations, true);
       } catch (err) {
-        await trx.rollback().execute().catch(() => undefined);
-        throw err; // nothing of this batch committed: `last` is still the client's seq before it
+        if (!(err instanceof DeferredInsertFailed)) throw err;
+        committed = await runBatch(ctx, actor, client.client_id, body.mutations, false);
       }
+      const { batch, stopped } = committed;
       last = batch.last;
-      mutation.announce(ctx);
       if (stopped) throw new PushInterrupted(stopped, last, batch.results);
       return { last_mutation_seq: last, results: batch.results };
     } catch (err) {
@@ -205,4 +202,41 @@ export async function push(ctx: ServerContext, actor: Actor, body: PushRequest):
       throw new PushInterrupted(err, last, []);
     }
   });
+}
+
+/** One transaction: the batch's mutations in order, their journal and outcomes, commit, announce. */
+async function runBatch(ctx: ServerContext, actor: Actor, clientId: string, mutations: PushMutation[], deferInserts: boolean) {
+  const trx = (await ctx.db.startTransaction().execute()) as unknown as Trx;
+  const mutation = new Mutation(trx, actor, ctx.now().toISOString(), { deferInserts });
+  let stopped: unknown = null;
+  let batch: BatchRunner;
+  try {
+    // One push per client across every instance (oneAtATime covers this process only): a
+    // retry sent to another instance waits here, then reads how far the first one got.
+    await lockSyncClient(trx, clientId);
+    const last = await lastMutationSeq(trx, clientId);
+    const first = mutations[0]!;
+    if (first.seq > last + 1) {
+      throw new ApiError('SEQUENCE_GAP', `expected seq ${last + 1} next, got ${first.seq}`, { last_mutation_seq: last });
+    }
+    batch = new BatchRunner(trx, mutation, clientId, last);
+    await batch.prefetch(mutations);
+    for (const m of mutations) {
+      try {
+        await batch.run(m);
+      } catch (err) {
+        if (err instanceof DeferredInsertFailed) throw err;
+        stopped = err;
+        break;
+      }
+    }
+    await batch.record();
+    await mutation.beforeCommit(ctx);
+    await trx.commit().execute();
+  } catch (err) {
+    await trx.rollback().execute().catch(() => undefined);
+    throw err; // nothing of this batch committed: the client's seq is still the one before it
+  }
+  mutation.announce(ctx);
+  return { batch, stopped };
 }

@@ -183,6 +183,35 @@ describe('a full batch', () => {
   });
 });
 
+describe('a created row that breaks a constraint no rule checks', () => {
+  // Created rows are written together at the batch's end. A constraint only the database knows
+  // (here a unique index an operator added; on PostgreSQL also another instance's insert of the
+  // same id) fails that write for the whole batch: the batch runs again row by row, so the one
+  // mutation is refused and the others apply, instead of a 500 that the client retries for ever.
+  it('is refused on its own, and the rest of the batch applies', async () => {
+    await query(server, sql`CREATE UNIQUE INDEX probe_unique_notes ON calls (organization_id, notes) WHERE notes LIKE 'unique probe%'`);
+    try {
+      const client = uuidv7();
+      const [a, b, c] = [uuidv7(), uuidv7(), uuidv7()];
+      const res = await push(agent1, client, [
+        mutation(1, 'call.create', { id: a, direction: 'inbound', phone_number: '07700 900123', notes: 'unique probe' }),
+        mutation(2, 'call.create', { id: b, direction: 'inbound', phone_number: '07700 900123', notes: 'unique probe' }),
+        mutation(3, 'call.create', { id: c, direction: 'inbound', phone_number: '07700 900123', notes: 'another call' }),
+        mutation(4, 'call.update', { id: a, status: 'completed' }),
+      ]);
+      expect(res.status).toBe(200);
+      expect(res.body.last_mutation_seq).toBe(4);
+      expect(res.body.results.map((r: { status: string }) => r.status)).toEqual(['applied', 'rejected', 'applied', 'applied']);
+      expect(res.body.results[1].error.code).toBe('CONFLICT');
+      expect((await http.get(api(`/calls/${a}`), agent1)).body).toMatchObject({ status: 'completed', version: 2 });
+      expect((await http.get(api(`/calls/${b}`), agent1)).status).toBe(404);
+      expect((await http.get(api(`/calls/${c}`), agent1)).status).toBe(200);
+    } finally {
+      await query(server, sql`DROP INDEX probe_unique_notes`);
+    }
+  });
+});
+
 describe('rejected mutations', () => {
   it('rejects what can never apply with the error object, and still moves on', async () => {
     const client = uuidv7();

@@ -47,3 +47,12 @@ export function endStatus(direction: CallDirection, connected: boolean, reason: 
 
 /** What 'call.create' gets: an outbound INVITE is out, an inbound one is alerting. */
 export const START_STATUS: CallStatus = 'ringing';
+
+/** `SIP;cause=488;text="Not Acceptable Here"` -> `488 Not Acceptable Here`; null unless an error. */
+export function byeCause(header: string | undefined): string | null {
+  const sip = header?.split(',').find((r) => /^\s*SIP\s*;/i.test(r));
+  const cause = Number(/cause\s*=\s*(\d{3})/i.exec(sip ?? '')?.[1]);
+  if (!(cause >= 400)) return null;
+  const text = /text\s*=\s*"([^"]*)"/i.exec(sip ?? '')?.[1];
+  return text ? `${cause} ${text}` : String(cause);
+}

@@ -6,63 +6,13 @@
 import { Invitation, Inviter, SessionState, type Referral, type Session, type Web } from 'sip.js';
 import type { CallStatus } from '../../src-shared/domain/call-status';
 import type { DtmfMode } from '../../src-shared/schemas/phone-settings';
-import { endStatus, type CallDirection, type CallRole, type EndReason } from './call-status-map';
-import { QualityMonitor, type QualityView } from './quality-monitor';
+import { byeCause, endStatus, type CallDirection, type CallRole, type EndReason } from './call-status-map';
+import type { CallSnapshot } from './call-snapshot';
+import { QualityMonitor } from './quality-monitor';
 import { CallAudio, replaceMicrophone, setMicEnabled, setSending, type DeviceId } from './media';
+import { CallEndedError, ReInvites } from './reinvites';
 
-export type CallPhase = 'dialing' | 'alerting' | 'incoming' | 'connecting' | 'active' | 'ended';
-
-export interface TransferState {
-  kind: 'blind' | 'attended';
-  target: string;
-  state: 'requested' | 'failed' | 'done';
-  detail: string | null;
-}
-
-export interface CallSnapshot {
-  id: string;
-  direction: CallDirection;
-  /** E.164 when it parses, else the SIP user */
-  number: string;
-  /** the display name the other side sent */
-  name: string | null;
-  phase: CallPhase;
-  held: boolean;
-  heldByRemote: boolean;
-  muted: boolean;
-  /** an inbound call that arrived while another call was up (call waiting) */
-  waiting: boolean;
-  role: CallRole;
-  /** for a consult leg: the call being transferred */
-  consultFor: string | null;
-  createdAt: number;
-  inviteSentAt: number | null;
-  connectedAt: number | null;
-  endedAt: number | null;
-  endReason: EndReason | null;
-  sipCode: number | null;
-  /** the other side's network is playing us audio before the answer (183 with SDP) */
-  earlyMedia: boolean;
-  /** the caller withheld their number (anonymous, Privacy: id) */
-  withheld: boolean;
-  /** declined busy because the agent is not Available (docs/agent-states.md): never rings */
-  turnedAway: boolean;
-  /** the media path is down and being recovered (ICE restart), call-recovery.ts */
-  recovering: boolean;
-  /** ICE-restart re-INVITEs the other side accepted */
-  iceRestarts: number;
-  /** live MOS estimate, loss and jitter while connected (quality-monitor.ts) */
-  quality: QualityView | null;
-  patient: { id: string; full_name: string } | null;
-  transfer: TransferState | null;
-  dtmfSent: string;
-  dtmfReceived: string;
-  /** the call log record (core) this leg writes to */
-  recordId: string | null;
-  /** the dialog's SIP Call-ID, also in the record's metadata.sip_call_id */
-  sipCallId: string;
-  error: string | null;
-}
+export type { CallPhase, CallSnapshot, TransferState } from './call-snapshot';
 
 export interface CallHooks {
   changed(call: PhoneCall): void;
@@ -93,6 +43,13 @@ export class PhoneCall {
   private endHint: EndReason | null = null;
   private pc: RTCPeerConnection | null = null;
   private readonly quality: QualityMonitor;
+  private readonly reInvites: ReInvites;
+  /** resolves when the dialog is confirmed: the caller's ACK to our 200 OK (inbound), at once outbound */
+  private confirm: () => void = () => undefined;
+  /** what our re-INVITE in flight is doing, for the card if the call dies meanwhile */
+  private renegotiating: string | null = null;
+  /** why the call ended when neither agent hung up, for the card */
+  private endNote: string | null = null;
 
   constructor(
     readonly session: Session,
@@ -140,14 +97,20 @@ export class PhoneCall {
       () => this.snap.held || this.snap.heldByRemote,
       (quality) => this.update({ quality }),
     );
+    const confirmed = session instanceof Invitation ? new Promise<void>((resolve) => (this.confirm = resolve)) : Promise.resolve();
+    this.reInvites = new ReInvites(session, confirmed, !(session instanceof Invitation));
     session.stateChange.addListener((state) => this.onState(state));
     session.delegate = {
       // Setting onBye makes replying our job (SIP.js no longer sends the 200 OK): without it the
       // other side retransmits its BYE and ends with 408.
       onBye: (bye) => {
         this.endHint ??= 'hangup_remote';
+        // A BYE that carries an error (Reason: SIP;cause=488) is the other phone giving up on the call.
+        const cause = byeCause(bye.request.getHeader('Reason'));
+        if (cause) this.endNote ??= `The other side's phone ended the call after an error (${cause}).`;
         void bye.accept().catch(() => undefined);
       },
+      onAck: () => this.confirm(),
       onCancel: () => {
         this.endHint ??= 'caller_cancelled';
       },
@@ -245,22 +208,21 @@ export class PhoneCall {
 
   async setHold(hold: boolean): Promise<void> {
     if (!this.connected || this.snap.held === hold) return;
-    const s = this.session;
-    s.sessionDescriptionHandlerOptionsReInvite = { ...s.sessionDescriptionHandlerOptionsReInvite, hold } as typeof s.sessionDescriptionHandlerOptionsReInvite;
-    await new Promise<void>((resolve, reject) => {
-      s.invite({
-        requestDelegate: {
-          onAccept: () => resolve(),
-          onReject: (response) => reject(new Error(`${hold ? 'hold' : 'resume'} refused: ${response.message.statusCode}`)),
-        },
-      }).catch(reject);
-    });
+    const what = hold ? 'putting the call on hold' : 'resuming the call';
+    try {
+      await this.renegotiate(what, () => ({ hold }));
+    } catch (err) {
+      // The headset or a shortcut may have asked: the card is where the agent looks.
+      if (!this.ended && !(err instanceof CallEndedError)) this.update({ error: `Failed ${what}: ${err instanceof Error ? err.message : String(err)}. The call goes on.` });
+      throw err;
+    }
     const at = Date.now();
+    const s = this.session;
     if (this.pc) {
       await setSending(this.pc, !hold);
       (s.sessionDescriptionHandler as Web.SessionDescriptionHandler | undefined)?.enableReceiverTracks(!hold);
     }
-    this.update({ held: hold });
+    this.update({ held: hold, error: this.snap.error?.startsWith('Failed ') ? null : this.snap.error });
     this.hooks.status(this, hold ? 'on_hold' : 'active', at, {});
   }
 
@@ -271,29 +233,24 @@ export class PhoneCall {
    */
   async restartIce(_trigger: string): Promise<void> {
     if (!this.connected) return;
-    const s = this.session;
-    type ReInviteOptions = typeof s.sessionDescriptionHandlerOptionsReInvite;
-    const hold = this.snap.held;
-    s.sessionDescriptionHandlerOptionsReInvite = { ...s.sessionDescriptionHandlerOptionsReInvite, hold, offerOptions: { iceRestart: true } } as ReInviteOptions;
-    try {
-      await new Promise<void>((resolve, reject) => {
-        s.invite({
-          requestDelegate: {
-            onAccept: () => resolve(),
-            onReject: (response) => reject(new Error(`ICE restart refused: ${response.message.statusCode}`)),
-          },
-        }).catch(reject);
-      });
-      this.update({ iceRestarts: this.snap.iceRestarts + 1 });
-    } finally {
-      s.sessionDescriptionHandlerOptionsReInvite = { ...s.sessionDescriptionHandlerOptionsReInvite, hold, offerOptions: {} } as ReInviteOptions;
-    }
+    await this.renegotiate('reconnecting the audio', () => ({ hold: this.snap.held, iceRestart: true }));
+    this.update({ iceRestarts: this.snap.iceRestarts + 1 });
+  }
+
+  private async renegotiate(what: string, intent: () => { hold: boolean; iceRestart?: boolean }): Promise<void> {
+    await this.reInvites.send(() => {
+      this.renegotiating = what;
+      return intent();
+    }).finally(() => {
+      this.renegotiating = null;
+    });
   }
 
   /** The media did not come back: end the call honestly (logged `failed`). */
   async endForLostMedia(): Promise<void> {
     if (!this.connected) return;
     this.endHint = 'failed';
+    this.endNote = 'The call was ended: its audio was lost and did not come back.';
     await this.session.bye().catch(() => undefined);
   }
 
@@ -399,7 +356,10 @@ export class PhoneCall {
       this.endHint ?? (connected ? 'failed' : this.snap.direction === 'inbound' ? 'no_answer' : 'rejected');
     this.audio.close();
     const quality = this.quality.stop();
-    this.update({ phase: 'ended', endedAt: at, endReason: reason, held: false });
+    if (connected && reason === 'failed') {
+      this.endNote ??= `The call dropped${this.renegotiating ? ` while ${this.renegotiating}` : ''}: the signalling with the other side failed.`;
+    }
+    this.update({ phase: 'ended', endedAt: at, endReason: reason, held: false, error: this.endNote ?? this.snap.error });
     const metadata: Record<string, unknown> = { end_reason: reason };
     if (quality) metadata.quality = quality;
     if (this.snap.sipCode) metadata.sip_code = this.snap.sipCode;

@@ -12,6 +12,7 @@ import { startKamailio, type Kamailio } from '../support/kamailio';
 import { audioFlow, beAvailable, buildRenderer, dialFromPad, incoming, launchBrowser, openAgent, setUpPhone, type Agent } from './agents';
 import { fakeHid, headsetSpec, installFakeHid, USAGE } from './headset/fake-hid';
 import { JABRA, POLY } from './headset/fixtures';
+import { installLateAck, lateAck } from './late-ack';
 import { loopbackSuite } from './netns-suite';
 
 const T = {
@@ -19,7 +20,7 @@ const T = {
   answer: "the headset's hook switch answers a ringing call (ring light, then off-hook light) and audio flows",
   mute: 'the headset mute button toggles the real microphone track, answered with the mute light',
   replug: 'unplugging the headset mid-call keeps the call; plugged back in, its lights are in step and its hook switch hangs up',
-  poly: 'a Poly headset becomes the active one; a call answered with the mouse lights it, flash holds and resumes, hook hangs up',
+  poly: "a Poly headset becomes the active one; a call answered with the mouse lights it, flash at once holds it (after the caller's late ACK) and resumes, hook hangs up",
 } as const;
 
 const DOMAIN = 'oncall.test';
@@ -62,7 +63,7 @@ loopbackSuite(import.meta.filename, 'headset call control end to end', Object.va
   });
 
   it(T.pair, async () => {
-    A = await openAgent(browser, { name: 'Alex', email: 'agent1@demo.test', number: NUMBERS.A, apiUrl: api.url, rendererDir, sipWsUrl: kamailio.wsUrl });
+    A = await openAgent(browser, { name: 'Alex', email: 'agent1@demo.test', number: NUMBERS.A, apiUrl: api.url, rendererDir, sipWsUrl: kamailio.wsUrl, initScripts: [installLateAck] });
     B = await openAgent(browser, { name: 'Blair', email: 'agent2@demo.test', number: NUMBERS.B, apiUrl: api.url, rendererDir, sipWsUrl: kamailio.wsUrl, initScripts: [installFakeHid] });
     await setUpPhone(A, { wsUrl: kamailio.wsUrl, domain: DOMAIN, password: SIP.A });
     await setUpPhone(B, { wsUrl: kamailio.wsUrl, domain: DOMAIN, password: SIP.B });
@@ -140,6 +141,9 @@ loopbackSuite(import.meta.filename, 'headset call control end to end', Object.va
 
     // The last call left B in after-call work, where an inbound call is declined 486 Busy Here.
     await beAvailable(B);
+    // A's ACK to B's 200 OK is late, as on CI's loaded machine: B's call is up, but a re-INVITE
+    // sent now would cross the ACK and SIP.js would end the call (BYE 488). B must wait for it.
+    await lateAck(A.page).arm();
     await dialFromPad(A, NUMBERS.B);
     await expect.poll(() => hid().light(poly, USAGE.ring)).toBe(1);
     await incoming(B).getByRole('button', { name: 'Answer' }).click(); // the mouse, not the headset
@@ -148,7 +152,9 @@ loopbackSuite(import.meta.filename, 'headset call control end to end', Object.va
     expect(await hid().light(poly, USAGE.ring)).toBe(0);
 
     await hid().press(poly, USAGE.flash);
+    await lateAck(A.page).releaseAfter(3000); // unless B's hold re-INVITE reaches A first
     await expect.poll(() => state(B)).toBe('On hold');
+    expect(await lateAck(A.page).releasedBy(), "B's hold re-INVITE waited for the ACK").toBe('timer');
     await expect.poll(() => hid().light(poly, USAGE.hold)).toBe(1);
     await hid().press(poly, USAGE.flash);
     await expect.poll(() => state(B)).toBe('Connected');

@@ -21,7 +21,7 @@ import { recordKey } from '../sync/records';
 import { notifyCommitted, notifyWebhooksQueued } from '../sync/poke-bus';
 import type { Actor } from './actor';
 import { appendAuditEntries } from './audit-log';
-import type { CommittedChange, ServerContext } from './server-context';
+import type { CommittedChange, PreparedPokes, ServerContext } from './server-context';
 
 export interface WebhookEmit {
   event: WebhookEvent;
@@ -192,9 +192,9 @@ export class Mutation {
   }
 
   /** After commit: tell the listeners (sync pokes, the webhook dispatcher). */
-  announce(ctx: ServerContext): void {
+  announce(ctx: ServerContext, pokes?: PreparedPokes): void {
     const committed = this.committed;
-    if (committed.length) ctx.notifier.emit('committed', committed);
+    if (committed.length) ctx.notifier.emit('committed', committed, pokes);
     if (this.webhooksQueued) ctx.notifier.emit('webhooksQueued');
   }
 

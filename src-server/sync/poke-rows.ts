@@ -46,75 +46,88 @@ export const viewerKey = (v: Viewer) => `${v.userId}:${v.role}`;
  * `userId:role`. A viewer missing from the answer gets a bare poke (or none, if not concerned).
  */
 export async function pokesWithRows(db: Kysely<Database>, organizationId: string, first: number, last: number, viewers: Viewer[]): Promise<Map<string, PokeEvent>> {
+  if (!viewers.length || last < first) return new Map();
+  return db.transaction().execute((trx) => pokesWithRowsIn(trx, organizationId, first, last, viewers));
+}
+
+/**
+ * The same, read through `trx`: a transaction of its own after commit, or the writing
+ * transaction itself just before it commits (sync/pokes.ts, PokeHub.prepare). There the rows are
+ * those this transaction wrote, and the organization's sequence lock (change-log.ts) is held, so
+ * every change below `first` has committed: what the poke says is what a pull will see once
+ * this transaction commits (and if it does not, nobody is poked).
+ */
+export async function pokesWithRowsIn(trx: Trx, organizationId: string, first: number, last: number, viewers: Viewer[]): Promise<Map<string, PokeEvent>> {
   const out = new Map<string, PokeEvent>();
   if (!viewers.length || last < first) return out;
-  await db.transaction().execute(async (trx) => {
-    const rows = (
+  const rows = (
+    await trx
+      .selectFrom('changes')
+      .select(['seq', 'entity', 'entity_id', 'op'])
+      .where('organization_id', '=', organizationId)
+      .where('seq', '>=', first)
+      .where('seq', '<=', last)
+      .where('entity', 'in', SYNC_ENTITIES)
+      .orderBy('seq')
+      .execute()
+  ).map((r) => ({ ...r, seq: Number(r.seq), entity: r.entity as SyncEntity }));
+  if (!rows.length || rows.length > MAX_POKE_CHANGES) return out;
+
+  const owned = rows.filter((r) => !ORG_WIDE_ENTITIES.includes(r.entity));
+  const audience = new Map<string, Set<string>>();
+  if (owned.length) {
+    const ids = new Map<string, Set<string>>();
+    for (const r of owned) ids.set(r.entity, (ids.get(r.entity) ?? new Set()).add(r.entity_id));
+    // By entity and id: the table's primary key (entity, entity_id, user_id) finds them.
+    const found = await trx
+      .selectFrom('sync_audience')
+      .select(['entity', 'entity_id', 'user_id'])
+      .where('organization_id', '=', organizationId)
+      .where((eb) => eb.or([...ids].map(([entity, of]) => eb.and([eb('entity', '=', entity), eb('entity_id', 'in', [...of])]))))
+      .execute();
+    for (const a of found) {
+      const key = recordKey(a.entity as SyncEntity, a.entity_id);
+      audience.set(key, (audience.get(key) ?? new Set()).add(a.user_id));
+    }
+  }
+  const current = new Map(
+    (
       await trx
-        .selectFrom('changes')
-        .select(['seq', 'entity', 'entity_id', 'op'])
+        .selectFrom('users')
+        .select(['id', 'role', 'active'])
         .where('organization_id', '=', organizationId)
-        .where('seq', '>=', first)
-        .where('seq', '<=', last)
-        .where('entity', 'in', SYNC_ENTITIES)
-        .orderBy('seq')
+        .where('id', 'in', [...new Set(viewers.map((v) => v.userId))])
         .execute()
-    ).map((r) => ({ ...r, seq: Number(r.seq), entity: r.entity as SyncEntity }));
-    if (!rows.length || rows.length > MAX_POKE_CHANGES) return;
+    ).map((u) => [u.id, u]),
+  );
+  const records = await loadRecords(trx, organizationId, rows.filter((r) => r.op !== 'delete'));
+  const horizon = await horizonOf(trx, organizationId);
+  let headBelow: number | undefined;
 
-    const owned = rows.filter((r) => !ORG_WIDE_ENTITIES.includes(r.entity));
-    const audience = new Map<string, Set<string>>();
-    if (owned.length) {
-      const found = await trx
-        .selectFrom('sync_audience')
-        .select(['entity', 'entity_id', 'user_id'])
-        .where('organization_id', '=', organizationId)
-        .where('entity_id', 'in', [...new Set(owned.map((r) => r.entity_id))])
-        .execute();
-      for (const a of found) {
-        const key = recordKey(a.entity as SyncEntity, a.entity_id);
-        audience.set(key, (audience.get(key) ?? new Set()).add(a.user_id));
-      }
-    }
-    const current = new Map(
-      (
-        await trx
-          .selectFrom('users')
-          .select(['id', 'role', 'active'])
-          .where('organization_id', '=', organizationId)
-          .where('id', 'in', [...new Set(viewers.map((v) => v.userId))])
-          .execute()
-      ).map((u) => [u.id, u]),
-    );
-    const records = await loadRecords(trx, organizationId, rows.filter((r) => r.op !== 'delete'));
-    const horizon = await horizonOf(trx, organizationId);
-    let headBelow: number | undefined;
-
-    for (const viewer of new Map(viewers.map((v) => [viewerKey(v), v])).values()) {
-      const user = current.get(viewer.userId);
-      if (!user || !user.active || user.role !== viewer.role) continue;
-      const concerned = seesAll(viewer)
-        ? rows
-        : rows.filter((r) => ORG_WIDE_ENTITIES.includes(r.entity) || audience.get(recordKey(r.entity, r.entity_id))?.has(viewer.userId));
-      if (!concerned.length) continue;
-      const cursor = concerned.at(-1)!.seq;
-      let since: number;
-      if (seesAll(viewer)) since = headBelow ??= await maxSeqBelow(trx, organizationId, first);
-      else since = await newestSeenBelow(trx, organizationId, viewer.userId, first);
-      since = Math.max(since, horizon);
-      const notices = await noticesFor(trx, organizationId, viewer.userId, since, cursor);
-      // A notice below `first` is for a change this transaction superseded: whether the desktop
-      // already has it depends on its cursor, which only its pull tells. Rare: pull then.
-      if (notices.some((n) => n.seq < first)) continue;
-      const poke: PokeEvent = {
-        cursor,
-        since,
-        changes: concerned.map((r) => changeFor(viewer, r, records.get(recordKey(r.entity, r.entity_id)))),
-        notices,
-      };
-      if (JSON.stringify(poke).length <= MAX_POKE_BYTES) out.set(viewerKey(viewer), poke);
-    }
-  });
+  for (const viewer of new Map(viewers.map((v) => [viewerKey(v), v])).values()) {
+    const user = current.get(viewer.userId);
+    if (!user || !user.active || user.role !== viewer.role) continue;
+    const concerned = seesAll(viewer)
+      ? rows
+      : rows.filter((r) => ORG_WIDE_ENTITIES.includes(r.entity) || audience.get(recordKey(r.entity, r.entity_id))?.has(viewer.userId));
+    if (!concerned.length) continue;
+    const cursor = concerned.at(-1)!.seq;
+    let since: number;
+    if (seesAll(viewer)) since = headBelow ??= await maxSeqBelow(trx, organizationId, first);
+    else since = await newestSeenBelow(trx, organizationId, viewer.userId, first);
+    since = Math.max(since, horizon);
+    const notices = await noticesFor(trx, organizationId, viewer.userId, since, cursor);
+    // A notice below `first` is for a change this transaction superseded: whether the desktop
+    // already has it depends on its cursor, which only its pull tells. Rare: pull then.
+    if (notices.some((n) => n.seq < first)) continue;
+    const poke: PokeEvent = {
+      cursor,
+      since,
+      changes: concerned.map((r) => changeFor(viewer, r, records.get(recordKey(r.entity, r.entity_id)))),
+      notices,
+    };
+    if (JSON.stringify(poke).length <= MAX_POKE_BYTES) out.set(viewerKey(viewer), poke);
+  }
   return out;
 }
 

@@ -6,19 +6,32 @@
  * A user is poked only for changes their next pull would deliver, using the audience the change
  * log computed at commit time: an agent hears about a task reassigned to them and about one
  * reassigned away from them.
+ *
+ * A sync push has its pokes' rows read inside its own transaction, just before commit
+ * (`prepare`), and they leave as soon as the commit is announced: nothing is read between the
+ * commit and the poke (issue 12: a supervisor's reassignment to the agent's screen). Other
+ * writers' pokes, and those for changes committed through other instances, read their rows
+ * after commit.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Kysely, Transaction } from 'kysely';
 import type { PokeEvent } from '../../src-shared/schemas/sync';
-import type { CommittedChange, ServerContext } from '../domain/server-context';
+import type { Database } from '../db/schema';
+import type { CommittedChange, PreparedPokes, ServerContext } from '../domain/server-context';
 import { headOf } from './change-log';
 import type { ChangeNudge } from './poke-bus';
-import { pokesWithRows, viewerKey } from './poke-rows';
+import { MAX_POKE_CHANGES, pokesWithRows, pokesWithRowsIn, viewerKey } from './poke-rows';
 import { concerns, type Viewer } from './visibility';
 
 interface Subscriber {
   organizationId: string;
   viewer: Viewer;
   reply: FastifyReply;
+}
+
+/** The pokes with rows, keyed `organizationId:userId:role`; a stream without one gets a bare poke. */
+interface Prepared extends PreparedPokes {
+  withRows: Map<string, PokeEvent>;
 }
 
 export class PokeHub {
@@ -30,6 +43,7 @@ export class PokeHub {
     // Changes committed through other instances (PostgreSQL LISTEN/NOTIFY, sync/poke-bus.ts).
     ctx.notifier.on('nudged', this.onNudged);
     ctx.notifier.on('nudgesMissed', this.onNudgesMissed);
+    ctx.notifier.preparePokes = this.prepare;
     // One timer for every stream: comments keep proxies from timing the stream out and let a
     // client notice a dead connection.
     this.heartbeat = setInterval(() => this.broadcast(': heartbeat\n\n'), ctx.config.SYNC_HEARTBEAT_MS);
@@ -67,27 +81,56 @@ export class PokeHub {
     this.ctx.notifier.off('committed', this.onCommitted);
     this.ctx.notifier.off('nudged', this.onNudged);
     this.ctx.notifier.off('nudgesMissed', this.onNudgesMissed);
+    if (this.ctx.notifier.preparePokes === this.prepare) this.ctx.notifier.preparePokes = null;
     for (const s of this.subscribers) s.reply.raw.end();
     this.subscribers.clear();
   }
 
   /**
    * Pokes go out in commit order: each commit's (asynchronous) reading of its rows waits for the
-   * previous one, so a stream never hears of a later commit before an earlier one.
+   * previous one, so a stream never hears of a later commit before an earlier one. `pending`
+   * counts the pokes queued: with none, a commit whose rows were read before it committed is
+   * poked at once.
    */
   private queue: Promise<void> = Promise.resolve();
+  private pending = 0;
 
-  /** Committed here: each change's own seq is known. */
-  private readonly onCommitted = (changes: CommittedChange[]): void => {
-    this.onNudged(changes.map((c) => ({ organizationId: c.organizationId, seq: c.seq, first: c.seq, audience: c.audience })));
+  /** Inside the writing transaction, before commit: the rows of the pokes that commit will send. */
+  private readonly prepare = async (trx: Transaction<Database>, changes: CommittedChange[]): Promise<Prepared | undefined> => {
+    const nudges = nudgesOf(changes);
+    const targets = this.concerned(nudges);
+    if (!targets.size) return undefined;
+    // Not caught: a failed statement fails the writing transaction (ServerContext.preparePokes).
+    return { preparedPokes: true, withRows: await this.readRows(trx, nudges, targets) };
+  };
+
+  /** Committed here: each change's own seq is known, and perhaps its pokes' rows (prepare). */
+  private readonly onCommitted = (changes: CommittedChange[], prepared?: PreparedPokes): void => {
+    const nudges = nudgesOf(changes);
+    const withRows = (prepared as Prepared | undefined)?.withRows;
+    if (!withRows) return this.onNudged(nudges);
+    const targets = this.concerned(nudges);
+    if (!this.pending) return this.send(targets, withRows);
+    this.enqueue(async () => this.send(targets, withRows));
   };
 
   private readonly onNudged = (changes: ChangeNudge[]): void => {
     const targets = this.concerned(changes);
     if (!targets.size) return;
-    // A failure must not stop the pokes after it (nor go unhandled): only this poke is lost.
-    this.queue = this.queue.then(() => this.poke(changes, targets)).catch(() => undefined);
+    this.enqueue(async () => {
+      const withRows = await this.readRows(this.ctx.db, changes, targets).catch(() => new Map<string, PokeEvent>());
+      this.send(targets, withRows);
+    });
   };
+
+  private enqueue(poke: () => Promise<void>): void {
+    this.pending++;
+    // A failure must not stop the pokes after it (nor go unhandled): only this poke is lost.
+    this.queue = this.queue
+      .then(poke)
+      .catch(() => undefined)
+      .finally(() => this.pending--);
+  }
 
   /** Each concerned stream with the newest seq among the changes that concern it. */
   private concerned(changes: ChangeNudge[]): Map<Subscriber, number> {
@@ -102,19 +145,26 @@ export class PokeHub {
     return targets;
   }
 
-  /** The changes' rows for each stream when they are few (sync/poke-rows.ts), else a bare poke. */
-  private async poke(changes: ChangeNudge[], targets: Map<Subscriber, number>): Promise<void> {
+  /**
+   * The changes' rows for each concerned viewer when they are few (sync/poke-rows.ts), read
+   * through the writing transaction (before commit) or a transaction of its own (after).
+   */
+  private async readRows(db: Kysely<Database> | Transaction<Database>, changes: ChangeNudge[], targets: Map<Subscriber, number>): Promise<Map<string, PokeEvent>> {
     const withRows = new Map<string, PokeEvent>();
     for (const [organizationId, range] of rangesByOrganization(changes)) {
       const viewers = [...targets.keys()].filter((s) => s.organizationId === organizationId).map((s) => s.viewer);
-      if (!range || !viewers.length) continue;
-      try {
-        const pokes = await pokesWithRows(this.ctx.db, organizationId, range.first, range.last, viewers);
-        for (const [key, poke] of pokes) withRows.set(`${organizationId}:${key}`, poke);
-      } catch {
-        // The bare poke below still makes the desktop pull: only latency is lost.
-      }
+      // A big commit (a drain) gets bare pokes: the pull pages it, and nothing is read here.
+      if (!range || !viewers.length || range.count > MAX_POKE_CHANGES) continue;
+      const pokes = db.isTransaction
+        ? await pokesWithRowsIn(db as Transaction<Database>, organizationId, range.first, range.last, viewers)
+        : await pokesWithRows(db, organizationId, range.first, range.last, viewers);
+      for (const [key, poke] of pokes) withRows.set(`${organizationId}:${key}`, poke);
     }
+    return withRows;
+  }
+
+  /** Writes each target's poke (those still open): with its rows, else bare. */
+  private send(targets: Map<Subscriber, number>, withRows: Map<string, PokeEvent>): void {
     for (const [s, cursor] of targets) {
       if (!this.subscribers.has(s)) continue;
       const poke: PokeEvent = withRows.get(`${s.organizationId}:${viewerKey(s.viewer)}`) ?? { cursor };
@@ -140,15 +190,18 @@ export class PokeHub {
   }
 }
 
+const nudgesOf = (changes: CommittedChange[]): ChangeNudge[] =>
+  changes.map((c) => ({ organizationId: c.organizationId, seq: c.seq, first: c.seq, audience: c.audience }));
+
 /**
- * Per organization, the seqs a commit covers (`first` to `last`), or null when `first` is not
- * known (a nudge from an instance that does not send it): then the pokes are bare.
+ * Per organization, the seqs a commit covers (`first` to `last`) and how many changes, or null
+ * when `first` is not known (a nudge from an instance that does not send it): then the pokes are bare.
  */
-function rangesByOrganization(changes: ChangeNudge[]): Map<string, { first: number; last: number } | null> {
-  const out = new Map<string, { first: number; last: number } | null>();
+function rangesByOrganization(changes: ChangeNudge[]): Map<string, { first: number; last: number; count: number } | null> {
+  const out = new Map<string, { first: number; last: number; count: number } | null>();
   for (const c of changes) {
-    const known = out.has(c.organizationId) ? out.get(c.organizationId)! : { first: Infinity, last: 0 };
-    out.set(c.organizationId, known && c.first !== undefined ? { first: Math.min(known.first, c.first), last: Math.max(known.last, c.seq) } : null);
+    const known = out.has(c.organizationId) ? out.get(c.organizationId)! : { first: Infinity, last: 0, count: 0 };
+    out.set(c.organizationId, known && c.first !== undefined ? { first: Math.min(known.first, c.first), last: Math.max(known.last, c.seq), count: known.count + 1 } : null);
   }
   return out;
 }

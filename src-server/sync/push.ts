@@ -24,7 +24,7 @@ import type { Actor } from '../domain/actor';
 import { DeferredInsertFailed, Mutation } from '../domain/mutation';
 import { existingRecords, SettingsCache } from '../domain/rulebook';
 import type { RuleEntity } from '../../src-shared/mutators';
-import type { ServerContext } from '../domain/server-context';
+import type { PreparedPokes, ServerContext } from '../domain/server-context';
 import { ApiError } from '../http/api-error';
 import { lockSyncClient } from '../db/locks';
 import { bindClient, lastMutationSeq, oneAtATime, recordedOutcome, recordedOutcomes, recordOutcomes, Superseded, type Outcome } from './clients';
@@ -210,6 +210,7 @@ async function runBatch(ctx: ServerContext, actor: Actor, clientId: string, muta
   const mutation = new Mutation(trx, actor, ctx.now().toISOString(), { deferInserts });
   let stopped: unknown = null;
   let batch: BatchRunner;
+  let pokes: PreparedPokes | undefined;
   try {
     // One push per client across every instance (oneAtATime covers this process only): a
     // retry sent to another instance waits here, then reads how far the first one got.
@@ -232,11 +233,13 @@ async function runBatch(ctx: ServerContext, actor: Actor, clientId: string, muta
     }
     await batch.record();
     await mutation.beforeCommit(ctx);
+    // What the pokes carry is read now, so that they leave the moment the commit is announced.
+    pokes = await ctx.notifier.preparePokes?.(trx, mutation.committed);
     await trx.commit().execute();
   } catch (err) {
     await trx.rollback().execute().catch(() => undefined);
     throw err; // nothing of this batch committed: the client's seq is still the one before it
   }
-  mutation.announce(ctx);
+  mutation.announce(ctx, pokes);
   return { batch, stopped };
 }

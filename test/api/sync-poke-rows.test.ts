@@ -141,6 +141,31 @@ describe('a poke with the changes', () => {
     await expectSameAsPull(supervisor, poke);
   });
 
+  it("a desktop's pushed reassignment: the pokes (read before the push commits) match each owner's pull", async () => {
+    const task = (await http.post(api('/tasks'), { title: 'Pushed reassignment', assignee_id: agent1.user.id }, supervisor)).body;
+    const [s1, s2, sv] = await Promise.all([streamOf(agent1), streamOf(agent2), streamOf(supervisor)]);
+    await push(supervisor, uuidv7(), [{ name: 'task.update', args: { id: task.id, assignee_id: agent2.user.id, based_on: task.version } }]);
+
+    const [former, next, own] = await Promise.all([nextPoke(s1, 0), nextPoke(s2, 0), nextPoke(sv, 0)]);
+    expect(former.changes).toEqual([{ entity: 'task', id: task.id, op: 'delete', data: null, seq: former.cursor }]);
+    expect(next.changes).toMatchObject([{ entity: 'task', id: task.id, op: 'upsert', data: { assignee_id: agent2.user.id } }]);
+    expect(own.changes).toMatchObject([{ entity: 'task', id: task.id, op: 'upsert', data: { assignee_id: agent2.user.id } }]);
+    await expectSameAsPull(agent1, former);
+    await expectSameAsPull(agent2, next);
+    await expectSameAsPull(supervisor, own);
+  });
+
+  it('is bare for a push of more than 100 changes: the pull pages them', async () => {
+    const stream = await streamOf(agent1);
+    const ids = Array.from({ length: 101 }, () => uuidv7());
+    await push(supervisor, uuidv7(), ids.map((id, i) => ({ name: 'task.create', args: { id, title: `Batch ${i}`, assignee_id: agent1.user.id } })));
+
+    const poke = await nextPoke(stream, 0);
+    expect(poke.changes).toBeUndefined();
+    const page = await pull(agent1, uuidv7(), 0);
+    expect(poke.cursor).toBe(Math.max(...page.changes.filter((c) => ids.includes(c.id)).map((c) => c.seq)));
+  });
+
   it("is bare for a stream opened under a role the user no longer has: the pull's own rules decide", async () => {
     const stream = await streamOf(agent2);
     await query(server, sql`UPDATE users SET role = 'supervisor' WHERE id = ${agent2.user.id}`);

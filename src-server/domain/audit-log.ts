@@ -9,7 +9,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { AuditAction } from '../../src-shared/schemas/audit';
 import type { Database } from '../db/schema';
 import type { Actor } from './actor';
-import { chunked } from '../db/chunks';
+import { insertRows } from '../db/bulk-insert';
 import { lockAuditChain } from '../db/locks';
 import { entryHash, GENESIS_HASH, type ChainedFields } from './audit-chain';
 
@@ -114,7 +114,7 @@ export async function appendAuditEntries(trx: Transaction<Database>, actor: Acto
     prev = entryHash(fields);
     return { ...fields, hash: prev };
   });
-  for (const part of chunked(rows)) await trx.insertInto('audit_log').values(part).execute();
+  await insertRows(trx, 'audit_log', rows);
 }
 
 /** An audit entry of its own (a refusal, an unknown sign-in): not part of any change. */

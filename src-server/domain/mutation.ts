@@ -15,7 +15,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { WebhookEvent } from '../../src-shared/domain/enums';
 import type { AuditAction } from '../../src-shared/schemas/audit';
 import type { Database } from '../db/schema';
-import { chunked } from '../db/chunks';
+import { insertRows } from '../db/bulk-insert';
 import { appendSyncChanges } from '../sync/change-log';
 import { recordKey } from '../sync/records';
 import { notifyCommitted, notifyWebhooksQueued } from '../sync/poke-bus';
@@ -156,7 +156,7 @@ export class Mutation {
       else byTable.set(table, [row]);
     }
     try {
-      for (const [table, rows] of byTable) for (const part of chunked(rows)) await this.trx.insertInto(table).values(part as never).execute();
+      for (const [table, rows] of byTable) await insertRows(this.trx, table, rows as never[]);
     } catch (err) {
       throw new DeferredInsertFailed(err);
     }
@@ -268,7 +268,7 @@ export class Mutation {
         });
       }
     }
-    for (const part of chunked(rows)) await this.trx.insertInto('webhook_deliveries').values(part).execute();
+    await insertRows(this.trx, 'webhook_deliveries', rows);
     if (rows.length) this.webhooksQueued = true;
   }
 }

@@ -11,6 +11,7 @@ import type { ChangeRecord } from '../domain/mutation';
 import type { Actor } from '../domain/actor';
 import type { CommittedChange, ServerContext } from '../domain/server-context';
 import { chunked } from '../db/chunks';
+import { insertRows } from '../db/bulk-insert';
 import { recordKey } from './records';
 import { ORG_WIDE_ENTITIES, ownersOf } from './visibility';
 
@@ -72,14 +73,13 @@ export async function appendSyncChanges(
   // Before the seqs are drawn: see lockOrgSequence.
   await lockOrgSequence(trx, organizationId, now);
   const seqOf = new Map<string, number>();
-  for (const part of chunked(list)) {
-    const rows = await trx
-      .insertInto('changes')
-      .values(part.map((r) => ({ organization_id: organizationId, entity: r.entity, entity_id: r.entityId, op: r.op, created_at: now })))
-      .returning(['seq', 'entity', 'entity_id'])
-      .execute();
-    for (const row of rows) seqOf.set(recordKey(row.entity, row.entity_id), Number(row.seq));
-  }
+  const inserted = await insertRows<'changes', { seq: number | string; entity: string; entity_id: string }>(
+    trx,
+    'changes',
+    list.map((r) => ({ organization_id: organizationId, entity: r.entity, entity_id: r.entityId, op: r.op, created_at: now })),
+    { returning: ['seq', 'entity', 'entity_id'] },
+  );
+  for (const row of inserted) seqOf.set(recordKey(row.entity, row.entity_id), Number(row.seq));
   // Every older row of these records was drawn before this call's first seq.
   const first = Math.min(...seqOf.values());
   const byEntity = new Map<string, string[]>();
@@ -102,9 +102,7 @@ export async function appendSyncChanges(
 
   const owned = list.filter((r) => r.owners !== null);
   const audienceRows = owned.flatMap((r) => [...r.owners!].map((userId) => ({ entity: r.entity, entity_id: r.entityId, user_id: userId, organization_id: organizationId })));
-  for (const part of chunked(audienceRows)) {
-    await trx.insertInto('sync_audience').values(part).onConflict((oc) => oc.doNothing()).execute();
-  }
+  await insertRows(trx, 'sync_audience', audienceRows, { ignoreConflicts: true });
   const audiences = new Map<string, string[]>(owned.map((r) => [recordKey(r.entity, r.entityId), []]));
   for (const [entity, ids] of byEntity) {
     for (const part of chunked(ids.filter((id) => audiences.has(recordKey(entity, id))))) {

@@ -8,7 +8,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { ErrorObject } from '../../src-shared/schemas/errors';
 import type { PushMutation } from '../../src-shared/schemas/sync';
 import type { Database } from '../db/schema';
-import { chunked } from '../db/chunks';
+import { insertRows } from '../db/bulk-insert';
 import { requireUser, type Actor } from '../domain/actor';
 import { forbidden } from '../http/api-error';
 
@@ -100,22 +100,19 @@ export async function recordOutcomes(
     .where('last_mutation_seq', '=', from)
     .executeTakeFirst();
   if (Number(moved.numUpdatedRows) !== 1) throw new Superseded();
-  for (const part of chunked(outcomes)) {
-    await trx
-      .insertInto('sync_mutations')
-      .values(
-        part.map((o) => ({
-          mutation_id: o.mutation.id,
-          client_id: clientId,
-          seq: o.mutation.seq,
-          name: o.mutation.name,
-          status: o.status,
-          error: o.error ? JSON.stringify(o.error) : null,
-          created_at: now,
-        })),
-      )
-      .execute();
-  }
+  await insertRows(
+    trx,
+    'sync_mutations',
+    outcomes.map((o) => ({
+      mutation_id: o.mutation.id,
+      client_id: clientId,
+      seq: o.mutation.seq,
+      name: o.mutation.name,
+      status: o.status,
+      error: o.error ? JSON.stringify(o.error) : null,
+      created_at: now,
+    })),
+  );
 }
 
 /**

@@ -32,6 +32,11 @@ export interface CallSnapshot {
   connectedAt: number | null;
   endedAt: number | null;
   endReason: EndReason | null;
+  /**
+   * why a connected call ended when neither agent hung up (it dropped, or the other phone gave up
+   * after an error): the dock keeps saying so after the call is gone, until the agent dismisses it
+   */
+  endNote: string | null;
   sipCode: number | null;
   /** the other side's network is playing us audio before the answer (183 with SDP) */
   earlyMedia: boolean;

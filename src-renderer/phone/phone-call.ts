@@ -48,7 +48,7 @@ export class PhoneCall {
   private confirm: () => void = () => undefined;
   /** what our re-INVITE in flight is doing, for the card if the call dies meanwhile */
   private renegotiating: string | null = null;
-  /** why the call ended when neither agent hung up, for the card */
+  /** why the call ended when neither agent hung up (CallSnapshot.endNote) */
   private endNote: string | null = null;
 
   constructor(
@@ -76,6 +76,7 @@ export class PhoneCall {
       connectedAt: null,
       endedAt: null,
       endReason: null,
+      endNote: null,
       sipCode: null,
       earlyMedia: false,
       withheld: init.withheld ?? false,
@@ -359,7 +360,7 @@ export class PhoneCall {
     if (connected && reason === 'failed') {
       this.endNote ??= `The call dropped${this.renegotiating ? ` while ${this.renegotiating}` : ''}: the signalling with the other side failed.`;
     }
-    this.update({ phase: 'ended', endedAt: at, endReason: reason, held: false, error: this.endNote ?? this.snap.error });
+    this.update({ phase: 'ended', endedAt: at, endReason: reason, held: false, endNote: this.endNote });
     const metadata: Record<string, unknown> = { end_reason: reason };
     if (quality) metadata.quality = quality;
     if (this.snap.sipCode) metadata.sip_code = this.snap.sipCode;

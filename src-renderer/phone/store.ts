@@ -23,12 +23,15 @@ interface PhoneStore {
   tab: DockTab;
   dialText: string;
   error: string | null;
+  /** dropped calls (CallSnapshot.endNote) the agent has read and dismissed */
+  dismissedEnds: string[];
   openDock(tab?: DockTab): void;
   closeDock(): void;
   setDialText(text: string): void;
   /** a tel:/sip: link opened with the app: show the number ready to dial */
   offerDial(number: string): void;
   clearError(): void;
+  dismissEnded(id: string): void;
   run(action: (engine: PhoneEngine) => unknown): Promise<void>;
   dial(number: string, context?: DialContext): Promise<CallSnapshot | null>;
   saveSettings(patch: PhoneSettingsPatch): Promise<PhoneSettingsRead>;
@@ -53,6 +56,7 @@ export const usePhone = create<PhoneStore>()((set, get) => ({
   tab: 'dialpad',
   dialText: '',
   error: null,
+  dismissedEnds: [],
   openDock(tab = 'dialpad') {
     set({ dockOpen: true, tab });
   },
@@ -67,6 +71,11 @@ export const usePhone = create<PhoneStore>()((set, get) => ({
   },
   clearError() {
     set({ error: null });
+  },
+  dismissEnded(id) {
+    // Only the engine's recent calls can show: older ids are dropped so the list stays short.
+    const recent = new Set(get().phone.recent.map((c) => c.id));
+    set({ dismissedEnds: [...get().dismissedEnds.filter((d) => recent.has(d)), id] });
   },
   async run(action) {
     const engine = get().engine;
@@ -97,3 +106,7 @@ export const usePhone = create<PhoneStore>()((set, get) => ({
   },
 }));
 
+/** Dropped calls the agent has not dismissed yet, newest first. */
+export function undismissedEnds(recent: CallSnapshot[], dismissed: string[]): CallSnapshot[] {
+  return recent.filter((c) => c.endNote && !dismissed.includes(c.id));
+}

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { useNow } from '../../lib/hooks';
 import { formatDuration } from '../../lib/time';
 import type { CallSnapshot } from '../phone-call';
-import { usePhone } from '../store';
+import { undismissedEnds, usePhone } from '../store';
 import { CallQuality } from './CallQuality';
 import { Keypad } from './Keypad';
 
@@ -135,15 +135,53 @@ export function CallCard({ call }: { call: CallSnapshot }) {
   );
 }
 
-/** Every live call that is not waiting to be answered (those are in the incoming dialog). */
+/**
+ * A call that dropped (no agent hung up): its card stays, saying why, until the agent dismisses
+ * it. Without it a call the network or the other phone ended would just vanish from the screen.
+ */
+function EndedCallCard({ call }: { call: CallSnapshot }) {
+  const dismiss = usePhone((s) => s.dismissEnded);
+  const who = call.patient?.full_name ?? call.name ?? call.number;
+  return (
+    <section className="phone-call phone-call-ended" data-ended-call-id={call.id} aria-label={`Call with ${who} ended`}>
+      <header className="phone-call-header">
+        <div>
+          <strong className="phone-call-who">{who}</strong>
+          <div className="muted phone-small">
+            {call.direction === 'inbound' ? 'From' : 'To'} {call.number}
+          </div>
+        </div>
+        <div className="phone-call-state">
+          <span data-testid="ended-call-state">Call ended</span>
+        </div>
+      </header>
+      <p className="field-error phone-small" role="alert">
+        {call.endNote}
+      </p>
+      <div className="phone-row phone-controls">
+        <button type="button" className="ghost-button" onClick={() => dismiss(call.id)}>
+          Dismiss
+        </button>
+      </div>
+    </section>
+  );
+}
+
+/** Every live call that is not waiting to be answered (those are in the incoming dialog), then calls that dropped. */
 export function InCallPanel() {
   const calls = usePhone((s) => s.phone.calls);
+  const recent = usePhone((s) => s.phone.recent);
+  const dismissed = usePhone((s) => s.dismissedEnds);
   const shown = calls.filter((c) => c.phase !== 'incoming');
-  if (shown.length === 0) return null;
+  const dropped = undismissedEnds(recent, dismissed);
+  if (shown.length === 0 && dropped.length === 0) return null;
   return (
     <div className="phone-calls" aria-label="Calls in progress">
       {shown.map((c) => (
         <CallCard key={c.id} call={c} />
+      ))}
+      {dropped.map((c) => (
+        <EndedCallCard key={c.id} call={c} />
       ))}
     </div>
   );

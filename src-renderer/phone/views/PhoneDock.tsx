@@ -1,9 +1,10 @@
 /**
  * The phone, docked at the bottom right of the shell: calls in progress on top, then the dialpad
- * or the settings. It shows itself whenever there is a call and hides when closed and idle.
+ * or the settings. It shows itself whenever there is a call or a dropped call's card to read, and
+ * hides when closed and idle.
  */
 import '../phone.css';
-import { usePhone } from '../store';
+import { undismissedEnds, usePhone } from '../store';
 import { AudioDeviceSettings } from './AudioDeviceSettings';
 import { Dialpad } from './Dialpad';
 import { HeadsetSettings } from './HeadsetSettings';
@@ -20,13 +21,15 @@ export function PhoneDock() {
   const error = usePhone((s) => s.error);
   const clearError = usePhone((s) => s.clearError);
   const busy = usePhone((s) => s.phone.calls.some((c) => c.phase !== 'incoming'));
+  // A dropped call's card (InCallPanel) must be seen even with the dock closed.
+  const dropped = usePhone((s) => undismissedEnds(s.phone.recent, s.dismissedEnds).length > 0);
   const engine = usePhone((s) => s.engine);
   if (!engine) return null;
 
   return (
     <>
       <IncomingCallDialog />
-      {(open || busy) && (
+      {(open || busy || dropped) && (
         <aside className="phone-dock" aria-label="Phone">
           <header className="phone-dock-header">
             <div className="segmented" role="tablist" aria-label="Phone views">

@@ -343,6 +343,8 @@ export class PhoneCall {
       this.update({ phase: 'active', connectedAt: at, waiting: false, earlyMedia: false });
       this.hooks.status(this, 'active', at, {});
     } else if (state === SessionState.Terminated) {
+      // A hold waiting for the ACK must not wait forever: it finds the call ended (reinvites.ts).
+      this.confirm();
       // SIP.js terminates the session before it calls the request delegate's onReject (where the
       // final response's code is read): log the end once that has run.
       queueMicrotask(() => this.onTerminated());

@@ -7,28 +7,37 @@
  * the real SIP path is in test/phone.
  */
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
-import { SessionState, type Session } from 'sip.js';
+import { Invitation, SessionState, type Session } from 'sip.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PhoneEngine } from '../../src-renderer/phone/engine';
 import { PhoneCall, type CallSnapshot } from '../../src-renderer/phone/phone-call';
 import { IDLE_PHONE, usePhone } from '../../src-renderer/phone/store';
 import { PhoneDock } from '../../src-renderer/phone/views/PhoneDock';
 
-function standIn() {
+/** A session for PhoneCall; `inbound` makes it pass as an Invitation (a call we answered, waiting for the ACK). */
+function standIn(o: { inbound?: boolean } = {}) {
   const listeners: ((s: SessionState) => void)[] = [];
-  const session = {
+  const reInvites: unknown[] = [];
+  const fields = {
     state: SessionState.Initial,
     delegate: undefined as undefined | Record<string, (...args: unknown[]) => unknown>,
     stateChange: { addListener: (l: (s: SessionState) => void) => listeners.push(l) },
     bye: async () => undefined,
     sessionDescriptionHandlerOptionsReInvite: {},
     /** the other side refuses every re-INVITE */
-    invite: async (o: { requestDelegate: { onReject(r: unknown): void } }) => o.requestDelegate.onReject({ message: { statusCode: 488, reasonPhrase: 'Not Acceptable Here' } }),
+    request: { callId: 'call-id-1' },
+    invite: async (opts: { requestDelegate: { onReject(r: unknown): void } }) => {
+      reInvites.push(opts);
+      opts.requestDelegate.onReject({ message: { statusCode: 488, reasonPhrase: 'Not Acceptable Here' } });
+    },
     to(state: SessionState) {
       session.state = state;
       listeners.forEach((l) => l(state));
     },
   };
+  // Own properties over SIP.js's prototype getters, so `instanceof Invitation` holds.
+  const session: typeof fields = o.inbound ? Object.create(Invitation.prototype) : ({} as typeof fields);
+  for (const [k, v] of Object.entries(fields)) Object.defineProperty(session, k, { value: v, writable: true, enumerable: true });
   const statuses: string[] = [];
   const call = new PhoneCall(
     session as unknown as Session,
@@ -36,7 +45,7 @@ function standIn() {
     { changed: () => undefined, status: (_c, status) => void statuses.push(status), refer: () => undefined },
     { speakerId: '', micId: '', dtmfMode: () => 'rfc4733' },
   );
-  return { session, call, statuses };
+  return { session, call, statuses, reInvites };
 }
 
 const flush = () => new Promise((r) => setTimeout(r, 0));
@@ -80,6 +89,30 @@ describe('a hold that fails', () => {
     await expect(call.setHold(true)).rejects.toThrow('488 Not Acceptable Here');
     expect(call.snapshot).toMatchObject({ phase: 'active', held: false, error: 'Failed putting the call on hold: 488 Not Acceptable Here. The call goes on.' });
     expect(statuses).toEqual(['active']);
+  });
+});
+
+describe('a hold asked for on a call we just answered', () => {
+  it("goes out only once the caller's ACK is in", async () => {
+    const { session, call, reInvites } = standIn({ inbound: true });
+    session.to(SessionState.Established);
+    const hold = call.setHold(true).catch(() => undefined);
+    await flush();
+    expect(reInvites, 'a re-INVITE now would cross the ACK').toHaveLength(0);
+    session.delegate!.onAck!({});
+    await hold;
+    expect(reInvites).toHaveLength(1);
+  });
+
+  it('finds the call ended, without sending anything, when it ends before the ACK', async () => {
+    const { session, call, reInvites } = standIn({ inbound: true });
+    session.to(SessionState.Established);
+    const hold = call.setHold(true);
+    await flush();
+    session.to(SessionState.Terminated);
+    await expect(hold).rejects.toThrow('the call has ended');
+    expect(reInvites).toHaveLength(0);
+    expect(call.snapshot.error).toBeNull();
   });
 });
 

@@ -44,10 +44,10 @@ export class ChangeNotifier extends EventEmitter<{
   /**
    * Set by the poke hub (sync/pokes.ts): reads, through the writing transaction just before it
    * commits, the rows its pokes will carry, so that they leave as soon as the commit is
-   * announced. A failed read fails the transaction (on PostgreSQL a failed statement would turn
+   * announced. `clientId`: the desktop that pushed the changes (its own stream's poke is bare). A failed read fails the transaction (on PostgreSQL a failed statement would turn
    * its COMMIT into a silent rollback), so writers call it only where a retry is cheap.
    */
-  preparePokes: ((trx: Transaction<Database>, changes: CommittedChange[]) => Promise<PreparedPokes | undefined>) | null = null;
+  preparePokes: ((trx: Transaction<Database>, changes: CommittedChange[], clientId?: string) => Promise<PreparedPokes | undefined>) | null = null;
 }
 
 export interface ServerContext {

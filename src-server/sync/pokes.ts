@@ -27,11 +27,15 @@ interface Subscriber {
   organizationId: string;
   viewer: Viewer;
   reply: FastifyReply;
+  /** the desktop's client_id, when it opened the stream with one */
+  clientId?: string;
 }
 
 /** The pokes with rows, keyed `organizationId:userId:role`; a stream without one gets a bare poke. */
 interface Prepared extends PreparedPokes {
   withRows: Map<string, PokeEvent>;
+  /** the desktop whose push this is: its own stream gets a bare poke */
+  pusher?: string;
 }
 
 export class PokeHub {
@@ -55,7 +59,7 @@ export class PokeHub {
   }
 
   /** Takes over the response and keeps it open until the client leaves or the server closes. */
-  open(request: FastifyRequest, reply: FastifyReply, organizationId: string, viewer: Viewer): void {
+  open(request: FastifyRequest, reply: FastifyReply, organizationId: string, viewer: Viewer, clientId?: string): void {
     reply.hijack();
     // Headers the hooks set so far (rate limits) would be lost with the hijacked reply.
     for (const [name, value] of Object.entries(reply.getHeaders())) {
@@ -70,7 +74,7 @@ export class PokeHub {
     });
     // `retry`: how long an EventSource waits before reconnecting after a drop.
     reply.raw.write(': connected\nretry: 3000\n\n');
-    const subscriber: Subscriber = { organizationId, viewer, reply };
+    const subscriber: Subscriber = { organizationId, viewer, reply, ...(clientId ? { clientId } : {}) };
     this.subscribers.add(subscriber);
     reply.raw.on('close', () => this.subscribers.delete(subscriber));
   }
@@ -96,22 +100,25 @@ export class PokeHub {
   private pending = 0;
 
   /** Inside the writing transaction, before commit: the rows of the pokes that commit will send. */
-  private readonly prepare = async (trx: Transaction<Database>, changes: CommittedChange[]): Promise<Prepared | undefined> => {
+  private readonly prepare = async (trx: Transaction<Database>, changes: CommittedChange[], pusher?: string): Promise<Prepared | undefined> => {
     const nudges = nudgesOf(changes);
     const targets = this.concerned(nudges);
-    if (!targets.size) return undefined;
+    // The pushing desktop's own stream: it pulls after its push anyway, and a desktop in the
+    // middle of a sync cycle applies no poke's rows (docs/sync-protocol.md), so none are read for it.
+    for (const s of targets.keys()) if (pusher && s.clientId === pusher) targets.delete(s);
+    if (!targets.size) return pusher ? { preparedPokes: true, withRows: new Map(), pusher } : undefined;
     // Not caught: a failed statement fails the writing transaction (ServerContext.preparePokes).
-    return { preparedPokes: true, withRows: await this.readRows(trx, nudges, targets) };
+    return { preparedPokes: true, withRows: await this.readRows(trx, nudges, targets), ...(pusher ? { pusher } : {}) };
   };
 
   /** Committed here: each change's own seq is known, and perhaps its pokes' rows (prepare). */
   private readonly onCommitted = (changes: CommittedChange[], prepared?: PreparedPokes): void => {
     const nudges = nudgesOf(changes);
-    const withRows = (prepared as Prepared | undefined)?.withRows;
-    if (!withRows) return this.onNudged(nudges);
+    if (!prepared) return this.onNudged(nudges);
+    const { withRows, pusher } = prepared as Prepared;
     const targets = this.concerned(nudges);
-    if (!this.pending) return this.send(targets, withRows);
-    this.enqueue(async () => this.send(targets, withRows));
+    if (!this.pending) return this.send(targets, withRows, pusher);
+    this.enqueue(async () => this.send(targets, withRows, pusher));
   };
 
   private readonly onNudged = (changes: ChangeNudge[]): void => {
@@ -164,10 +171,11 @@ export class PokeHub {
   }
 
   /** Writes each target's poke (those still open): with its rows, else bare. */
-  private send(targets: Map<Subscriber, number>, withRows: Map<string, PokeEvent>): void {
+  private send(targets: Map<Subscriber, number>, withRows: Map<string, PokeEvent>, pusher?: string): void {
     for (const [s, cursor] of targets) {
       if (!this.subscribers.has(s)) continue;
-      const poke: PokeEvent = withRows.get(`${s.organizationId}:${viewerKey(s.viewer)}`) ?? { cursor };
+      const rows = pusher && s.clientId === pusher ? undefined : withRows.get(`${s.organizationId}:${viewerKey(s.viewer)}`);
+      const poke: PokeEvent = rows ?? { cursor };
       s.reply.raw.write(`event: poke\ndata: ${JSON.stringify(poke)}\n\n`);
     }
   }

@@ -234,7 +234,7 @@ async function runBatch(ctx: ServerContext, actor: Actor, clientId: string, muta
     await batch.record();
     await mutation.beforeCommit(ctx);
     // What the pokes carry is read now, so that they leave the moment the commit is announced.
-    pokes = await ctx.notifier.preparePokes?.(trx, mutation.committed);
+    pokes = await ctx.notifier.preparePokes?.(trx, mutation.committed, clientId);
     await trx.commit().execute();
   } catch (err) {
     await trx.rollback().execute().catch(() => undefined);

@@ -36,8 +36,8 @@ const api = (path: string) => `/api/v1/organizations/${org}${path}`;
 const streams: EventStream[] = [];
 const seqs = new Map<string, number>();
 
-async function streamOf(as: Session) {
-  const s = await EventStream.open(`${server.url}${api('/sync/events')}`, as.token, ARRIVES_MS);
+async function streamOf(as: Session, clientId?: string) {
+  const s = await EventStream.open(`${server.url}${api('/sync/events')}${clientId ? `?client_id=${clientId}` : ''}`, as.token, ARRIVES_MS);
   streams.push(s);
   return s;
 }
@@ -153,6 +153,19 @@ describe('a poke with the changes', () => {
     await expectSameAsPull(agent1, former);
     await expectSameAsPull(agent2, next);
     await expectSameAsPull(supervisor, own);
+  });
+
+  it("is bare on the pushing desktop's own stream (it pulls after its push), and carries the rows on the same user's other desktop", async () => {
+    const pusher = uuidv7();
+    const [own, other] = await Promise.all([streamOf(supervisor, pusher), streamOf(supervisor, uuidv7())]);
+    const id = uuidv7();
+    await push(supervisor, pusher, [{ name: 'task.create', args: { id, title: 'Own push', assignee_id: agent1.user.id } }]);
+
+    const [mine, theirs] = await Promise.all([nextPoke(own, 0), nextPoke(other, 0)]);
+    expect(mine.changes).toBeUndefined();
+    expect(theirs.changes).toMatchObject([{ entity: 'task', id, op: 'upsert' }]);
+    expect(mine.cursor).toBe(theirs.cursor);
+    await expectSameAsPull(supervisor, theirs);
   });
 
   it('is bare for a push of more than 100 changes: the pull pages them', async () => {

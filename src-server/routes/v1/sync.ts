@@ -86,7 +86,7 @@ export function v1SyncRoutes(ctx: ServerContext): FastifyPluginAsyncZod {
       async (req, reply) => {
         const actor = orgActor(req, req.params.org_id);
         const userId = requireUser(actor);
-        pokes.open(req, reply, actor.organizationId, { userId, role: actor.role });
+        pokes.open(req, reply, actor.organizationId, { userId, role: actor.role }, req.query.client_id);
         guard.track(reply.raw, userId, actor.sessionFamily ?? null);
         presence.track(reply.raw, actor.organizationId, userId);
         return reply;

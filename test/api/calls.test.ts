@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, stopAndClean, type ApiServer } from '../support/api-server';
 import { errorOf, Http, type Session } from '../support/http';
+import { query, sql } from '../support/store';
 
 let server: ApiServer;
 let http: Http;
@@ -158,6 +159,64 @@ describe('GET /calls filters', () => {
     expect(res.status).toBe(404);
     const patch = await http.patch(`${calls()}/${mine.body.id}`, { notes: 'x' }, agent2);
     expect(patch.status).toBe(404);
+  });
+});
+
+describe('GET /calls reads every call as GET /calls/{id} does', () => {
+  // The list is read in one pass over its rows (on SQLite its JSON is written by the store,
+  // src-server/domain/calls-list.ts); a call is read alone through the shared record mapping.
+  // Both must say the same of every call, whatever its text, metadata and links.
+  it('names, durations, links, text that JSON must escape and metadata of any shape', async () => {
+    const patients = await http.get(`/api/v1/organizations/${org}/patients?q=margaret`, agent1);
+    const margaret = patients.body.items[0];
+    const awkward = 'quote " backslash \\ slash / tab \t newline \n bell \u0007 del \u007f line sep \u2028 é ü 日本 🎧';
+    const made = [
+      await http.post(calls(), {
+        direction: 'outbound',
+        phone_number: margaret.phone_number,
+        patient_id: margaret.id,
+        notes: awkward,
+        metadata: { awkward, nested: { list: [1, 1.5, -2, 1e21, null, true, 'x'], empty: {} }, big: 9007199254740993 },
+      }, agent1),
+      await http.post(calls(), { direction: 'inbound', phone_number: '+447700900570', metadata: {} }, agent1),
+      await http.post(calls(), { direction: 'inbound', phone_number: '+447700900571', notes: '' }, agent2),
+      await http.post(calls(), { direction: 'inbound', phone_number: '+447700900572' }, agent1),
+      await http.post(calls(), { direction: 'inbound', phone_number: '+447700900573' }, agent1),
+    ];
+    for (const c of made) expect(c.status, JSON.stringify(c.body)).toBe(201);
+    const [withPatient, completed, , corrupt, lostPatient] = made.map((c) => c.body.id as string);
+    expect((await http.patch(`${calls()}/${completed}`, { status: 'completed', outcome: 'resolved' }, agent1)).status).toBe(200);
+    expect((await http.patch(`${calls()}/${withPatient}`, { status: 'wrap_up' }, agent1)).status).toBe(200);
+    // What no endpoint writes: stored metadata that is not an object, a patient that is gone.
+    await query(server, sql`UPDATE calls SET metadata = ${'not json'} WHERE id = ${corrupt}`);
+    await query(server, sql`UPDATE calls SET metadata = ${'[1,2]'}, patient_id = ${'01900000-0000-7000-8000-000000000000'} WHERE id = ${lostPatient}`);
+
+    for (const who of [supervisor, agent1, agent2]) {
+      const listed: Record<string, unknown>[] = [];
+      let cursor = '';
+      do {
+        const page = await http.get(`${calls()}?limit=2${cursor ? `&cursor=${cursor}` : ''}`, who);
+        expect(page.status).toBe(200);
+        listed.push(...page.body.items);
+        cursor = page.body.next_cursor ?? '';
+      } while (cursor);
+      const ids = listed.map((c) => c.id as string);
+      if (who === supervisor) expect(ids).toEqual(expect.arrayContaining(made.map((c) => c.body.id)));
+      for (const call of listed) {
+        const alone = await http.get(`${calls()}/${call.id}`, who);
+        expect(call).toEqual(alone.body);
+      }
+      const byId = new Map(listed.map((c) => [c.id, c]));
+      if (who !== agent2) {
+        expect(byId.get(withPatient)).toMatchObject({ patient_name: 'Margaret Hughes', agent_name: 'Alex Agent', notes: awkward, status: 'wrap_up' });
+        expect((byId.get(withPatient)!.metadata as Record<string, unknown>).awkward).toBe(awkward);
+        expect(byId.get(completed)).toMatchObject({ status: 'completed', outcome: 'resolved', duration_seconds: expect.any(Number) });
+        expect(byId.get(corrupt)).toMatchObject({ metadata: {}, patient_name: null, duration_seconds: null });
+        expect(byId.get(lostPatient)).toMatchObject({ metadata: {}, patient_id: '01900000-0000-7000-8000-000000000000', patient_name: null });
+      } else {
+        expect(listed.every((c) => c.agent_id === agent2.user.id)).toBe(true);
+      }
+    }
   });
 });
 

@@ -5,7 +5,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { onCallPageOf, pageRequestOf, toOnCallPage } from '../../../src-shared/schemas/common';
 import { OnCallCall, OnCallCallCreate, OnCallCallListQuery, OnCallCallUpdate } from '../../../src-shared/schemas/oncall';
-import { createCall, getCall, listCalls, toOnCallCall, updateCall } from '../../domain/calls';
+import { createCall, getCall, toOnCallCall, updateCall } from '../../domain/calls';
+import { listCalls } from '../../domain/calls-list';
 import type { ServerContext } from '../../domain/server-context';
 import { actorOf } from '../../http/auth';
 import { IdParams } from '../../http/params';

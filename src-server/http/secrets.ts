@@ -3,7 +3,7 @@
  * values, so a fast SHA-256 is enough to make the stored form useless to a thief while keeping
  * lookup O(1).
  */
-import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 
 const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number, opts: object) => Promise<Buffer>;
@@ -53,8 +53,9 @@ export const dummyPasswordHash = (cost: ScryptCost) =>
 /** The server's configured cost. */
 export const scryptCostOf = (config: { PASSWORD_SCRYPT_N: number }): ScryptCost => ({ ...OWASP_SCRYPT, N: config.PASSWORD_SCRYPT_N });
 
+/** One-shot `hash` (a quarter of createHash's cost): every authenticated request hashes its credential. */
 export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return hash('sha256', text, 'hex');
 }
 
 export function randomToken(prefix: string, bytes = 32): string {

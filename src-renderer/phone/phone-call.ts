@@ -48,6 +48,8 @@ export class PhoneCall {
   private confirm: () => void = () => undefined;
   /** what our re-INVITE in flight is doing, for the card if the call dies meanwhile */
   private renegotiating: string | null = null;
+  /** the card's message about our last failed hold/resume, cleared by the next one that works */
+  private holdFailure: string | null = null;
   /** why the call ended when neither agent hung up (CallSnapshot.endNote) */
   private endNote: string | null = null;
 
@@ -214,7 +216,10 @@ export class PhoneCall {
       await this.renegotiate(what, () => ({ hold }));
     } catch (err) {
       // The headset or a shortcut may have asked: the card is where the agent looks.
-      if (!this.ended && !(err instanceof CallEndedError)) this.update({ error: `Failed ${what}: ${err instanceof Error ? err.message : String(err)}. The call goes on.` });
+      if (!this.ended && !(err instanceof CallEndedError)) {
+        this.holdFailure = `Failed ${what}: ${err instanceof Error ? err.message : String(err)}. The call goes on.`;
+        this.update({ error: this.holdFailure });
+      }
       throw err;
     }
     const at = Date.now();
@@ -223,7 +228,8 @@ export class PhoneCall {
       await setSending(this.pc, !hold);
       (s.sessionDescriptionHandler as Web.SessionDescriptionHandler | undefined)?.enableReceiverTracks(!hold);
     }
-    this.update({ held: hold, error: this.snap.error?.startsWith('Failed ') ? null : this.snap.error });
+    this.update({ held: hold, error: this.snap.error === this.holdFailure ? null : this.snap.error });
+    this.holdFailure = null;
     this.hooks.status(this, hold ? 'on_hold' : 'active', at, {});
   }
 

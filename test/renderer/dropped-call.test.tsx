@@ -26,7 +26,7 @@ function standIn(o: { inbound?: boolean } = {}) {
     sessionDescriptionHandlerOptionsReInvite: {},
     /** the other side refuses every re-INVITE */
     request: { callId: 'call-id-1' },
-    invite: async (opts: { requestDelegate: { onReject(r: unknown): void } }) => {
+    invite: async (opts: { requestDelegate: { onAccept(r: unknown): void; onReject(r: unknown): void } }) => {
       reInvites.push(opts);
       opts.requestDelegate.onReject({ message: { statusCode: 488, reasonPhrase: 'Not Acceptable Here' } });
     },
@@ -89,6 +89,11 @@ describe('a hold that fails', () => {
     await expect(call.setHold(true)).rejects.toThrow('488 Not Acceptable Here');
     expect(call.snapshot).toMatchObject({ phase: 'active', held: false, error: 'Failed putting the call on hold: 488 Not Acceptable Here. The call goes on.' });
     expect(statuses).toEqual(['active']);
+    // the next one that works clears the message
+    session.invite = async (opts) => opts.requestDelegate.onAccept({});
+    await call.setHold(true);
+    expect(call.snapshot).toMatchObject({ held: true, error: null });
+    expect(statuses).toEqual(['active', 'on_hold']);
   });
 });
 

@@ -70,9 +70,9 @@ export class Outbox {
     return row ? parse(row) : null;
   }
 
-  /** The next pending mutations to push, oldest first. */
-  pending(limit = 1_000_000): OutboxEntry[] {
-    return (this.stmt("SELECT * FROM outbox WHERE status = 'pending' ORDER BY seq LIMIT ?").all(limit) as Row[]).map(parse);
+  /** The next pending mutations to push, oldest first (after seq `after`: those already sent). */
+  pending(limit = 1_000_000, after = 0): OutboxEntry[] {
+    return (this.stmt("SELECT * FROM outbox WHERE status = 'pending' AND seq > ? ORDER BY seq LIMIT ?").all(after, limit) as Row[]).map(parse);
   }
 
   pendingFor(entity: SyncEntity, entityId: string): OutboxEntry[] {

@@ -33,20 +33,37 @@ export async function pushOutbox(
 ): Promise<PushOutcome> {
   const outcome: PushOutcome = { pushed: 0, rejected: [], rebased: new Set() };
   let gapRetries = 0;
-  for (;;) {
-    const batch = store.outbox.pending(batchSize);
-    if (!batch.length) return outcome;
+  const send = (batch: OutboxEntry[]): Promise<PushResponse> =>
+    client.sync.push({
+      client_id: store.state.get().clientId,
+      schema_version: SYNC_SCHEMA_VERSION,
+      mutations: batch.map((e) => ({ seq: e.seq, id: e.id, name: e.name, args: e.args })),
+    }, { signal });
+
+  // Two batches in flight: the next one is sent while the server applies this one, so that
+  // settling an answer here and reading the next batch overlap the server's work (the server
+  // applies a client's pushes one at a time, in seq order). Should the next one get there first,
+  // the server refuses it with SEQUENCE_GAP and nothing of it is applied: it is sent again once
+  // this one is answered.
+  let current = launch(store.outbox.pending(batchSize), send, false);
+  while (current) {
+    const { batch } = current;
+    const next = batch.length === batchSize ? launch(store.outbox.pending(batchSize, batch.at(-1)!.seq), send, true) : null;
     let res: PushResponse;
     try {
-      res = await client.sync.push({
-        client_id: store.state.get().clientId,
-        schema_version: SYNC_SCHEMA_VERSION,
-        mutations: batch.map((e) => ({ seq: e.seq, id: e.id, name: e.name, args: e.args })),
-      }, { signal });
+      res = await current.answer;
     } catch (err) {
-      const last = err instanceof OnCallApiError && err.code === 'SEQUENCE_GAP' ? Number(err.details?.last_mutation_seq) : NaN;
+      // What was sent after this batch is not settled here: it is sent again (duplicates, at worst).
+      await next?.answer.catch(() => undefined);
+      const gap = err instanceof OnCallApiError && err.code === 'SEQUENCE_GAP';
+      if (gap && current.early) {
+        current = launch(batch, send, false);
+        continue;
+      }
+      const last = gap ? Number((err as OnCallApiError).details?.last_mutation_seq) : NaN;
       if (Number.isInteger(last) && last >= 0 && gapRetries++ < 3) {
         resequence(store, last);
+        current = launch(store.outbox.pending(batchSize), send, false);
         continue;
       }
       // A 5xx mid-batch lists what was processed before the failure: settle those now.
@@ -58,9 +75,26 @@ export async function pushOutbox(
     outcome.pushed += settled.count;
     outcome.rejected.push(...settled.rejected);
     if (settled.count === 0) {
+      await next?.answer.catch(() => undefined);
       throw new OnCallApiError(502, { code: 'PUSH_NOT_PROCESSED', message: 'the server answered the push without a result for our first mutation' });
     }
+    current = next;
   }
+  return outcome;
+}
+
+interface Flight {
+  batch: OutboxEntry[];
+  answer: Promise<PushResponse>;
+  /** sent before the batch before it was answered */
+  early: boolean;
+}
+
+function launch(batch: OutboxEntry[], send: (batch: OutboxEntry[]) => Promise<PushResponse>, early: boolean): Flight | null {
+  if (!batch.length) return null;
+  const answer = send(batch);
+  answer.catch(() => undefined); // read when its turn comes; never an unhandled rejection meanwhile
+  return { batch, answer, early };
 }
 
 /** Renumbers pending mutations after the server's last processed seq (ids unchanged: no double apply). */

@@ -55,6 +55,7 @@ export class LocalWriter {
         // What the change was made on: the server's version as this desktop last saw it.
         if (!isCreate(name)) prepared.based_on = (stored?.server?.version as number | undefined) ?? 0;
         const tx = localTx(store, user, now);
+        tx.readAlready(entity as 'call', id, current as never);
         applyMutation(tx, name, prepared);
         const row = tx.get(entity as 'call', id) as Row | null;
         if (!row) return current as T; // the rules changed nothing

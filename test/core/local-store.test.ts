@@ -75,6 +75,40 @@ describe('local writes', () => {
     expect(store.state.get().nextSeq).toBe(3);
   });
 
+  it('never reuse a mutation seq: across restarts, acknowledgements and discards', () => {
+    const { dir, store, writer } = setup();
+    const log = (w: LocalWriter) => w.write('call.create', { id: uuidv7(), direction: 'inbound', phone_number: '+447700900001' });
+    for (let i = 0; i < 3; i++) log(writer);
+    const seqs = (s: LocalStore) => s.outbox.pending().map((m) => m.seq);
+    const ack = (s: LocalStore, which: (seq: number) => boolean) =>
+      s.tx(() => s.outbox.pending().filter((m) => which(m.seq)).forEach((m) => s.outbox.remove(m.id)));
+    ack(store, (seq) => seq < 3); // the older ones: the newest still holds the mark
+    store.close();
+    let again = LocalStore.open(dir);
+    open.push(again);
+    let w = new LocalWriter({ store: again, now: Date.now, user: () => agent, onWrite: () => undefined });
+    log(w);
+    expect(seqs(again)).toEqual([3, 4]);
+    ack(again, () => true); // the outbox empties
+    again.close();
+    again = LocalStore.open(dir);
+    open.push(again);
+    w = new LocalWriter({ store: again, now: Date.now, user: () => agent, onWrite: () => undefined });
+    log(w);
+    const [fifth] = again.outbox.pending();
+    expect(fifth!.seq).toBe(5);
+    // refused, then discarded by the user: its seq stays used
+    again.tx(() => again.outbox.reject(fifth!.id, { code: 'FORBIDDEN', message: 'no' }, new Date().toISOString()));
+    again.tx(() => again.outbox.remove(fifth!.id));
+    again.close();
+    again = LocalStore.open(dir);
+    open.push(again);
+    w = new LocalWriter({ store: again, now: Date.now, user: () => agent, onWrite: () => undefined });
+    log(w);
+    expect(seqs(again)).toEqual([6]);
+    expect(again.state.get().nextSeq).toBe(7);
+  });
+
   it('answer counts, sync state and settings as committed, through writes, acknowledgements and rollbacks', () => {
     const { dir, store, writer } = setup();
     // A second connection to the same file sees only what is committed.

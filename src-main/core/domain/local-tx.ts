@@ -14,6 +14,8 @@ type Key = `${RuleEntity}:${string}`;
 
 export class LocalTx implements MutatorTx {
   readonly overlay = new Map<Key, RecordOf[RuleEntity] | null>();
+  /** records the caller has read already in this transaction (so the body does not read them again) */
+  private readonly reads = new Map<Key, RecordOf[RuleEntity] | null>();
 
   constructor(
     private readonly store: LocalStore,
@@ -25,13 +27,20 @@ export class LocalTx implements MutatorTx {
   read<E extends RuleEntity>(entity: E, id: string): RecordOf[E] | undefined {
     const key: Key = `${entity}:${id}`;
     if (this.overlay.has(key)) return (this.overlay.get(key) ?? undefined) as RecordOf[E] | undefined;
+    if (this.reads.has(key)) return (this.reads.get(key) ?? undefined) as RecordOf[E] | undefined;
     return this.store.entities.get<RecordOf[E]>(entity, id)?.data ?? undefined;
   }
 
   taken(entity: RuleEntity, id: string): boolean {
     const key: Key = `${entity}:${id}`;
     if (this.overlay.has(key)) return this.overlay.get(key) !== null;
+    if (this.reads.has(key)) return this.reads.get(key) !== null;
     return this.store.entities.get(entity, id) !== null;
+  }
+
+  /** What the store holds for this record now (null: no row), as the caller just read it. */
+  readAlready(entity: RuleEntity, id: string, record: RecordOf[RuleEntity] | null): void {
+    this.reads.set(`${entity}:${id}`, record);
   }
 
   /** The desktop no longer has a record taken away from its user: the server decides. */

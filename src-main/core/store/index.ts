@@ -21,8 +21,8 @@ export class LocalStore {
 
   constructor(readonly db: Db) {
     this.entities = new EntityStore(db);
-    this.outbox = new Outbox(db);
     this.state = new SyncStateStore(db);
+    this.outbox = new Outbox(db, this.state);
     this.notices = new NoticeStore(db);
     this.reference = new ReferenceStore(db);
     this.inTx = db.transaction((fn: () => unknown) => fn());

@@ -93,6 +93,10 @@ const MIGRATIONS: string[] = [
   `
   CREATE TABLE agent_states (id TEXT PRIMARY KEY, data TEXT NOT NULL, server TEXT, ${gen('state')}, ${gen('user_id')});
   `,
+  // 3: no new table. sync_state.next_seq is now a lower bound: the next mutation seq is also above
+  // every seq in the outbox, and a local write no longer stores it (SyncStateStore.takeSeq). An
+  // older release would take next_seq as it is and reuse a queued seq, so it must refuse this store.
+  `-- next_seq: a lower bound`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -8,6 +8,7 @@ import type { ErrorObject } from '../../../src-shared/schemas/errors';
 import type { MutatorName, SyncEntity } from '../../../src-shared/schemas/sync';
 import type { Db } from './database';
 import { statementCache } from './statements';
+import type { SyncStateStore } from './sync-state';
 
 export interface OutboxEntry {
   id: string;
@@ -48,10 +49,14 @@ export class Outbox {
    */
   private known: OutboxCounts | null = null;
 
-  constructor(db: Db) {
+  constructor(
+    db: Db,
+    private readonly state: SyncStateStore,
+  ) {
     this.stmt = statementCache(db);
   }
 
+  /** Queues a mutation; its seq comes from `SyncStateStore.takeSeq` in the same transaction. */
   add(e: Omit<OutboxEntry, 'status' | 'error' | 'rejected_at'>): void {
     this.stmt('INSERT INTO outbox (id, seq, name, entity, entity_id, args, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
       e.id,
@@ -89,7 +94,8 @@ export class Outbox {
 
   remove(id: string): void {
     this.known = null;
-    this.stmt('DELETE FROM outbox WHERE id = ?').run(id);
+    const row = this.stmt('DELETE FROM outbox WHERE id = ? RETURNING seq').get(id) as { seq: number } | undefined;
+    if (row) this.state.outboxRemoved(row.seq);
   }
 
   reject(id: string, error: ErrorObject, at: string): void {

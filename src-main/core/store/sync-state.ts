@@ -48,19 +48,18 @@ const COLUMNS: Record<keyof Omit<SyncState, 'clientId'>, keyof Row> = {
 export class SyncStateStore {
   private readonly stmt;
   /**
-   * The row as committed, parsed (frozen: callers share it). The session in it is read on every
-   * local write (who writes) and the status after it; any change through this class forgets it,
-   * and so does a transaction that rolls back (LocalStore.tx).
+   * The row as committed, parsed (frozen: callers share it), and the stored `next_seq` beside it.
+   * The session in it is read on every local write (who writes) and the status after it; any
+   * change through this class forgets it, and so does a transaction that rolls back (LocalStore.tx).
    */
-  private known: Readonly<SyncState> | null = null;
+  private known: { state: Readonly<SyncState>; storedNextSeq: number } | null = null;
 
   constructor(db: Db) {
     this.stmt = statementCache(db);
   }
 
   get(): Readonly<SyncState> {
-    this.known ??= Object.freeze(this.read());
-    return this.known;
+    return this.load().state;
   }
 
   /** Drops what is kept in memory (the transaction that wrote it rolled back). */
@@ -68,19 +67,27 @@ export class SyncStateStore {
     this.known = null;
   }
 
-  private read(): SyncState {
-    const r = this.stmt('SELECT * FROM sync_state WHERE id = 1').get() as Row;
-    return {
+  private load() {
+    if (this.known) return this.known;
+    // The next seq is above the stored mark and above every queued mutation (schema 3): see takeSeq.
+    const r = this.stmt(
+      `SELECT s.*, max(coalesce((SELECT max(seq) FROM outbox WHERE status = 'pending'), 0),
+                       coalesce((SELECT max(seq) FROM outbox WHERE status = 'rejected'), 0)) AS top_seq
+       FROM sync_state s WHERE id = 1`,
+    ).get() as Row & { top_seq: number };
+    const state: SyncState = {
       clientId: r.client_id,
       cursor: r.cursor,
       lastMutationSeq: r.last_mutation_seq,
-      nextSeq: r.next_seq,
+      nextSeq: Math.max(r.next_seq, r.top_seq + 1),
       rebuilding: r.rebuilding === 1,
       session: r.session ? (JSON.parse(r.session) as SessionInfo) : null,
       owner: r.owner ? (JSON.parse(r.owner) as StoreOwner) : null,
       lastPushAt: r.last_push_at,
       lastPullAt: r.last_pull_at,
     };
+    this.known = { state: Object.freeze(state), storedNextSeq: r.next_seq };
+    return this.known;
   }
 
   set(patch: Partial<Omit<SyncState, 'clientId'>>): void {
@@ -104,10 +111,28 @@ export class SyncStateStore {
     this.stmt('UPDATE sync_state SET client_id = ?, next_seq = 1, last_mutation_seq = 0 WHERE id = 1').run(clientId);
   }
 
-  /** Takes the next mutation seq (inside the caller's transaction). */
+  /**
+   * Takes the next mutation seq, for an outbox entry written in the caller's transaction. Nothing
+   * is written here: the entry itself records that its seq is taken (the next seq is above every
+   * queued one), and an entry leaving the outbox moves the stored mark past it first
+   * (`outboxRemoved`). Writing `next_seq` on every local write was a statement and a page of
+   * every commit, for a number the outbox already holds.
+   */
   takeSeq(): number {
-    const { next_seq } = this.stmt('UPDATE sync_state SET next_seq = next_seq + 1 WHERE id = 1 RETURNING next_seq - 1 AS next_seq').get() as { next_seq: number };
-    if (this.known) this.known = Object.freeze({ ...this.known, nextSeq: next_seq + 1 });
-    return next_seq;
+    const { state, storedNextSeq } = this.load();
+    this.known = { state: Object.freeze({ ...state, nextSeq: state.nextSeq + 1 }), storedNextSeq };
+    return state.nextSeq;
+  }
+
+  /**
+   * An outbox entry with this seq was deleted (in the caller's transaction): when it was the
+   * newest one, the stored mark must now say that its seq was used, or the next write after a
+   * restart would take it again.
+   */
+  outboxRemoved(seq: number): void {
+    const { state, storedNextSeq } = this.load();
+    if (seq + 1 < state.nextSeq || storedNextSeq > seq) return; // a newer entry or the mark covers it
+    this.stmt('UPDATE sync_state SET next_seq = ? WHERE id = 1').run(seq + 1);
+    this.known = { state, storedNextSeq: seq + 1 };
   }
 }

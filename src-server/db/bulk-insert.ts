@@ -42,19 +42,48 @@ export async function insertRows<T extends keyof Database & string, R = Record<s
   const out: R[] = [];
   for (const part of chunked(rows, Math.max(1, Math.floor(ROW_PARAMETERS / columns.length)))) {
     const parameters: unknown[] = [];
-    const tuples = part.map((row) => {
-      const values = columns.map((column) => {
+    let complete = true;
+    for (const row of part) {
+      for (const column of columns) {
         const value = (row as Record<string, unknown>)[column];
-        if (value === undefined) return postgres ? 'default' : 'null';
-        parameters.push(value);
-        return postgres ? `$${parameters.length}` : '?';
-      });
-      return `(${values.join(', ')})`;
-    });
-    const result = await db.executeQuery<R>(CompiledQuery.raw(head + tuples.join(', ') + tail, parameters));
+        if (value === undefined) complete = false;
+        else parameters.push(value);
+      }
+    }
+    // Rows with every column (a batch's created records, audit entries, change rows) share one
+    // text per table, column list and row count: made once, as the statement cache prepares it once.
+    const text = complete ? fullRowsText(postgres, head, tail, columns.length, part.length) : partialRowsText(postgres, head, tail, columns, part);
+    const result = await db.executeQuery<R>(CompiledQuery.raw(text, parameters));
     out.push(...result.rows);
   }
   return out;
+}
+
+const fullTexts = new Map<string, string>();
+
+function fullRowsText(postgres: boolean, head: string, tail: string, columns: number, rows: number): string {
+  const key = `${postgres}|${head}|${tail}|${rows}`;
+  let text = fullTexts.get(key);
+  if (text === undefined) {
+    let n = 0;
+    const tuple = () => `(${Array.from({ length: columns }, () => (postgres ? `$${++n}` : '?')).join(', ')})`;
+    text = head + Array.from({ length: rows }, tuple).join(', ') + tail;
+    if (fullTexts.size >= 1_000) fullTexts.clear(); // shapes come from our code: few; bounded all the same
+    fullTexts.set(key, text);
+  }
+  return text;
+}
+
+function partialRowsText(postgres: boolean, head: string, tail: string, columns: string[], rows: readonly object[]): string {
+  let n = 0;
+  const tuples = rows.map((row) => {
+    const values = columns.map((column) => {
+      if ((row as Record<string, unknown>)[column] === undefined) return postgres ? 'default' : 'null';
+      return postgres ? `$${++n}` : '?';
+    });
+    return `(${values.join(', ')})`;
+  });
+  return head + tuples.join(', ') + tail;
 }
 
 /** bound parameters per statement: well inside SQLite's 32,766 and PostgreSQL's 65,535 */

@@ -176,7 +176,13 @@ export class PokeHub {
       if (!this.subscribers.has(s)) continue;
       const rows = pusher && s.clientId === pusher ? undefined : withRows.get(`${s.organizationId}:${viewerKey(s.viewer)}`);
       const poke: PokeEvent = rows ?? { cursor };
+      // Node corks a chunked response's socket on write until the next tick, after whatever
+      // else this tick does (a push's own answer, its serialisation): corked and uncorked here,
+      // the poke leaves now.
+      const socket = s.reply.raw.socket;
+      socket?.cork();
       s.reply.raw.write(`event: poke\ndata: ${JSON.stringify(poke)}\n\n`);
+      socket?.uncork();
     }
   }
 

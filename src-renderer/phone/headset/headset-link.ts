@@ -96,16 +96,19 @@ export class HeadsetLink {
   syncLights(force: boolean): void {
     this.enqueue(async () => {
       const lights = lightsFor(this.phone.snapshot);
-      // The host owns the hook state: a headset's hook switch follows the off-hook light we send
-      // (a call answered with the mouse puts it off-hook), so its next report is read against that.
-      const hook = this.layout.buttons.hookSwitch;
-      if (hook && !hook.relative) this.previous.set('hookSwitch', lights.offHook ? 1 : 0);
       for (const { reportId, data } of lightReports(this.layout, lights)) {
         const key = Array.from(data).join(',');
         if (!force && this.sent.get(reportId) === key) continue;
         this.sent.set(reportId, key);
         await this.device.sendReport(reportId, data);
       }
+      // The host owns the hook state: a headset's hook switch follows the off-hook light we send
+      // (a call answered with the mouse puts it off-hook), so its next report is read against
+      // that. Only once the headset has the light (sendReport resolved): until then it still
+      // reports the old hook state, and a button pressed meanwhile would read as the hook moving
+      // (on-hook: the call just answered with the mouse hung up).
+      const hook = this.layout.buttons.hookSwitch;
+      if (hook && !hook.relative) this.previous.set('hookSwitch', lights.offHook ? 1 : 0);
     });
   }
 

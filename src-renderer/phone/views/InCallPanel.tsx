@@ -64,12 +64,7 @@ export function CallCard({ call }: { call: CallSnapshot }) {
   return (
     <section className="phone-call" data-call-id={call.id} data-phase={call.phase} data-held={call.held} data-early-media={call.earlyMedia} data-ice-restarts={call.iceRestarts} aria-label={`Call with ${who}`}>
       <header className="phone-call-header">
-        <div>
-          <strong className="phone-call-who">{who}</strong>
-          <div className="muted phone-small">
-            {call.direction === 'inbound' ? 'From' : 'To'} {call.number}
-          </div>
-        </div>
+        <CallParty call={call} who={who} />
         <div className="phone-call-state">
           <span data-testid="call-state">{phaseText(call)}</span>
           {call.connectedAt && (
@@ -135,6 +130,18 @@ export function CallCard({ call }: { call: CallSnapshot }) {
   );
 }
 
+/** Who the call is with, and the number it came from or went to. */
+function CallParty({ call, who }: { call: CallSnapshot; who: string }) {
+  return (
+    <div>
+      <strong className="phone-call-who">{who}</strong>
+      <div className="muted phone-small">
+        {call.direction === 'inbound' ? 'From' : 'To'} {call.number}
+      </div>
+    </div>
+  );
+}
+
 /**
  * A call that dropped (no agent hung up): its card stays, saying why, until the agent dismisses
  * it. Without it a call the network or the other phone ended would just vanish from the screen.
@@ -145,12 +152,7 @@ function EndedCallCard({ call }: { call: CallSnapshot }) {
   return (
     <section className="phone-call phone-call-ended" data-ended-call-id={call.id} aria-label={`Call with ${who} ended`}>
       <header className="phone-call-header">
-        <div>
-          <strong className="phone-call-who">{who}</strong>
-          <div className="muted phone-small">
-            {call.direction === 'inbound' ? 'From' : 'To'} {call.number}
-          </div>
-        </div>
+        <CallParty call={call} who={who} />
         <div className="phone-call-state">
           <span data-testid="ended-call-state">Call ended</span>
         </div>

@@ -7,7 +7,8 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { SessionUser } from '../../src-shared/schemas/auth';
 import type { MutatorName, SyncEntity } from '../../src-shared/schemas/sync';
-import { applyMutation, entityOf, isCreate, localTx, prepareMutation } from './domain/mutators';
+import { entityOf, isCreate } from '../../src-shared/mutators';
+import { applyMutation, localTx, prepareMutation } from './domain/mutators';
 import { CoreError } from './errors';
 import type { LocalStore } from './store';
 

@@ -16,6 +16,7 @@ import type { WebhookEvent } from '../../src-shared/domain/enums';
 import type { AuditAction } from '../../src-shared/schemas/audit';
 import type { Database } from '../db/schema';
 import { insertRows } from '../db/bulk-insert';
+import { groupedBy } from '../db/chunks';
 import { appendSyncChanges } from '../sync/change-log';
 import { recordKey } from '../sync/records';
 import { notifyCommitted, notifyWebhooksQueued } from '../sync/poke-bus';
@@ -127,7 +128,7 @@ export class Mutation {
 
   /** Creates a record's row: at once, or at the next flush when inserts are deferred. */
   async insert(table: RecordTable, key: string, row: Record<string, unknown>): Promise<void> {
-    if (!this.options.deferInserts) await this.trx.insertInto(table).values(row as never).execute();
+    if (!this.options.deferInserts) await insertRows(this.trx, table, [row as never]);
     this.inserts.push({ table, key, row });
     this.created.add(key);
     if (!this.options.deferInserts) this.insertsFlushed = this.inserts.length;
@@ -149,14 +150,8 @@ export class Mutation {
   async flushInserts(): Promise<void> {
     const waiting = this.inserts.slice(this.insertsFlushed);
     if (!waiting.length) return;
-    const byTable = new Map<RecordTable, Record<string, unknown>[]>();
-    for (const { table, row } of waiting) {
-      const rows = byTable.get(table);
-      if (rows) rows.push(row);
-      else byTable.set(table, [row]);
-    }
     try {
-      for (const [table, rows] of byTable) await insertRows(this.trx, table, rows as never[]);
+      for (const [table, rows] of groupedBy(waiting, (i) => i.table, (i) => i.row)) await insertRows(this.trx, table, rows as never[]);
     } catch (err) {
       throw new DeferredInsertFailed(err);
     }

@@ -9,6 +9,8 @@ import type { AgentStateSettings } from '../../src-shared/domain/agent-state';
 import { DEFAULT_DISPOSITIONS } from '../../src-shared/domain/dispositions';
 import {
   RuleError,
+  entityOf,
+  isCreate,
   readsOf,
   runMutator,
   shiftWindow,
@@ -24,7 +26,7 @@ import type { PatientRead } from '../../src-shared/schemas/patients';
 import type { MutatorName } from '../../src-shared/schemas/sync';
 import type { TaskRead } from '../../src-shared/schemas/tasks';
 import type { CallRow, Database, PatientRow, ScheduleRow, TaskRow } from '../db/schema';
-import { chunked } from '../db/chunks';
+import { chunked, groupedBy } from '../db/chunks';
 import { lockStaffShifts } from '../db/locks';
 import { ApiError } from '../http/api-error';
 import { overwrittenBy, recordOverwrites, type Overwrite } from '../sync/overwrites';
@@ -71,15 +73,8 @@ export class SettingsCache {
  * ids of all its creates up front instead of one query per create. Keyed by recordKey.
  */
 export async function existingRecords(trx: Trx, org: string, records: Array<[RuleEntity, string]>): Promise<Map<string, boolean>> {
-  const found = new Map<string, boolean>();
-  const byEntity = new Map<RuleEntity, string[]>();
-  for (const [entity, id] of records) {
-    found.set(recordKey(entity, id), false);
-    const ids = byEntity.get(entity);
-    if (ids) ids.push(id);
-    else byEntity.set(entity, [id]);
-  }
-  for (const [entity, ids] of byEntity) {
+  const found = new Map(records.map(([entity, id]) => [recordKey(entity, id), false]));
+  for (const [entity, ids] of groupedBy(records, ([entity]) => entity, ([, id]) => id)) {
     for (const part of chunked([...new Set(ids)])) {
       const rows = await trx.selectFrom(TABLE[entity as 'call']).select('id').where('organization_id', '=', org).where('id', 'in', part).execute();
       for (const row of rows) found.set(recordKey(entity, row.id), true);
@@ -198,7 +193,7 @@ export async function applyRule(m: Mutation, name: MutatorName, args: { id: stri
   const actor = ruleActor(m.actor);
   const org = actor.organizationId;
   const needs = readsOf(name, args, actor);
-  const entity = name.split('.')[0] as RuleEntity;
+  const entity = entityOf(name);
   const settings = await (options.settings ?? new SettingsCache()).load(m.trx, org, !!needs.dispositions);
   const tx = new ServerTx(actor, m.now, settings);
 
@@ -207,14 +202,12 @@ export async function applyRule(m: Mutation, name: MutatorName, args: { id: stri
     await m.flushInsertsOf(needs.records.map(([e, id]) => recordKey(e, id)));
     for (const [key, record] of await loadRecords(m.trx, org, wanted)) tx.records.set(key, record);
   }
-  if (name.endsWith('.create')) {
+  if (isCreate(name)) {
     // Ids are per organization (migration 008): another organization's record of this id is
     // no business of this one, so only this organization's can make the id taken.
     const key = recordKey(entity, args.id);
-    const before =
-      options.existing?.get(key) ??
-      !!(await m.trx.selectFrom(TABLE[entity]).select('id').where('organization_id', '=', org).where('id', '=', args.id).executeTakeFirst());
-    if (before || m.createdHere(key)) tx.takenIds.add(key);
+    const existing = options.existing?.has(key) ? options.existing : await existingRecords(m.trx, org, [[entity, args.id]]);
+    if (existing.get(key) || m.createdHere(key)) tx.takenIds.add(key);
   }
   const current = tx.records.get(recordKey(entity, args.id))?.data as { version: number } | undefined;
   if (needs.ownership && options.formerOwnerRule && actor.userId && current) {

@@ -10,7 +10,7 @@ import type { Database } from '../db/schema';
 import type { ChangeRecord } from '../domain/mutation';
 import type { Actor } from '../domain/actor';
 import type { CommittedChange, ServerContext } from '../domain/server-context';
-import { chunked } from '../db/chunks';
+import { chunked, groupedBy } from '../db/chunks';
 import { insertRows } from '../db/bulk-insert';
 import { recordKey } from './records';
 import { ORG_WIDE_ENTITIES, ownersOf } from './visibility';
@@ -82,12 +82,7 @@ export async function appendSyncChanges(
   for (const row of inserted) seqOf.set(recordKey(row.entity, row.entity_id), Number(row.seq));
   // Every older row of these records was drawn before this call's first seq.
   const first = Math.min(...seqOf.values());
-  const byEntity = new Map<string, string[]>();
-  for (const r of list) {
-    const ids = byEntity.get(r.entity) ?? [];
-    ids.push(r.entityId);
-    byEntity.set(r.entity, ids);
-  }
+  const byEntity = groupedBy(list, (r) => r.entity, (r) => r.entityId);
   for (const [entity, ids] of byEntity) {
     for (const part of chunked(ids)) {
       await trx

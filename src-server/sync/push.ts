@@ -23,7 +23,7 @@ import type { Database } from '../db/schema';
 import type { Actor } from '../domain/actor';
 import { DeferredInsertFailed, Mutation } from '../domain/mutation';
 import { existingRecords, SettingsCache } from '../domain/rulebook';
-import type { RuleEntity } from '../../src-shared/mutators';
+import { entityOf, isCreate, type RuleEntity } from '../../src-shared/mutators';
 import type { PreparedPokes, ServerContext } from '../domain/server-context';
 import { ApiError } from '../http/api-error';
 import { lockSyncClient } from '../db/locks';
@@ -105,7 +105,7 @@ class BatchRunner {
     this.known = await recordedOutcomes(this.trx, unseen.map((m) => m.id));
     const creates = unseen.flatMap((m): Array<[RuleEntity, string]> => {
       const id = (m.args as { id?: unknown } | null)?.id;
-      return m.name.endsWith('.create') && typeof id === 'string' ? [[m.name.split('.')[0] as RuleEntity, id]] : [];
+      return isCreate(m.name) && typeof id === 'string' ? [[entityOf(m.name), id]] : [];
     });
     this.existing = await existingRecords(this.trx, this.mutation.actor.organizationId, creates);
   }

@@ -6,6 +6,7 @@
 import type { Transaction } from 'kysely';
 import type { Change, SyncEntity } from '../../src-shared/schemas/sync';
 import { readRows, rowReader } from '../db/array-rows';
+import { groupedBy } from '../db/chunks';
 import type { CallRow, Database, PatientRow, TaskRow } from '../db/schema';
 import { toAgentStateRead } from '../domain/agent-states';
 import { toCallRead } from '../domain/calls';
@@ -102,14 +103,8 @@ export async function loadRecords(
   organizationId: string,
   wanted: Array<{ entity: SyncEntity; entity_id: string }>,
 ): Promise<Map<string, SyncRecord>> {
-  const idsByEntity = new Map<SyncEntity, string[]>();
-  for (const { entity, entity_id } of wanted) {
-    const ids = idsByEntity.get(entity) ?? [];
-    ids.push(entity_id);
-    idsByEntity.set(entity, ids);
-  }
   const records = new Map<string, SyncRecord>();
-  for (const [entity, ids] of idsByEntity) {
+  for (const [entity, ids] of groupedBy(wanted, (w) => w.entity, (w) => w.entity_id)) {
     for (const [id, record] of await LOADERS[entity](trx, organizationId, ids)) records.set(recordKey(entity, id), record);
   }
   return records;

@@ -10,7 +10,7 @@ import type { Mutator } from './define';
 import { patientCreate, patientUpdate } from './patients';
 import { scheduleCreate, scheduleUpdate } from './schedules';
 import { taskCreate, taskUpdate } from './tasks';
-import type { MutatorTx, ReadNeeds, RuleActor } from './tx';
+import type { MutatorTx, ReadNeeds, RuleActor, RuleEntity } from './tx';
 
 export const RULEBOOK: { [N in MutatorName]: Mutator<N> } = {
   'call.create': callCreate,
@@ -26,6 +26,10 @@ export const RULEBOOK: { [N in MutatorName]: Mutator<N> } = {
 
 type AnyMutator = { reads(a: unknown, actor: RuleActor): ReadNeeds; run(tx: MutatorTx, a: unknown): void };
 const mutatorOf = (name: MutatorName) => RULEBOOK[name] as unknown as AnyMutator;
+
+/** The entity a mutator writes (`call.update` → `call`). */
+export const entityOf = (name: MutatorName): RuleEntity => name.split('.')[0] as RuleEntity;
+export const isCreate = (name: MutatorName) => name.endsWith('.create');
 
 /** The arguments' schema (the sync push validates with it, one bad mutation alone refused). */
 export const argsSchema = (name: MutatorName) => MUTATORS[name];

@@ -3,10 +3,10 @@
  * the mutation it queues (validated, only the fields that change, the moment of a status change),
  * and `apply` runs the one shared body on the local store, for the write and for every rebase.
  */
-import { RuleError, changedFields, runMutator, type RuleActor } from '../../../src-shared/mutators';
+import { RuleError, changedFields, isCreate, runMutator, type RuleActor } from '../../../src-shared/mutators';
 import { type AgentStateSettings, DEFAULT_AGENT_STATE_SETTINGS } from '../../../src-shared/domain/agent-state';
 import type { SessionUser } from '../../../src-shared/schemas/auth';
-import { MUTATORS, type MutatorName, type SyncEntity } from '../../../src-shared/schemas/sync';
+import { MUTATORS, type MutatorName } from '../../../src-shared/schemas/sync';
 import { CoreError, validationError } from '../errors';
 import type { LocalStore } from '../store';
 import { LocalTx } from './local-tx';
@@ -15,9 +15,6 @@ type Row = Record<string, unknown>;
 
 /** Where the organization's agent-state settings are cached (refreshed with the reference data). */
 export const AGENT_STATE_SETTINGS_KEY = 'agent_state_settings';
-
-export const entityOf = (name: MutatorName): SyncEntity => name.split('.')[0] as SyncEntity;
-export const isCreate = (name: MutatorName) => name.endsWith('.create');
 
 export const actorOf = (user: SessionUser): RuleActor => ({
   userId: user.id,

@@ -6,7 +6,7 @@
  */
 import type { AttentionItem } from '../../../src-shared/ipc/contract';
 import type { MutatorName, SyncEntity } from '../../../src-shared/schemas/sync';
-import { entityOf, isCreate } from '../domain/mutators';
+import { entityOf, isCreate } from '../../../src-shared/mutators';
 import { notFound } from '../errors';
 import type { LocalWriter } from '../local-writes';
 import type { LocalStore } from '../store';

@@ -6,7 +6,7 @@
  */
 import { PushResponse, SYNC_SCHEMA_VERSION } from '../../../src-shared/schemas/sync';
 import { OnCallApiError, type OnCallClient } from '../../../src-shared/sdk';
-import { isCreate } from '../domain/mutators';
+import { isCreate } from '../../../src-shared/mutators';
 import type { LocalStore } from '../store';
 import type { OutboxEntry } from '../store/outbox';
 

@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, sql, type MigrationProvider } from 'kysely';
+import { withLazySavepoints } from './lazy-savepoint';
 import { isPostgres, isPostgresUrl } from './dialect';
 import { MIGRATIONS } from './migrations';
 import { assertCodePointCollation, DEFAULT_POSTGRES_OPTIONS, openPostgres, type PostgresOptions } from './postgres';
@@ -45,7 +46,7 @@ export function connectDatabase(url: string, options: OpenOptions = {}): Db {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   const stopStatistics = keepPlannerStatistics(sqlite);
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite, undefined, stopStatistics) }) });
+  return new Kysely<Database>({ dialect: withLazySavepoints(new SqliteDialect({ database: withStatementCache(sqlite, undefined, stopStatistics) })) });
 }
 
 /**

@@ -4,6 +4,7 @@
  * which store they run on.
  */
 import { Kysely, PostgresDialect, sql } from 'kysely';
+import { withLazySavepoints } from './lazy-savepoint';
 import pg from 'pg';
 import type { Database } from './schema';
 
@@ -61,7 +62,7 @@ export function openPostgres(url: string, options: PostgresOptions): Kysely<Data
   // 'error' with no query to receive it, which would crash the process; its next statement fails
   // instead (answered 503) and the pool discards it when it is released.
   pool.on('connect', (client) => client.on('error', () => undefined));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: withLazySavepoints(new PostgresDialect({ pool })) });
   pools.set(db, pool);
   return db;
 }

@@ -9,7 +9,7 @@
  * one write transaction at a time, so the chain cannot fork. On PostgreSQL, where several
  * instances write at once, the append takes an advisory lock held to commit (db/locks.ts).
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -46,5 +46,6 @@ export function entryHash(f: ChainedFields): string {
     f.ip,
     f.created_at,
   ]);
-  return createHash('sha256').update(canonical).digest('hex');
+  // One-shot hash: no Hash object per entry (a push batch hashes hundreds).
+  return hash('sha256', canonical, 'hex');
 }

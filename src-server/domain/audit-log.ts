@@ -35,6 +35,28 @@ function asObject(value: unknown): Record<string, unknown> | null {
   }
 }
 
+/** A scalar whose JSON is exactly its value's (no NaN or Infinity, which JSON writes as null). */
+const isPlainScalar = (v: unknown) => v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
+
+/**
+ * Whether two values have the same JSON. Every audit entry compares each field of the record
+ * before and after: scalars (nearly all fields) are compared as they are, which gives the same
+ * answer as comparing their JSON without writing it.
+ */
+function sameJson(x: unknown, y: unknown): boolean {
+  const a = x ?? null;
+  const b = y ?? null;
+  if (isPlainScalar(a) && isPlainScalar(b)) return a === b;
+  return jsonOf(a) === jsonOf(b);
+}
+
+/** An upper bound of a value's JSON length without writing it: a string's character may take six (\u0000). */
+function jsonLengthAtMost(v: unknown): number {
+  if (typeof v === 'string') return 2 + 6 * v.length;
+  if (isPlainScalar(v)) return 24; // null, a boolean, or a finite number (at most 24 characters)
+  return Infinity;
+}
+
 /** A value too large to keep, replaced by what still proves which value it was. */
 function digestOf(value: unknown): unknown {
   const json = jsonOf(value);
@@ -48,6 +70,8 @@ function digestOf(value: unknown): unknown {
  */
 function boundedChange(before: unknown, after: unknown): { before: unknown; after: unknown } {
   const whole = { before: before ?? null, after: after ?? null };
+  // `{"before":…,"after":…}`: 20 characters around the two values.
+  if (20 + jsonLengthAtMost(whole.before) + jsonLengthAtMost(whole.after) <= AUDIT_FIELD_MAX_BYTES) return whole;
   if (jsonOf(whole).length <= AUDIT_FIELD_MAX_BYTES) return whole;
   const b = asObject(before);
   const a = asObject(after);
@@ -69,7 +93,7 @@ export function diffFields(before: object | null | undefined, after: object | nu
   const a = (after ?? {}) as Record<string, unknown>;
   for (const key of new Set([...Object.keys(b), ...Object.keys(a)])) {
     if (key === 'updated_at' || key === 'version') continue;
-    if (jsonOf(b[key]) === jsonOf(a[key])) continue;
+    if (sameJson(b[key], a[key])) continue;
     changes[key] = REDACTED.has(key) ? { before: '[redacted]', after: '[redacted]' } : boundedChange(b[key], a[key]);
   }
   return changes;

@@ -175,14 +175,17 @@ function rowOf(entity: RuleEntity, record: RecordOf[RuleEntity]): Record<string,
   return { ...row, search_name: `${row.first_name} ${row.last_name}`.toLowerCase() } satisfies PatientRow;
 }
 
-function webhooksFor(entity: RuleEntity, created: boolean, after: RecordOf[RuleEntity], row: object): WebhookEmit[] {
+/**
+ * The webhook events of a write. Their payloads are built only if the organization has a
+ * webhook to deliver them to (most have none, and a push batch writes hundreds of records).
+ */
+function webhooksFor(entity: RuleEntity, created: boolean, record: RecordOf[RuleEntity], version: number, row: object): WebhookEmit[] {
   if (entity === 'schedule') {
-    const attributes = toSchedule(row as ScheduleRow);
-    return [{ event: created ? 'schedule.created' : 'schedule.updated', type: 'schedule', id: attributes.id, attributes }];
+    return [{ event: created ? 'schedule.created' : 'schedule.updated', type: 'schedule', id: record.id, get attributes() { return toSchedule(row as ScheduleRow); } }];
   }
   if (entity !== 'call') return [];
-  const call = after as CallRead;
-  return [{ event: created ? 'call.created' : 'call.updated', type: 'call', id: call.id, attributes: toOnCallCall(call) }];
+  const call = record as CallRead;
+  return [{ event: created ? 'call.created' : 'call.updated', type: 'call', id: call.id, get attributes() { return toOnCallCall({ ...call, version }); } }];
 }
 
 /**
@@ -253,7 +256,7 @@ export async function applyRule(m: Mutation, name: MutatorName, args: { id: stri
       before: before ?? null,
       after: row,
       sync: true,
-      webhooks: webhooksFor(e, created, { ...record, version } as RecordOf[RuleEntity], row),
+      webhooks: webhooksFor(e, created, record, version, row),
     });
     if (overwrites.length) {
       await m.flush(); // the notices name the seq of this change's change-log row

@@ -26,6 +26,7 @@ import { existingRecords, SettingsCache } from '../domain/rulebook';
 import { entityOf, isCreate, type RuleEntity } from '../../src-shared/mutators';
 import type { PreparedPokes, ServerContext } from '../domain/server-context';
 import { ApiError } from '../http/api-error';
+import { lazySavepointsOf, type LazySavepoints } from '../db/lazy-savepoint';
 import { lockSyncClient } from '../db/locks';
 import { bindClient, lastMutationSeq, oneAtATime, recordedOutcome, recordedOutcomes, recordOutcomes, Superseded, type Outcome } from './clients';
 import { busy, isTransient, permanentError } from './failures';
@@ -68,26 +69,6 @@ function assertConsecutive(mutations: PushMutation[]) {
   });
 }
 
-/**
- * Runs `fn` inside a savepoint of `trx`: released on success, rolled back (and the error
- * rethrown) on failure. One name for every mutation's savepoint (each is released before the
- * next is taken): the statements stay the same text, so they are prepared once, where a name per
- * seq made two new statements per mutation and pushed the batch's other statements out of the
- * statement cache (db/statement-cache.ts).
- */
-async function inSavepoint<T>(trx: Trx, fn: () => Promise<T>): Promise<T> {
-  await trx.savepoint('mutation').execute();
-  try {
-    const value = await fn();
-    await trx.releaseSavepoint('mutation').execute();
-    return value;
-  } catch (err) {
-    await trx.rollbackToSavepoint('mutation').execute();
-    await trx.releaseSavepoint('mutation').execute();
-    throw err;
-  }
-}
-
 class BatchRunner {
   readonly results: PushResult[] = [];
   /** the applied and rejected mutations, recorded together at the end of the batch */
@@ -112,6 +93,8 @@ class BatchRunner {
 
   constructor(
     private readonly trx: Trx,
+    /** each mutation's savepoint, taken only if it runs a statement (a deferred create runs none) */
+    private readonly savepoints: LazySavepoints,
     private readonly mutation: Mutation,
     private readonly clientId: string,
     public last: number,
@@ -135,7 +118,7 @@ class BatchRunner {
     }
     const mark = mutation.mark();
     try {
-      await inSavepoint(trx, () => applyMutator(mutation, m.name, m.args, { settings: this.settings, existing: this.existing }));
+      await this.savepoints.run(() => applyMutator(mutation, m.name, m.args, { settings: this.settings, existing: this.existing }));
       this.settle(m, { status: 'applied' });
       this.results.push({ seq: m.seq, status: 'applied' });
     } catch (err) {
@@ -220,7 +203,7 @@ async function runBatch(ctx: ServerContext, actor: Actor, clientId: string, muta
     if (first.seq > last + 1) {
       throw new ApiError('SEQUENCE_GAP', `expected seq ${last + 1} next, got ${first.seq}`, { last_mutation_seq: last });
     }
-    batch = new BatchRunner(trx, mutation, clientId, last);
+    batch = new BatchRunner(trx, await lazySavepointsOf(trx), mutation, clientId, last);
     await batch.prefetch(mutations);
     for (const m of mutations) {
       try {

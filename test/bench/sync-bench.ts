@@ -132,6 +132,12 @@ async function logACall(core: TestCore): Promise<void> {
   }
 }
 
+/** User + system CPU seconds a process has used so far (Linux /proc; clock ticks of 10 ms). */
+function cpuSecondsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 async function drain(api: ApiServer, core: TestCore): Promise<{ seconds: number; records: object[] }> {
   step(`drain: queueing ${DRAIN} calls offline`);
   for (let i = 0; i < DRAIN; i++) await core.invoke('call.create', { direction: 'inbound', phone_number: '07700 900123', notes: `queued ${i}` });
@@ -142,14 +148,26 @@ async function drain(api: ApiServer, core: TestCore): Promise<{ seconds: number;
 
   await api.restart();
   step('drain: API back, sync now');
+  const apiCpu0 = cpuSecondsOf(api.process.pid!);
+  const desktopCpu0 = process.cpuUsage();
   const t0 = performance.now();
   const emptied = core.next('sync.status', (s) => s.pending === 0, 300_000);
   const cycle = core.invoke('sync.now', {});
   const drained = (await emptied).at - t0;
+  const apiCpu = cpuSecondsOf(api.process.pid!) - apiCpu0;
+  const desktopCpu = process.cpuUsage(desktopCpu0);
   await cycle;
   const total = performance.now() - t0;
   const n = DRAIN.toLocaleString('en');
   apiRow(`drain ${n} queued mutations (push until the outbox is empty)`, `${f(drained / 1000)} s, ${f(DRAIN / (drained / 1000), 0)} mutations/s`, '', '');
+  // Both processes' CPU over the drain: which side the drain waits for (the API's includes V8's
+  // compiler and GC threads, so it can exceed the drain's wall time).
+  apiRow(
+    '  CPU during the drain: the API process, the desktop core',
+    `API ${f(apiCpu)} s (${f((100 * apiCpu) / (drained / 1000), 0)}% of the drain)`,
+    `desktop ${f((desktopCpu.user + desktopCpu.system) / 1e6)} s`,
+    '',
+  );
   apiRow(`  the same cycle including pulling the ${n} records back`, `${f(total / 1000)} s`, '', '');
   return { seconds: drained / 1000, records: records.map(({ id, ...rest }) => ({ _id: id, ...rest })) };
 }

@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, sql, type MigrationProvider } from 'kysely';
+import { BACKSTOP_CHECKPOINT_PAGES, startCheckpointer } from './checkpointer';
 import { withLazySavepoints } from './lazy-savepoint';
 import { isPostgres, isPostgresUrl } from './dialect';
 import { MIGRATIONS } from './migrations';
@@ -46,7 +47,14 @@ export function connectDatabase(url: string, options: OpenOptions = {}): Db {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   const stopStatistics = keepPlannerStatistics(sqlite);
-  return new Kysely<Database>({ dialect: withLazySavepoints(new SqliteDialect({ database: withStatementCache(sqlite, undefined, stopStatistics) })) });
+  // Checkpoints on a worker thread; the request thread's own only as a backstop (checkpointer.ts).
+  const stopCheckpointer = path === ':memory:' ? () => undefined : startCheckpointer(path);
+  sqlite.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
+  const stop = () => {
+    stopCheckpointer();
+    stopStatistics();
+  };
+  return new Kysely<Database>({ dialect: withLazySavepoints(new SqliteDialect({ database: withStatementCache(sqlite, undefined, stop) })) });
 }
 
 /**

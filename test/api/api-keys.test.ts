@@ -128,7 +128,8 @@ describe('listing, revoking and expiry', () => {
     expect(listed).toMatchObject({ name: 'Listed', prefix: key.prefix, role: 'agent' });
     expect(Object.keys(listed)).not.toContain('key');
     expect(Object.keys(listed)).not.toContain('key_hash');
-    expect(res.text).not.toContain(key.key.split('_').at(-1));
+    // the secret is everything after `ock_<prefix>_`: base64url, so it may hold `_` itself
+    expect(res.text).not.toContain(key.key.split('_').slice(2).join('_'));
     expect(res.text).not.toContain(createHash('sha256').update(key.key).digest('hex'));
   });
 

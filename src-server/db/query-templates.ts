@@ -14,6 +14,7 @@
  * - binding fails loudly when a named value is missing.
  */
 import type { Compilable, CompiledQuery } from 'kysely';
+import { ARRAY_ROWS } from './statement-cache';
 
 /** Values by name; a name whose value is undefined is absent (it changes the shape). */
 export type TemplateValues = Record<string, unknown>;
@@ -45,27 +46,38 @@ export class QueryTemplate<D extends object> {
     private readonly name: string,
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any query over any tables
     private readonly build: (db: D, p: Placeholders) => Compilable<any>,
+    /**
+     * Ask SQLite for rows as arrays (ARRAY_ROWS, db/statement-cache.ts). The comment is put in
+     * front of the SQL once, here, rather than by each caller: a string built per request is a
+     * new key for the statement cache to hash (the whole SQL, ~1.5 KB for the calls list) on
+     * every execution, where the template's own string keeps its hash.
+     */
+    private readonly options: { arrayRows?: boolean } = {},
   ) {}
 
   /** The query for these values: compiled the first time its shape is met, then only bound. */
   compile<R = unknown>(db: D, values: TemplateValues): CompiledQuery<R> {
-    const present = Object.keys(values).filter((k) => values[k] !== undefined);
-    const shape = present.sort().join(',');
+    // The shape's key: the present names in the caller's order (a key without sorting; a caller
+    // that ordered the same names differently would only get a second, equal template).
+    let shape = '';
+    for (const k in values) if (values[k] !== undefined) shape += `${k},`;
     let shapes = this.byDb.get(db);
     if (!shapes) this.byDb.set(db, (shapes = new Map()));
     let template = shapes.get(shape);
     if (!template) {
-      template = this.make(db, new Set(present));
+      template = this.make(db, new Set(Object.keys(values).filter((k) => values[k] !== undefined)));
       // A shape is a subset of a fixed list of names, so there are few; bound all the same.
       if (shapes.size >= 1024) shapes.clear();
       shapes.set(shape, template);
     }
-    const parameters = template.slots.map((slot) => {
-      const value = values[slot];
-      if (value === undefined) throw new Error(`${this.name}: no value for ${slot}`);
-      return value;
-    });
-    return { ...template.compiled, parameters } as CompiledQuery<R>;
+    const { slots, compiled } = template;
+    const parameters = new Array<unknown>(slots.length);
+    for (let i = 0; i < slots.length; i++) {
+      const value = values[slots[i]!];
+      if (value === undefined) throw new Error(`${this.name}: no value for ${slots[i]}`);
+      parameters[i] = value;
+    }
+    return { query: compiled.query, queryId: compiled.queryId, sql: compiled.sql, parameters } as CompiledQuery<R>;
   }
 
   private make(db: D, present: Set<string>): Template {
@@ -74,7 +86,8 @@ export class QueryTemplate<D extends object> {
       return `${MARK}${name}`;
     }) as Placeholders;
     p.has = (name) => present.has(name);
-    const compiled = this.build(db, p).compile();
+    const built = this.build(db, p).compile();
+    const compiled = this.options.arrayRows ? { ...built, sql: ARRAY_ROWS + built.sql } : built;
     const slots = compiled.parameters.map((param, i) => {
       if (typeof param !== 'string' || !param.startsWith(MARK)) {
         throw new Error(`${this.name}: parameter ${i + 1} is a fixed value, not a placeholder: pass it by name`);

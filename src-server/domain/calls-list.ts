@@ -22,7 +22,6 @@ import type { Db } from '../db/connection';
 import { isPostgres } from '../db/dialect';
 import { QueryTemplate, type Placeholders } from '../db/query-templates';
 import type { CallRow, Database } from '../db/schema';
-import { ARRAY_ROWS } from '../db/statement-cache';
 import { isSupervisor, type Actor } from './actor';
 import { parseJsonObject } from './json';
 import { encodeCursor, orderedPage, pageFrom, pageValues, type KeyValue, type SortKey } from './paging';
@@ -30,12 +29,18 @@ import type { ServerContext } from './server-context';
 
 export type CallFilters = Omit<CallListQuery, keyof PageRequest> & { region?: string };
 
-export function dayRange(date: string): { from: string; to: string } {
+let lastDay: { date: string; range: Readonly<{ from: string; to: string }> } | null = null;
+
+export function dayRange(date: string): Readonly<{ from: string; to: string }> {
+  // Clients poll the same day over and over: the last answer is kept (a pure function's).
+  if (lastDay?.date === date) return lastDay.range;
   const from = new Date(`${date}T00:00:00.000Z`);
-  return { from: from.toISOString(), to: new Date(from.getTime() + 86_400_000).toISOString() };
+  const range = Object.freeze({ from: from.toISOString(), to: new Date(from.getTime() + 86_400_000).toISOString() });
+  lastDay = { date, range };
+  return range;
 }
 
-/** The list's columns in select order: rows come back as arrays on SQLite (ARRAY_ROWS). */
+/** The list's columns in select order: rows come back as arrays on SQLite (the templates' `arrayRows`). */
 const TABLE_COLUMNS = [
   'id', 'organization_id', 'patient_id', 'agent_id', 'direction', 'phone_number', 'status', 'priority', 'region',
   'notes', 'outcome', 'metadata', 'started_at', 'ended_at', 'created_at', 'updated_at', 'version',
@@ -85,6 +90,7 @@ const listPage = new QueryTemplate('calls list', (db: Db, p) =>
     sql`${PATIENT_NAME}`.as('patient_name') as unknown as RawBuilder<unknown>,
     eb.ref('users.name').as('agent_name') as unknown as RawBuilder<unknown>,
   ]),
+  { arrayRows: true },
 );
 
 /**
@@ -112,6 +118,7 @@ const listPageJson = new QueryTemplate('calls list as JSON', (db: Db, p) =>
     sql.ref('calls.ended_at'),
     sql.ref('calls.id'),
   ]),
+  { arrayRows: true },
 );
 
 const listCount = new QueryTemplate('calls count', (db: Db, p) =>
@@ -188,7 +195,7 @@ export async function listCalls(ctx: ServerContext, actor: Actor, query: CallFil
   const filters = listFilters(ctx, actor, query, options.defaultToToday !== false);
   const page = listPage.compile(ctx.db, { ...filters, ...pageValues('calls', LIST_KEYS.length, query) });
   const [found, total] = await Promise.all([
-    ctx.db.executeQuery({ ...page, sql: ARRAY_ROWS + page.sql }),
+    ctx.db.executeQuery(page),
     query.include_total ? totalOf(ctx, filters) : undefined,
   ]);
   return pageFrom('calls', query, found.rows.map(listedCall), (c) => [c.started_at, c.id], total);
@@ -205,7 +212,7 @@ export async function listCallsJson(ctx: ServerContext, actor: Actor, query: Cal
   const filters = listFilters(ctx, actor, query, options.defaultToToday !== false);
   const page = listPageJson.compile(ctx.db, { ...filters, ...pageValues('calls', LIST_KEYS.length, query) });
   const [found, total] = await Promise.all([
-    ctx.db.executeQuery({ ...page, sql: ARRAY_ROWS + page.sql }),
+    ctx.db.executeQuery(page),
     query.include_total ? totalOf(ctx, filters) : undefined,
   ]);
   const rows = found.rows as JsonRow[];

@@ -23,12 +23,15 @@ function nulAt(value: unknown, path: string, depth = 0): string | null {
 }
 
 export function registerNulGuard(app: FastifyInstance): void {
-  app.addHook('preValidation', async (req) => {
+  // A plain (callback) hook, not an async one: it runs before every handler and almost always
+  // finds nothing, which then costs no promise and no trip through the microtask queue.
+  app.addHook('preValidation', (req, _reply, done) => {
     const why = 'must not contain the NUL character (U+0000)';
     // as the other refusals of each part: a body 422, a query 400
     const inBody = nulAt(req.body, '');
-    if (inBody) throw new ApiError('VALIDATION_FAILED', 'validation failed', { [inBody]: why });
+    if (inBody) return done(new ApiError('VALIDATION_FAILED', 'validation failed', { [inBody]: why }));
     const inQuery = nulAt(req.query, '');
-    if (inQuery) throw new ApiError('BAD_REQUEST', `query parameter ${inQuery} ${why}`, { [inQuery]: why });
+    if (inQuery) return done(new ApiError('BAD_REQUEST', `query parameter ${inQuery} ${why}`, { [inQuery]: why }));
+    done();
   });
 }

@@ -30,20 +30,33 @@ export interface Limiter {
  * allowed). Refused requests are not counted: a client stays refused, but no deeper in debt.
  */
 export function decide(windows: RateWindow[], counts: number[], allowed: boolean, now: number): RateDecision {
-  const states = windows.map((w, i) => ({ w, count: counts[i]!, reset: (Math.floor(now / w.windowMs) + 1) * w.windowMs }));
-  // The binding window: the one with the fewest requests left (the earliest reset on ties).
-  const binding = states.reduce((a, b) => {
-    const ra = a.w.limit - a.count;
-    const rb = b.w.limit - b.count;
-    return rb < ra || (rb === ra && b.reset < a.reset) ? b : a;
-  });
-  const blocking = states.filter((s) => s.count >= s.w.limit).sort((a, b) => b.reset - a.reset)[0];
+  // Plain loops: this runs on every request, where the map/reduce/filter/sort form allocated
+  // five arrays and a dozen objects for three windows.
+  let binding = -1;
+  let bindingLeft = 0;
+  let bindingReset = 0;
+  // The blocking window: the full one that resets last (the first of those on ties).
+  let blockingReset = -1;
+  for (let i = 0; i < windows.length; i++) {
+    const w = windows[i]!;
+    const count = counts[i]!;
+    const reset = (Math.floor(now / w.windowMs) + 1) * w.windowMs;
+    const left = w.limit - count;
+    // The binding window: the one with the fewest requests left (the earliest reset on ties).
+    if (binding < 0 || left < bindingLeft || (left === bindingLeft && reset < bindingReset)) {
+      binding = i;
+      bindingLeft = left;
+      bindingReset = reset;
+    }
+    if (count >= w.limit && reset > blockingReset) blockingReset = reset;
+  }
+  const limit = windows[binding]!.limit;
   return {
     allowed,
-    limit: binding.w.limit,
-    remaining: Math.max(0, binding.w.limit - binding.count),
-    reset: Math.ceil(binding.reset / 1000),
-    retryAfterSeconds: allowed || !blocking ? 0 : Math.max(1, Math.ceil((blocking.reset - now) / 1000)),
+    limit,
+    remaining: Math.max(0, bindingLeft),
+    reset: Math.ceil(bindingReset / 1000),
+    retryAfterSeconds: allowed || blockingReset < 0 ? 0 : Math.max(1, Math.ceil((blockingReset - now) / 1000)),
   };
 }
 
@@ -64,28 +77,26 @@ export class RateLimiter implements Limiter {
   hit(key: string): RateDecision {
     const now = this.now();
     this.sweep(now);
+    const windows = this.windows;
     let counters = this.counters.get(key);
     if (!counters) {
-      counters = this.windows.map(() => ({ windowStart: 0, count: 0 }));
+      counters = windows.map(() => ({ windowStart: 0, count: 0 }));
       this.counters.set(key, counters);
     }
-    const states = this.windows.map((w, i) => {
+    let allowed = true;
+    for (let i = 0; i < windows.length; i++) {
+      const w = windows[i]!;
       const c = counters[i]!;
       const start = Math.floor(now / w.windowMs) * w.windowMs;
       if (c.windowStart !== start) {
         c.windowStart = start;
         c.count = 0;
       }
-      return { w, c };
-    });
-    const allowed = states.every((s) => s.c.count < s.w.limit);
-    if (allowed) for (const s of states) s.c.count++;
-    return decide(
-      this.windows,
-      states.map((s) => s.c.count),
-      allowed,
-      now,
-    );
+      if (c.count >= w.limit) allowed = false;
+    }
+    const counts = new Array<number>(windows.length);
+    for (let i = 0; i < windows.length; i++) counts[i] = allowed ? ++counters[i]!.count : counters[i]!.count;
+    return decide(windows, counts, allowed, now);
   }
 
   /** Drops counters whose every window has passed, so memory follows active credentials only. */

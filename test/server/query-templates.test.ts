@@ -7,6 +7,7 @@
 import { DummyDriver, Kysely, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { QueryTemplate } from '../../src-server/db/query-templates';
+import { ARRAY_ROWS } from '../../src-server/db/statement-cache';
 
 interface Tables {
   calls: { id: string; organization_id: string; agent_id: string | null; status: string };
@@ -44,6 +45,22 @@ describe('query templates', () => {
     expect(all.sql).not.toContain('agent_id');
     expect(own.sql).toContain('"agent_id" = ?');
     expect(own.parameters).toEqual(['o1', 'u1', 51]);
+  });
+
+  it('binds by name whatever order the caller gives its values in', () => {
+    const a = list.compile(db, { org: 'o1', status: 'completed', limit: 51 });
+    const b = list.compile(db, { limit: 11, status: 'missed', org: 'o2' });
+    expect(b.sql).toBe(a.sql);
+    expect(b.parameters).toEqual(['o2', 'missed', 11]);
+  });
+
+  it('asks for rows as arrays with the same SQL text on every call when told to', () => {
+    const arrays = new QueryTemplate('arrays', (d: typeof db, p) => d.selectFrom('calls').select('id').where('organization_id', '=', p('org')), { arrayRows: true });
+    const a = arrays.compile(db, { org: 'o1' });
+    const b = arrays.compile(db, { org: 'o2' });
+    expect(a.sql.startsWith(ARRAY_ROWS)).toBe(true);
+    expect(b.sql).toBe(a.sql);
+    expect(b.parameters).toEqual(['o2']);
   });
 
   it('refuses a builder that writes a value into the query instead of naming it', () => {

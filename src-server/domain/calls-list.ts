@@ -94,12 +94,14 @@ const listPage = new QueryTemplate('calls list', (db: Db, p) =>
 );
 
 /**
- * SQLite: each call as JSON text in `CallRead`'s order, cut around `duration_seconds`, which the
- * rulebook computes (its halves are joined with it in JavaScript), then the row's sort keys and
- * `ended_at` for the cursor and the duration. `metadata` is stored JSON text: written as
- * JSON when it is an object, `{}` otherwise (as parseJsonObject reads it).
+ * SQLite: each call as one JSON text in `CallRead`'s order, with `duration_seconds` written as
+ * null: the rulebook computes it, and JavaScript puts it in place (`withDuration`), reading the
+ * two timestamps it needs out of the same text. One value a row: every further column cost
+ * SQLite and better-sqlite3 about as much as a tenth of the row's JSON (docs/BENCHMARKS.md,
+ * "The request path"). `metadata` is stored JSON text: written as JSON when it is an object,
+ * `{}` otherwise (as parseJsonObject reads it).
  */
-const JSON_HEAD = sql`json_object(
+const ROW_JSON = sql`json_object(
   'id', "calls"."id", 'organization_id', "calls"."organization_id",
   'patient_id', "calls"."patient_id",
   'patient_name', case when "calls"."patient_id" is null then null else nullif(${PATIENT_NAME}, '') end,
@@ -107,19 +109,54 @@ const JSON_HEAD = sql`json_object(
   'direction', "calls"."direction", 'phone_number', "calls"."phone_number", 'status', "calls"."status",
   'priority', "calls"."priority", 'region', "calls"."region", 'notes', "calls"."notes", 'outcome', "calls"."outcome",
   'metadata', json(case when json_valid("calls"."metadata") then case when json_type("calls"."metadata") = 'object' then "calls"."metadata" else '{}' end else '{}' end),
-  'started_at', "calls"."started_at", 'ended_at', "calls"."ended_at")`;
-const JSON_TAIL = sql`json_object('created_at', "calls"."created_at", 'updated_at', "calls"."updated_at", 'version', "calls"."version")`;
+  'started_at', "calls"."started_at", 'ended_at', "calls"."ended_at", 'duration_seconds', null,
+  'created_at', "calls"."created_at", 'updated_at', "calls"."updated_at", 'version', "calls"."version")`;
 
 const listPageJson = new QueryTemplate('calls list as JSON', (db: Db, p) =>
-  pageQuery(db, p, () => [
-    JSON_HEAD.as('head') as unknown as RawBuilder<unknown>,
-    JSON_TAIL.as('tail') as unknown as RawBuilder<unknown>,
-    sql.ref('calls.started_at'),
-    sql.ref('calls.ended_at'),
-    sql.ref('calls.id'),
-  ]),
+  pageQuery(db, p, () => [ROW_JSON.as('call') as unknown as RawBuilder<unknown>]),
   { arrayRows: true },
 );
+
+const DURATION = ',"duration_seconds":null,';
+const ENDED = ',"ended_at":';
+const STARTED = ',"started_at":"';
+/** a stored timestamp's length (toISOString) */
+const STAMP = 24;
+
+/**
+ * What withDuration needs from a listed call's JSON: where `duration_seconds` is and the
+ * call's `started_at` and `ended_at`. Read from the text when they are plain 24-character
+ * strings (every stored timestamp); from JSON.parse of the whole call otherwise, so any
+ * stored text is read right. Safe to search the text: a JSON string cannot hold an unescaped
+ * `"`, so `,"duration_seconds":null,` is found only as the property itself, the last match
+ * after `metadata` (an object that could have a key of that name), and nothing after it is
+ * text but two timestamps.
+ */
+function timesOf(call: string): { at: number; startedAt: string; endedAt: string | null } {
+  const at = call.lastIndexOf(DURATION);
+  if (at < 0) throw new Error('calls list: a listed call without duration_seconds');
+  let endedAt: string | null = null;
+  let endedKey = at - ENDED.length - 4;
+  if (!call.startsWith('null', at - 4)) {
+    endedKey = at - ENDED.length - STAMP - 2;
+    endedAt = call.slice(endedKey + ENDED.length + 1, at - 1);
+  }
+  const startedKey = endedKey - STARTED.length - STAMP - 1;
+  const startedAt = call.slice(startedKey + STARTED.length, endedKey - 1);
+  // Each value framed by its own key and quotes, holding no `"` (so not straddling a property)
+  // and no `\` (so its text is the stored one, unescaped).
+  const plain =
+    call.startsWith(ENDED, endedKey) &&
+    (endedAt === null || (call[endedKey + ENDED.length] === '"' && call[at - 1] === '"' && plainText(endedAt))) &&
+    call.startsWith(STARTED, startedKey) &&
+    call[endedKey - 1] === '"' &&
+    plainText(startedAt);
+  if (plain) return { at, startedAt, endedAt };
+  const parsed = JSON.parse(call) as { started_at: string; ended_at: string | null };
+  return { at, startedAt: parsed.started_at, endedAt: parsed.ended_at };
+}
+
+const plainText = (text: string) => !text.includes('"') && !text.includes('\\');
 
 const listCount = new QueryTemplate('calls count', (db: Db, p) =>
   db
@@ -201,8 +238,6 @@ export async function listCalls(ctx: ServerContext, actor: Actor, query: CallFil
   return pageFrom('calls', query, found.rows.map(listedCall), (c) => [c.started_at, c.id], total);
 }
 
-type JsonRow = [head: string, tail: string, startedAt: string, endedAt: string | null, id: string];
-
 /**
  * Seed 000's answer (`Page<CallRead>` as JSON text, the properties in the schema's order) on
  * SQLite; null on PostgreSQL, where the caller answers `listCalls` instead.
@@ -215,16 +250,18 @@ export async function listCallsJson(ctx: ServerContext, actor: Actor, query: Cal
     ctx.db.executeQuery(page),
     query.include_total ? totalOf(ctx, filters) : undefined,
   ]);
-  const rows = found.rows as JsonRow[];
+  const rows = found.rows as [call: string][];
   const count = Math.min(rows.length, query.limit);
   let items = '';
+  let last: { startedAt: string; call: string } | null = null;
   for (let i = 0; i < count; i++) {
-    const [head, tail, startedAt, endedAt] = rows[i]!;
-    // head ends in "}" and tail starts with "{": the duration goes between them
-    items += `${i ? ',' : ''}${head.slice(0, -1)},"duration_seconds":${durationSeconds(startedAt, endedAt)},${tail.slice(1)}`;
+    const call = rows[i]![0];
+    const { at, startedAt, endedAt } = timesOf(call);
+    items += `${i ? ',' : ''}${call.slice(0, at)},"duration_seconds":${durationSeconds(startedAt, endedAt)}${call.slice(at + DURATION.length - 1)}`;
+    last = { startedAt, call };
   }
-  const last = rows[count - 1];
-  const next = rows.length > query.limit && last ? encodeCursor('calls', [last[2], last[4]] satisfies KeyValue[]) : null;
+  // the cursor's keys: the last call's started_at and id (read once a page, hence the parse)
+  const next = rows.length > query.limit && last ? encodeCursor('calls', [last.startedAt, (JSON.parse(last.call) as { id: string }).id] satisfies KeyValue[]) : null;
   // the envelope's properties in the order the route's serializer writes them
   return `{"items":[${items}],"page":${query.page},"limit":${query.limit},"next_cursor":${JSON.stringify(next)}${total === undefined ? '' : `,"total":${total}`}}`;
 }

@@ -167,6 +167,9 @@ describe('GET /calls reads every call as GET /calls/{id} does', () => {
   // src-server/domain/calls-list.ts); a call is read alone through the shared record mapping.
   // Both must say the same of every call, whatever its text, metadata and links.
   it('names, durations, links, text that JSON must escape and metadata of any shape', async () => {
+    // keys of the call itself inside metadata, and a timestamp stored in another form: the list
+    // reads a call's times out of its JSON text (domain/calls-list.ts) and must not be misled
+    const lookalike = { duration_seconds: null, started_at: '2000-01-01T00:00:00.000Z', ended_at: null, id: 'not the id' };
     const patients = await http.get(`/api/v1/organizations/${org}/patients?q=margaret`, agent1);
     const margaret = patients.body.items[0];
     const awkward = 'quote " backslash \\ slash / tab \t newline \n bell \u0007 del \u007f line sep \u2028 é ü 日本 🎧';
@@ -178,18 +181,24 @@ describe('GET /calls reads every call as GET /calls/{id} does', () => {
         notes: awkward,
         metadata: { awkward, nested: { list: [1, 1.5, -2, 1e21, null, true, 'x'], empty: {} }, big: 1e300 },
       }, agent1),
-      await http.post(calls(), { direction: 'inbound', phone_number: '+447700900570', metadata: {} }, agent1),
+      await http.post(calls(), { direction: 'inbound', phone_number: '+447700900570', metadata: lookalike }, agent1),
       await http.post(calls(), { direction: 'inbound', phone_number: '+447700900571', notes: '' }, agent2),
       await http.post(calls(), { direction: 'inbound', phone_number: '+447700900572' }, agent1),
       await http.post(calls(), { direction: 'inbound', phone_number: '+447700900573' }, agent1),
+      await http.post(calls(), { direction: 'inbound', phone_number: '+447700900574', metadata: { nested: lookalike } }, agent1),
     ];
     for (const c of made) expect(c.status, JSON.stringify(c.body)).toBe(201);
-    const [withPatient, completed, , corrupt, lostPatient] = made.map((c) => c.body.id as string);
+    const [withPatient, completed, , corrupt, lostPatient, oddEnd] = made.map((c) => c.body.id as string);
     expect((await http.patch(`${calls()}/${completed}`, { status: 'completed', outcome: 'resolved' }, agent1)).status).toBe(200);
+    expect((await http.patch(`${calls()}/${oddEnd}`, { status: 'completed', outcome: 'resolved' }, agent1)).status).toBe(200);
     expect((await http.patch(`${calls()}/${withPatient}`, { status: 'wrap_up' }, agent1)).status).toBe(200);
     // What no endpoint writes: stored metadata that is not an object, a patient that is gone.
     await query(server, sql`UPDATE calls SET metadata = ${'not json'} WHERE id = ${corrupt}`);
     await query(server, sql`UPDATE calls SET metadata = ${'[1,2]'}, patient_id = ${'01900000-0000-7000-8000-000000000000'} WHERE id = ${lostPatient}`);
+    // an end stored without milliseconds, 90.5 s after the start (no endpoint writes this form)
+    const oddStart = made[5]!.body.started_at as string;
+    const oddEndAt = new Date(Date.parse(oddStart) + 90_500).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    await query(server, sql`UPDATE calls SET ended_at = ${oddEndAt} WHERE id = ${oddEnd}`);
 
     for (const who of [supervisor, agent1, agent2]) {
       const listed: Record<string, unknown>[] = [];
@@ -210,7 +219,8 @@ describe('GET /calls reads every call as GET /calls/{id} does', () => {
       if (who !== agent2) {
         expect(byId.get(withPatient)).toMatchObject({ patient_name: 'Margaret Hughes', agent_name: 'Alex Agent', notes: awkward, status: 'wrap_up' });
         expect((byId.get(withPatient)!.metadata as Record<string, unknown>).awkward).toBe(awkward);
-        expect(byId.get(completed)).toMatchObject({ status: 'completed', outcome: 'resolved', duration_seconds: expect.any(Number) });
+        expect(byId.get(completed)).toMatchObject({ status: 'completed', outcome: 'resolved', duration_seconds: expect.any(Number), metadata: lookalike });
+        expect(byId.get(oddEnd)).toMatchObject({ ended_at: oddEndAt, duration_seconds: Math.round((Date.parse(oddEndAt) - Date.parse(oddStart)) / 1000) });
         expect(byId.get(corrupt)).toMatchObject({ metadata: {}, patient_name: null, duration_seconds: null });
         expect(byId.get(lostPatient)).toMatchObject({ metadata: {}, patient_id: '01900000-0000-7000-8000-000000000000', patient_name: null });
       } else {

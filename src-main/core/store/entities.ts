@@ -32,6 +32,11 @@ export class EntityStore {
     this.stmt = statementCache(db);
   }
 
+  /** Whether the record's server state is stored (read without parsing the record). */
+  hasServer(entity: SyncEntity, id: string): boolean {
+    return this.stmt(`SELECT 1 FROM ${ENTITY_TABLES[entity]} WHERE id = ? AND server IS NOT NULL`).get(id) !== undefined;
+  }
+
   get<T = Json>(entity: SyncEntity, id: string): StoredEntity<T> | null {
     const row = this.stmt(`SELECT data, server FROM ${ENTITY_TABLES[entity]} WHERE id = ?`).get(id) as
       | { data: string; server: string | null }

@@ -36,20 +36,32 @@ export async function insertRows<T extends keyof Database & string, R = Record<s
 ): Promise<R[]> {
   if (!rows.length) return [];
   const postgres = isPostgres(db);
-  const columns = [...new Set(rows.flatMap((row) => Object.keys(row).filter((k) => (row as Record<string, unknown>)[k] !== undefined)))];
+  // Every key with a value in some row, in first-seen order. Loops without an array per row: a
+  // batch inserts hundreds of rows per table, and the arrays cost more than the statement's text.
+  const seen = new Set<string>();
+  const columns: string[] = [];
+  for (const row of rows) {
+    for (const key in row) {
+      if ((row as Record<string, unknown>)[key] !== undefined && !seen.has(key)) {
+        seen.add(key);
+        columns.push(key);
+      }
+    }
+  }
   const head = `insert into ${quoted(table)} (${columns.map(quoted).join(', ')}) values `;
   const tail = `${options.ignoreConflicts ? ' on conflict do nothing' : ''}${options.returning ? ` returning ${options.returning.map(quoted).join(', ')}` : ''}`;
   const out: R[] = [];
   for (const part of chunked(rows, Math.max(1, Math.floor(ROW_PARAMETERS / columns.length)))) {
-    const parameters: unknown[] = [];
-    let complete = true;
+    const parameters: unknown[] = new Array(part.length * columns.length);
+    let n = 0;
     for (const row of part) {
-      for (const column of columns) {
-        const value = (row as Record<string, unknown>)[column];
-        if (value === undefined) complete = false;
-        else parameters.push(value);
+      for (let c = 0; c < columns.length; c++) {
+        const value = (row as Record<string, unknown>)[columns[c]!];
+        if (value !== undefined) parameters[n++] = value;
       }
     }
+    const complete = n === parameters.length;
+    parameters.length = n;
     // Rows with every column (a batch's created records, audit entries, change rows) share one
     // text per table, column list and row count: made once, as the statement cache prepares it once.
     const text = complete ? fullRowsText(postgres, head, tail, columns.length, part.length) : partialRowsText(postgres, head, tail, columns, part);

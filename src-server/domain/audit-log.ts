@@ -91,11 +91,15 @@ export function diffFields(before: object | null | undefined, after: object | nu
   const changes: Changes = {};
   const b = (before ?? {}) as Record<string, unknown>;
   const a = (after ?? {}) as Record<string, unknown>;
-  for (const key of new Set([...Object.keys(b), ...Object.keys(a)])) {
-    if (key === 'updated_at' || key === 'version') continue;
-    if (sameJson(b[key], a[key])) continue;
+  const compare = (key: string) => {
+    if (key === 'updated_at' || key === 'version') return;
+    if (sameJson(b[key], a[key])) return;
     changes[key] = REDACTED.has(key) ? { before: '[redacted]', after: '[redacted]' } : boundedChange(b[key], a[key]);
-  }
+  };
+  // The keys before, then those only after, in that order (no key lists or sets built: every
+  // change of a push batch's hundreds is diffed).
+  for (const key of Object.keys(b)) compare(key);
+  for (const key of Object.keys(a)) if (!Object.hasOwn(b, key)) compare(key);
   return changes;
 }
 
@@ -120,7 +124,7 @@ export async function appendAuditEntries(trx: Transaction<Database>, actor: Acto
   const last = await trx.selectFrom('audit_log').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst();
   let prev = last?.hash ?? GENESIS_HASH;
   const rows = entries.map((entry) => {
-    const fields: ChainedFields = {
+    const row: ChainedFields & { hash: string } = {
       organization_id: actor.organizationId,
       actor_type: actor.type,
       actor_id: actor.id,
@@ -134,9 +138,10 @@ export async function appendAuditEntries(trx: Transaction<Database>, actor: Acto
       ip: actor.ip,
       created_at: now,
       prev_hash: prev,
+      hash: '', // the hash covers every field but itself (entryHash)
     };
-    prev = entryHash(fields);
-    return { ...fields, hash: prev };
+    prev = row.hash = entryHash(row);
+    return row;
   });
   await insertRows(trx, 'audit_log', rows);
 }

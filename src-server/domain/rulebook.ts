@@ -236,7 +236,8 @@ export async function applyRule(m: Mutation, name: MutatorName, args: { id: stri
     const before = e === 'schedule' ? (loadedRecord?.row as { version: number } | undefined) : loaded && (rowOf(e, loaded) as { version: number });
     const created = !before;
     const version = created ? 1 : before.version + 1;
-    const row = { ...rowOf(e, record), version };
+    const row = rowOf(e, record); // a new object: the version is set on it, not on a copy of it
+    row.version = version;
     if (created) await m.insert(TABLE[e], recordKey(e, record.id), row);
     else {
       const changed = Object.fromEntries(Object.entries(row).filter(([k, v]) => (before as Record<string, unknown>)[k] !== v));

@@ -15,7 +15,7 @@
  */
 import { sql, type ExpressionBuilder, type RawBuilder } from 'kysely';
 import type { CallStatus } from '../../src-shared/domain/call-status';
-import { durationSeconds } from '../../src-shared/mutators/rules';
+import { durationBetween, durationSeconds, storedMillisAt, TIMESTAMP_LENGTH } from '../../src-shared/mutators/rules';
 import type { CallListQuery, CallRead } from '../../src-shared/schemas/calls';
 import type { Page, PageRequest } from '../../src-shared/schemas/common';
 import type { Db } from '../db/connection';
@@ -120,43 +120,37 @@ const listPageJson = new QueryTemplate('calls list as JSON', (db: Db, p) =>
 const DURATION = ',"duration_seconds":null,';
 const ENDED = ',"ended_at":';
 const STARTED = ',"started_at":"';
-/** a stored timestamp's length (toISOString) */
-const STAMP = 24;
 
-/**
- * What withDuration needs from a listed call's JSON: where `duration_seconds` is and the
- * call's `started_at` and `ended_at`. Read from the text when they are plain 24-character
- * strings (every stored timestamp); from JSON.parse of the whole call otherwise, so any
- * stored text is read right. Safe to search the text: a JSON string cannot hold an unescaped
- * `"`, so `,"duration_seconds":null,` is found only as the property itself, the last match
- * after `metadata` (an object that could have a key of that name), and nothing after it is
- * text but two timestamps.
- */
-function timesOf(call: string): { at: number; startedAt: string; endedAt: string | null } {
-  const at = call.lastIndexOf(DURATION);
-  if (at < 0) throw new Error('calls list: a listed call without duration_seconds');
-  let endedAt: string | null = null;
-  let endedKey = at - ENDED.length - 4;
-  if (!call.startsWith('null', at - 4)) {
-    endedKey = at - ENDED.length - STAMP - 2;
-    endedAt = call.slice(endedKey + ENDED.length + 1, at - 1);
-  }
-  const startedKey = endedKey - STARTED.length - STAMP - 1;
-  const startedAt = call.slice(startedKey + STARTED.length, endedKey - 1);
-  // Each value framed by its own key and quotes, holding no `"` (so not straddling a property)
-  // and no `\` (so its text is the stored one, unescaped).
-  const plain =
-    call.startsWith(ENDED, endedKey) &&
-    (endedAt === null || (call[endedKey + ENDED.length] === '"' && call[at - 1] === '"' && plainText(endedAt))) &&
-    call.startsWith(STARTED, startedKey) &&
-    call[endedKey - 1] === '"' &&
-    plainText(startedAt);
-  if (plain) return { at, startedAt, endedAt };
-  const parsed = JSON.parse(call) as { started_at: string; ended_at: string | null };
-  return { at, startedAt: parsed.started_at, endedAt: parsed.ended_at };
+/** A listed call's duration: where it goes in the call's JSON text, and its value. */
+interface Duration {
+  at: number;
+  seconds: number | null;
 }
 
-const plainText = (text: string) => !text.includes('"') && !text.includes('\\');
+/**
+ * The duration of a listed call from its JSON text. The timestamps are read in place when they
+ * are stored timestamps (`toISOString()` form: digits and `-T:.Z` only, so written into JSON
+ * as they are), from JSON.parse of the whole call otherwise, so any stored text is read right.
+ * Safe to search the text: a JSON string cannot hold an unescaped `"`, so
+ * `,"duration_seconds":null,` is found only as the property itself (the last match: `metadata`,
+ * an object, comes before it and could have a key of that name, and nothing after it is text
+ * but two timestamps), and a value framed by its key and quotes that holds no `"` is that value.
+ */
+function durationIn(call: string): Duration {
+  const at = call.lastIndexOf(DURATION);
+  if (at < 0) throw new Error('calls list: a listed call without duration_seconds');
+  // a call still running: no end, no duration (whatever its start)
+  if (call.startsWith(`${ENDED}null`, at - ENDED.length - 4)) return { at, seconds: null };
+  const endedKey = at - ENDED.length - TIMESTAMP_LENGTH - 2;
+  const startedKey = endedKey - STARTED.length - TIMESTAMP_LENGTH - 1;
+  if (call.startsWith(ENDED, endedKey) && call.charCodeAt(endedKey + ENDED.length) === 34 && call.charCodeAt(at - 1) === 34 && call.startsWith(STARTED, startedKey) && call.charCodeAt(endedKey - 1) === 34) {
+    const startedMs = storedMillisAt(call, startedKey + STARTED.length);
+    const endedMs = storedMillisAt(call, endedKey + ENDED.length + 1);
+    if (!Number.isNaN(startedMs) && !Number.isNaN(endedMs)) return { at, seconds: durationBetween(startedMs, endedMs) };
+  }
+  const parsed = JSON.parse(call) as { started_at: string; ended_at: string | null };
+  return { at, seconds: durationSeconds(parsed.started_at, parsed.ended_at) };
+}
 
 const listCount = new QueryTemplate('calls count', (db: Db, p) =>
   db
@@ -253,15 +247,14 @@ export async function listCallsJson(ctx: ServerContext, actor: Actor, query: Cal
   const rows = found.rows as [call: string][];
   const count = Math.min(rows.length, query.limit);
   let items = '';
-  let last: { startedAt: string; call: string } | null = null;
   for (let i = 0; i < count; i++) {
     const call = rows[i]![0];
-    const { at, startedAt, endedAt } = timesOf(call);
-    items += `${i ? ',' : ''}${call.slice(0, at)},"duration_seconds":${durationSeconds(startedAt, endedAt)}${call.slice(at + DURATION.length - 1)}`;
-    last = { startedAt, call };
+    const { at, seconds } = durationIn(call);
+    items += `${i ? ',' : ''}${call.slice(0, at)},"duration_seconds":${seconds}${call.slice(at + DURATION.length - 1)}`;
   }
-  // the cursor's keys: the last call's started_at and id (read once a page, hence the parse)
-  const next = rows.length > query.limit && last ? encodeCursor('calls', [last.startedAt, (JSON.parse(last.call) as { id: string }).id] satisfies KeyValue[]) : null;
+  // the cursor's keys, the last call's started_at and id: parsed from its text, once a page
+  const last = rows.length > query.limit && count > 0 ? (JSON.parse(rows[count - 1]![0]) as { started_at: string; id: string }) : null;
+  const next = last ? encodeCursor('calls', [last.started_at, last.id] satisfies KeyValue[]) : null;
   // the envelope's properties in the order the route's serializer writes them
   return `{"items":[${items}],"page":${query.page},"limit":${query.limit},"next_cursor":${JSON.stringify(next)}${total === undefined ? '' : `,"total":${total}`}}`;
 }

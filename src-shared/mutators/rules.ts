@@ -54,37 +54,79 @@ export function callNumber(field: string, text: string, country: string): string
 
 export function durationSeconds(startedAt: string, endedAt: string | null): number | null {
   if (!endedAt) return null;
-  return Math.max(0, Math.round((isoMillis(endedAt) - isoMillis(startedAt)) / 1000));
+  return durationBetween(isoMillis(startedAt), isoMillis(endedAt));
 }
+
+/** A call's duration in whole seconds, never negative, from its start and end as epoch ms. */
+export function durationBetween(startedMs: number, endedMs: number): number {
+  return Math.max(0, Math.round((endedMs - startedMs) / 1000));
+}
+
+/** a stored timestamp's length: `toISOString()`, YYYY-MM-DDTHH:MM:SS.sssZ */
+export const TIMESTAMP_LENGTH = 24;
 
 /**
  * `Date.parse`, read directly from the digits when the text is a stored timestamp's form
- * (`toISOString()`: YYYY-MM-DDTHH:MM:SS.sssZ, every field in range), Date.parse otherwise.
- * Every calls page computes 50 durations from 100 timestamps, and V8's general parser took
- * about four times as long as this (docs/BENCHMARKS.md, "The request path").
+ * (`toISOString()`, every field in range), Date.parse otherwise. Every calls page computes 50
+ * durations from 100 timestamps, and V8's general parser took about twice as long as this
+ * (docs/BENCHMARKS.md, "The request path").
  */
 export function isoMillis(text: string): number {
-  if (text.length !== 24 || text[4] !== '-' || text[7] !== '-' || text[10] !== 'T' || text[13] !== ':' || text[16] !== ':' || text[19] !== '.' || text[23] !== 'Z') {
-    return Date.parse(text);
-  }
-  const year = digitsAt(text, 0, 4), month = digitsAt(text, 5, 7), day = digitsAt(text, 8, 10);
-  const hour = digitsAt(text, 11, 13), minute = digitsAt(text, 14, 16), second = digitsAt(text, 17, 19), ms = digitsAt(text, 20, 23);
-  // Date.UTC reads years 0-99 as 1900-1999; an out-of-range field is Date.parse's to judge (NaN,
-  // or 24:00:00.000 as the next midnight); a day past the month's end rolls over in both.
-  if (year < 100 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || ms < 0) {
-    return Date.parse(text);
-  }
-  return Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  return text.length === TIMESTAMP_LENGTH ? isoMillisAt(text, 0) : Date.parse(text);
 }
 
 /**
- * The decimal number in text[from, to), or -1 if a character there is not a digit. A function
- * of its own, not a closure in isoMillis: tsx (esbuild's keepNames) names every closure when it
- * is created, which on this path cost as much as the parsing.
+ * isoMillis of the 24 characters of `text` from `from` (Date.parse of that slice), read in
+ * place: the calls list finds its timestamps inside a call's JSON text.
  */
-function digitsAt(text: string, from: number, to: number): number {
+export function isoMillisAt(text: string, from: number): number {
+  const ms = storedMillisAt(text, from);
+  return Number.isNaN(ms) ? Date.parse(text.slice(from, from + TIMESTAMP_LENGTH)) : ms;
+}
+
+/**
+ * The epoch ms of the stored timestamp at text[from] (`toISOString()` form, every field in
+ * range: then equal to Date.parse of it), or NaN if the text there is not one. Such a text holds
+ * only digits and `-T:.Z`, which the calls list relies on when it reads one inside JSON.
+ */
+export function storedMillisAt(text: string, from: number): number {
+  if (
+    text.charCodeAt(from + 4) !== 45 || text.charCodeAt(from + 7) !== 45 || text.charCodeAt(from + 10) !== 84 || text.charCodeAt(from + 13) !== 58 ||
+    text.charCodeAt(from + 16) !== 58 || text.charCodeAt(from + 19) !== 46 || text.charCodeAt(from + 23) !== 90 || from < 0 || from + TIMESTAMP_LENGTH > text.length
+  ) {
+    return NaN;
+  }
+  const year = digitsAt(text, from, 4), month = digitsAt(text, from + 5, 2), day = digitsAt(text, from + 8, 2);
+  const hour = digitsAt(text, from + 11, 2), minute = digitsAt(text, from + 14, 2), second = digitsAt(text, from + 17, 2), ms = digitsAt(text, from + 20, 3);
+  // An out-of-range field is Date.parse's to judge (NaN, or 24:00:00.000 as the next midnight); a
+  // day past the month's end rolls over in both. Years before 100 are left to it as well.
+  if (year < 100 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || ms < 0) {
+    return NaN;
+  }
+  return daysFromCivil(year, month, day) * 86_400_000 + hour * 3_600_000 + minute * 60_000 + second * 1000 + ms;
+}
+
+/**
+ * Days from 1970-01-01 to a proleptic Gregorian date, as Date.UTC counts them (H. Hinnant's
+ * days_from_civil; a day past the month's end rolls over the same way). Arithmetic only:
+ * Date.UTC cost four times as much.
+ */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  return era * 146_097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719_468;
+}
+
+/**
+ * The decimal number of `count` digits at text[from], or -1 if a character there is not a
+ * digit. A function of its own, not a closure in storedMillisAt: tsx (esbuild's keepNames) names
+ * every closure when it is created, which on this path cost as much as the parsing.
+ */
+function digitsAt(text: string, from: number, count: number): number {
   let v = 0;
-  for (let i = from; i < to; i++) {
+  for (let i = from; i < from + count; i++) {
     const d = text.charCodeAt(i) - 48;
     if (d < 0 || d > 9) return -1;
     v = v * 10 + d;

@@ -4,7 +4,7 @@
  * text that merely looks like one.
  */
 import { describe, expect, it } from 'vitest';
-import { durationSeconds, isoMillis } from '../../src-shared/mutators/rules';
+import { durationSeconds, isoMillis, isoMillisAt } from '../../src-shared/mutators/rules';
 
 /** a small seeded generator: the same cases on every run */
 function rng(seed: number) {
@@ -38,6 +38,16 @@ describe('isoMillis', () => {
       return chars.join('');
     });
     expect([...fixed, ...mutated].filter((t) => !same(t))).toEqual([]);
+  });
+
+  it('reads a timestamp inside a longer text as Date.parse reads it cut out', () => {
+    const next = rng(3);
+    for (let i = 0; i < 2_000; i++) {
+      const stamp = new Date(Math.floor(next() * 4e12)).toISOString();
+      const text = `{"started_at":"${stamp}","x":1}`;
+      expect(isoMillisAt(text, 15)).toBe(Date.parse(stamp));
+    }
+    expect(isoMillisAt('{"started_at":"2026-12-01T10:00:00Z","x":1}', 15)).toBe(Date.parse('2026-12-01T10:00:00Z","x'));
   });
 
   it('gives a call its duration in whole seconds, never negative, null while it runs', () => {

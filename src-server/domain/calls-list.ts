@@ -5,10 +5,10 @@
  * - `listCalls`: rows to `CallRead` objects (both stores; seed 003's facade maps them on);
  * - `listCallsJson`: on SQLite, the page as the JSON text of seed 000's answer, each call's object
  *   written by SQLite (`json_object`) in the order and form of `CallRead`, joined in JavaScript
- *   with the one computed field (`duration_seconds`, the rulebook's `durationSeconds`). Turning
- *   50 rows of 19 columns into JavaScript strings and objects, and back into JSON, was most of
- *   what the list cost beyond the SQL itself; this path creates 5 strings a row instead of 19
- *   and no objects. On PostgreSQL it answers null and the caller serialises `listCalls`.
+ *   with the one computed field (`duration_seconds`, the rulebook's durations). Turning 50 rows
+ *   of 19 columns into JavaScript strings and objects, and back into JSON, was most of what the
+ *   list cost beyond the SQL itself; this path creates one string a row instead of 19 values and
+ *   no objects. On PostgreSQL it answers null and the caller serialises `listCalls`.
  *
  * Both read the same rows through the same conditions; a test holds every listed call equal to
  * the call fetched alone (test/api/calls.test.ts).

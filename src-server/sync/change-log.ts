@@ -54,7 +54,7 @@ export async function appendSyncChanges(
   now: string,
 ): Promise<CommittedChange[]> {
   if (!changes.length) return [];
-  const records = new Map<string, { entity: string; entityId: string; op: 'delete' | 'upsert'; owners: Set<string> | null }>();
+  const records = new Map<string, { entity: string; entityId: string; op: 'delete' | 'upsert'; owners: Set<string> | null; created: boolean }>();
   for (const change of changes) {
     const key = recordKey(change.entity, change.entityId);
     const earlier = records.get(key);
@@ -66,6 +66,7 @@ export async function appendSyncChanges(
       entityId: change.entityId,
       op: change.action === 'delete' ? 'delete' : 'upsert',
       owners: owners === null || earlier?.owners === null ? null : new Set([...(earlier?.owners ?? []), ...owners]),
+      created: earlier ? earlier.created : change.action === 'create',
     });
   }
   const list = [...records.values()];
@@ -98,9 +99,14 @@ export async function appendSyncChanges(
   const owned = list.filter((r) => r.owners !== null);
   const audienceRows = owned.flatMap((r) => [...r.owners!].map((userId) => ({ entity: r.entity, entity_id: r.entityId, user_id: userId, organization_id: organizationId })));
   await insertRows(trx, 'sync_audience', audienceRows, { ignoreConflicts: true });
-  const audiences = new Map<string, string[]>(owned.map((r) => [recordKey(r.entity, r.entityId), []]));
+  // A record created by these changes has no audience but the owners just written: a create is
+  // refused for an id the organization has (the rulebook), and records are never deleted, so
+  // no earlier row can exist. The others' audiences are read back (a push batch of creates
+  // reads none).
+  const audiences = new Map<string, string[]>(owned.map((r) => [recordKey(r.entity, r.entityId), r.created ? [...r.owners!] : []]));
+  const toRead = new Set(owned.filter((r) => !r.created).map((r) => recordKey(r.entity, r.entityId)));
   for (const [entity, ids] of byEntity) {
-    for (const part of chunked(ids.filter((id) => audiences.has(recordKey(entity, id))))) {
+    for (const part of chunked(ids.filter((id) => toRead.has(recordKey(entity, id))))) {
       const rows = await trx
         .selectFrom('sync_audience')
         .select(['entity_id', 'user_id'])

@@ -11,6 +11,7 @@ import type { ServerContext } from '../domain/server-context';
 import { ApiError } from './api-error';
 import { RateLimiter, type Limiter, type RateDecision, type RateWindow } from './rate-limit';
 import { registerRefusalAudit } from './refusal-audit';
+import { pathOf } from './request-path';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -40,15 +41,10 @@ export function requestMeta(request: FastifyRequest) {
     // kept for correlation with the client's logs, bounded; never used as the request's id
     clientRequestId: typeof given === 'string' && given.length > 0 ? given.slice(0, 128) : null,
     ip: request.ip,
-    route: routeOf(request),
+    route: `${request.method} ${pathOf(request)}`,
   };
 }
 
-/** "METHOD /path" without the query string (an API key use's audit entry names it). */
-function routeOf(request: FastifyRequest): string {
-  const q = request.url.indexOf('?');
-  return `${request.method} ${q < 0 ? request.url : request.url.slice(0, q)}`;
-}
 
 /** The signed-in actor; routes marked public must not call this. */
 export function actorOf(request: FastifyRequest): Actor {

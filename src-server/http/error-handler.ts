@@ -12,6 +12,7 @@ import type { ErrorCode } from '../../src-shared/schemas/errors';
 import { ONCALL_V1 } from '../../src-shared/api-paths';
 import { isStoreUnavailable } from '../db/errors';
 import { ApiError } from './api-error';
+import { pathOf } from './request-path';
 
 const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'INVALID_JSON',
@@ -225,7 +226,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.addHook('onRoute', (route) => allowed.add(route.url, route.method));
 
   const missing = (request: FastifyRequest, reply: FastifyReply) => {
-    const path = request.url.split('?')[0]!;
+    const path = pathOf(request);
     const methods = allowed.for(path);
     if (methods.length > 0) {
       reply.header('Allow', methods.join(', '));

@@ -10,6 +10,7 @@ import { NO_ORGANIZATION, systemActor, type Actor } from '../domain/actor';
 import { appendStandaloneEntry } from '../domain/audit-log';
 import type { ServerContext } from '../domain/server-context';
 import { requestMeta } from './auth';
+import { pathOf } from './request-path';
 
 const MINUTE_MS = 60_000;
 
@@ -47,7 +48,7 @@ export function registerRefusalAudit(app: FastifyInstance, ctx: ServerContext): 
         action,
         entity: 'request',
         entityId: null,
-        after: { request: `${request.method} ${request.url.split('?')[0]}`.slice(0, 300), status },
+        after: { request: `${request.method} ${pathOf(request)}`.slice(0, 300), status },
       },
       ctx.now().toISOString(),
     )

@@ -47,11 +47,27 @@ export interface GatewayRig {
 export async function startGatewayRig(users: Record<string, string>): Promise<GatewayRig> {
   // One after the other: on a loaded machine the build and the API's start compete for CPU.
   const rendererDir = await buildRenderer();
-  const api = await startApiServer();
-  const [rtpengine, trunkPort] = await Promise.all([startRtpengine(), freePort()]);
-  const kamailio = await startKamailio({ domain: DOMAIN, users, gateway: { ngPort: rtpengine.ngPort, trunkPrefix: TRUNK_PREFIX, trunkPort } });
-  const link = await startTcpCut(kamailio.port);
-  const browser = await launchBrowser();
+  // A part that fails to start (a missing Debian package) takes down the ones started before it:
+  // the suite's afterAll has no rig to stop, and an API left running outlives the test run.
+  const started: (() => Promise<unknown>)[] = [async () => rmSync(rendererDir, { recursive: true, force: true })];
+  const start = async <T>(part: Promise<T>, stop: (it: T) => Promise<unknown>): Promise<T> => {
+    const it = await part;
+    started.unshift(() => stop(it));
+    return it;
+  };
+  let parts;
+  try {
+    const api = await start(startApiServer(), stopAndClean);
+    const [rtpengine, trunkPort] = await Promise.all([start(startRtpengine(), (r) => r.stop()), freePort()]);
+    const kamailio = await start(startKamailio({ domain: DOMAIN, users, gateway: { ngPort: rtpengine.ngPort, trunkPrefix: TRUNK_PREFIX, trunkPort } }), (k) => k.close());
+    const link = await start(startTcpCut(kamailio.port), (l) => l.close());
+    const browser = await start(launchBrowser(), (b) => b.close());
+    parts = { api, rtpengine, trunkPort, kamailio, link, browser };
+  } catch (err) {
+    for (const stop of started) await stop().catch(() => undefined);
+    throw err;
+  }
+  const { api, rtpengine, trunkPort, kamailio, link, browser } = parts;
   const running = new Set<SippCall>();
   return {
     api,

@@ -11,7 +11,9 @@
  *   a builder must not read anything else that varies between calls (comment it if it does);
  * - every parameter of the compiled query must be a placeholder (checked when the template is
  *   made): a value written into the builder itself would otherwise be reused for every caller;
- * - binding fails loudly when a named value is missing.
+ * - binding fails loudly when a named value is missing;
+ * - a value the SQL must hold as written (a LIMIT: db/literal-limit.ts) is declared a literal:
+ *   its value is then part of the shape, and the builder reads it with `p.literal(name)`.
  */
 import type { Compilable, CompiledQuery } from 'kysely';
 import { ARRAY_ROWS } from './statement-cache';
@@ -24,6 +26,8 @@ export interface Placeholders {
   /** the placeholder of a present value, typed as the value it stands for */
   <T = string>(name: string): T;
   has(name: string): boolean;
+  /** the value of a name the template declares literal (a whole number, part of the shape) */
+  literal(name: string): number;
 }
 
 const MARK = '\u0000template-value:';
@@ -52,7 +56,7 @@ export class QueryTemplate<D extends object> {
      * new key for the statement cache to hash (the whole SQL, ~1.5 KB for the calls list) on
      * every execution, where the template's own string keeps its hash.
      */
-    private readonly options: { arrayRows?: boolean } = {},
+    private readonly options: { arrayRows?: boolean; literals?: readonly string[] } = {},
   ) {}
 
   /** The query for these values: compiled the first time its shape is met, then only bound. */
@@ -61,11 +65,12 @@ export class QueryTemplate<D extends object> {
     // that ordered the same names differently would only get a second, equal template).
     let shape = '';
     for (const k in values) if (values[k] !== undefined) shape += `${k},`;
+    for (const k of this.options.literals ?? []) shape += `${k}=${values[k]},`;
     let shapes = this.byDb.get(db);
     if (!shapes) this.byDb.set(db, (shapes = new Map()));
     let template = shapes.get(shape);
     if (!template) {
-      template = this.make(db, new Set(Object.keys(values).filter((k) => values[k] !== undefined)));
+      template = this.make(db, new Set(Object.keys(values).filter((k) => values[k] !== undefined)), values);
       // A shape is a subset of a fixed list of names, so there are few; bound all the same.
       if (shapes.size >= 1024) shapes.clear();
       shapes.set(shape, template);
@@ -80,12 +85,21 @@ export class QueryTemplate<D extends object> {
     return { query: compiled.query, queryId: compiled.queryId, sql: compiled.sql, parameters } as CompiledQuery<R>;
   }
 
-  private make(db: D, present: Set<string>): Template {
+  private make(db: D, present: Set<string>, values: TemplateValues): Template {
+    const literals = new Set(this.options.literals);
     const p = ((name: string) => {
       if (!present.has(name)) throw new Error(`${this.name}: the builder used ${name}, which is absent (check p.has first)`);
+      if (literals.has(name)) throw new Error(`${this.name}: ${name} is a literal: read it with p.literal`);
       return `${MARK}${name}`;
     }) as Placeholders;
     p.has = (name) => present.has(name);
+    p.literal = (name) => {
+      const value = values[name];
+      if (!literals.has(name)) throw new Error(`${this.name}: ${name} is not declared literal`);
+      // a whole number only: it is written into the SQL, and it keys the shape
+      if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw new Error(`${this.name}: ${name} must be a whole number, not ${String(value)}`);
+      return value;
+    };
     const built = this.build(db, p).compile();
     const compiled = this.options.arrayRows ? { ...built, sql: ARRAY_ROWS + built.sql } : built;
     const slots = compiled.parameters.map((param, i) => {

@@ -10,6 +10,7 @@ import type { AuditAction } from '../../src-shared/schemas/audit';
 import type { Database } from '../db/schema';
 import type { Actor } from './actor';
 import { insertRows } from '../db/bulk-insert';
+import { literalLimit } from '../db/literal-limit';
 import { lockAuditChain } from '../db/locks';
 import { entryHash, GENESIS_HASH, type ChainedFields } from './audit-chain';
 
@@ -121,7 +122,7 @@ export async function appendAuditEntries(trx: Transaction<Database>, actor: Acto
   // Several instances append at once on PostgreSQL: without the lock two could read the same
   // head and fork the chain. Taken before reading the head, so the read sees the last holder's entry.
   await lockAuditChain(trx);
-  const last = await trx.selectFrom('audit_log').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  const last = await trx.selectFrom('audit_log').select('hash').orderBy('id', 'desc').limit(literalLimit(1)).executeTakeFirst();
   let prev = last?.hash ?? GENESIS_HASH;
   const rows = entries.map((entry) => {
     const row: ChainedFields & { hash: string } = {

@@ -90,7 +90,7 @@ const listPage = new QueryTemplate('calls list', (db: Db, p) =>
     sql`${PATIENT_NAME}`.as('patient_name') as unknown as RawBuilder<unknown>,
     eb.ref('users.name').as('agent_name') as unknown as RawBuilder<unknown>,
   ]),
-  { arrayRows: true },
+  { arrayRows: true, literals: ['limit'] },
 );
 
 /**
@@ -114,7 +114,7 @@ const ROW_JSON = sql`json_object(
 
 const listPageJson = new QueryTemplate('calls list as JSON', (db: Db, p) =>
   pageQuery(db, p, () => [ROW_JSON.as('call') as unknown as RawBuilder<unknown>]),
-  { arrayRows: true },
+  { arrayRows: true, literals: ['limit'] },
 );
 
 const DURATION = ',"duration_seconds":null,';

@@ -16,6 +16,7 @@ import type { Expression, ExpressionBuilder, SelectQueryBuilder } from 'kysely';
 import type { Page, PageRequest } from '../../src-shared/schemas/common';
 import type { Placeholders, TemplateValues } from '../db/query-templates';
 import { ApiError } from '../http/api-error';
+import { literalLimit } from '../db/literal-limit';
 
 export type KeyValue = string | number | null;
 
@@ -111,7 +112,7 @@ export async function fetchPage<R, T>(spec: PageSpec<R, T>): Promise<Page<T>> {
   }
   // One row more than the page says whether there is a next page, without counting.
   const [found, counted] = await Promise.all([
-    rows.limit(query.limit + 1).execute(),
+    rows.limit(literalLimit(query.limit + 1)).execute(),
     query.include_total ? spec.count().executeTakeFirstOrThrow() : undefined,
   ]);
   const more = found.length > query.limit;
@@ -151,7 +152,7 @@ export function orderedPage<Q extends SelectQueryBuilder<any, any, any>>(rows: Q
   for (const k of keys) q = q.orderBy(k.by as string, k.dir ?? 'asc') as Q;
   if (p.has('cursor')) q = q.where((eb) => after(eb, keys, (i) => (p.has(`after${i}`) ? p(`after${i}`) : null))) as Q;
   else if (p.has('offset')) q = q.offset(p<number>('offset')) as Q;
-  return q.limit(p<number>('limit')) as Q;
+  return q.limit(literalLimit(p.literal('limit'))) as Q;
 }
 
 /** The envelope of a page from its fetched rows (one more than the page when there is a next one). */

@@ -4,6 +4,7 @@
  */
 import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../db/connection';
+import { literalLimit } from '../db/literal-limit';
 import { hashPassword, OWASP_SCRYPT } from '../http/secrets';
 
 export const DEMO_PASSWORD = 'demo-password';
@@ -26,7 +27,7 @@ const PATIENTS = [
 ] as const;
 
 export async function seedDemoIfEmpty(db: Db, now = new Date(), scryptN?: number): Promise<boolean> {
-  const any = await db.selectFrom('organizations').select('id').limit(1).executeTakeFirst();
+  const any = await db.selectFrom('organizations').select('id').limit(literalLimit(1)).executeTakeFirst();
   if (any) return false;
   await seedDemo(db, { now, scryptN });
   return true;

@@ -12,6 +12,7 @@
 import type { Transaction } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { SyncNotice } from '../../src-shared/schemas/sync';
+import { literalLimit } from '../db/literal-limit';
 import type { Database } from '../db/schema';
 
 type Trx = Transaction<Database>;
@@ -50,7 +51,7 @@ export async function overwrittenBy(
     .where('entity_id', '=', write.entityId)
     .where('action', 'in', ['create', 'update'])
     .orderBy('id', 'desc')
-    .limit(later)
+    .limit(literalLimit(later))
     .execute();
   const losers = new Map<string, Overwrite>();
   const settled = new Set<string>();

@@ -25,6 +25,7 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import { SYNC_ENTITIES, type PokeEvent, type SyncEntity } from '../../src-shared/schemas/sync';
+import { literalLimit } from '../db/literal-limit';
 import type { Database } from '../db/schema';
 import { horizonOf } from './change-log';
 import { noticesFor } from './overwrites';
@@ -156,7 +157,7 @@ async function newestSeenBelow(trx: Trx, organizationId: string, userId: string,
     .where('entity', 'in', SYNC_ENTITIES)
     .where(seenByAgent(userId))
     .orderBy('seq', 'desc')
-    .limit(1)
+    .limit(literalLimit(1))
     .executeTakeFirst();
   return row ? Number(row.seq) : floor;
 }

@@ -8,6 +8,7 @@ import { SYNC_ENTITIES, type Change, type PullQuery, type PullResponse, type Syn
 import { requireUser, type Actor } from '../domain/actor';
 import type { ServerContext } from '../domain/server-context';
 import { readRows, rowReader } from '../db/array-rows';
+import { literalLimit } from '../db/literal-limit';
 import { ApiError } from '../http/api-error';
 import { backfillChangeLog, headOf, horizonOf, pruneTombstones } from './change-log';
 import { changeFor, seenByAgent } from './change-view';
@@ -59,7 +60,7 @@ export async function pull(ctx: ServerContext, actor: Actor, query: PullQuery): 
       .where('seq', '>', query.cursor)
       .where('entity', 'in', SYNC_ENTITIES)
       .orderBy('seq')
-      .limit(query.limit + 1);
+      .limit(literalLimit(query.limit + 1));
     if (!seesAll(viewer)) {
       rows = rows.where(seenByAgent(viewer.userId));
     }

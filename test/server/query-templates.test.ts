@@ -6,6 +6,7 @@
  */
 import { DummyDriver, Kysely, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import { literalLimit } from '../../src-server/db/literal-limit';
 import { QueryTemplate } from '../../src-server/db/query-templates';
 import { ARRAY_ROWS } from '../../src-server/db/statement-cache';
 
@@ -52,6 +53,28 @@ describe('query templates', () => {
     const b = list.compile(db, { limit: 11, status: 'missed', org: 'o2' });
     expect(b.sql).toBe(a.sql);
     expect(b.parameters).toEqual(['o2', 'missed', 11]);
+  });
+
+  it('writes a literal into the SQL, one text per value, and binds only the rest', () => {
+    const paged = new QueryTemplate('paged', (d: typeof db, p) => d.selectFrom('calls').select('id').where('organization_id', '=', p('org')).limit(literalLimit(p.literal('limit'))), {
+      literals: ['limit'],
+    });
+    const a = paged.compile(db, { org: 'o1', limit: 51 });
+    const b = paged.compile(db, { org: 'o2', limit: 11 });
+    const c = paged.compile(db, { org: 'o3', limit: 51 });
+    expect(a.sql).toMatch(/limit 51$/);
+    expect(b.sql).toMatch(/limit 11$/);
+    expect(c.sql).toBe(a.sql);
+    expect([a.parameters, b.parameters, c.parameters]).toEqual([['o1'], ['o2'], ['o3']]);
+  });
+
+  it('refuses a literal that is not a whole number, and a literal read as a placeholder', () => {
+    const paged = new QueryTemplate('paged', (d: typeof db, p) => d.selectFrom('calls').select('id').limit(literalLimit(p.literal('limit'))), { literals: ['limit'] });
+    expect(() => paged.compile(db, { limit: '5; drop table calls' })).toThrow(/whole number/);
+    expect(() => paged.compile(db, { limit: 1.5 })).toThrow(/whole number/);
+    const bound = new QueryTemplate('bound', (d: typeof db, p) => d.selectFrom('calls').select('id').limit(p<number>('limit')), { literals: ['limit'] });
+    expect(() => bound.compile(db, { limit: 5 })).toThrow(/literal/);
+    expect(() => literalLimit(-1)).toThrow(/whole number/);
   });
 
   it('asks for rows as arrays with the same SQL text on every call when told to', () => {

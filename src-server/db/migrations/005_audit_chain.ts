@@ -6,6 +6,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import { isPostgres } from '../dialect';
+import { literalLimit } from '../literal-limit';
 import { entryHash, GENESIS_HASH, type ChainedFields } from '../../domain/audit-chain';
 
 // the migration runs before the Database type describes these columns
@@ -25,7 +26,7 @@ export async function up(db: Db): Promise<void> {
   let prev = GENESIS_HASH;
   let after = 0;
   for (;;) {
-    const rows = await db.selectFrom('audit_log').selectAll().where('id', '>', after).orderBy('id').limit(1000).execute();
+    const rows = await db.selectFrom('audit_log').selectAll().where('id', '>', after).orderBy('id').limit(literalLimit(1000)).execute();
     if (!rows.length) break;
     for (const row of rows) {
       const fields: ChainedFields = { ...(row as ChainedFields), client_request_id: null, prev_hash: prev };

@@ -54,7 +54,21 @@ export default tseslint.config(
   },
   {
     files: ['src-server/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [electronBan], patterns: [noMain, noRenderer] }] },
+    rules: {
+      'no-restricted-imports': ['error', { paths: [electronBan], patterns: [noMain, noRenderer] }],
+      // SQLite prepares a statement again every time a bound LIMIT is bound (db/literal-limit.ts).
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name='limit']:not([arguments.0.callee.name='literalLimit'])",
+          message: 'Write a LIMIT with literalLimit(n) (db/literal-limit.ts): a bound LIMIT is planned again on every run.',
+        },
+        {
+          selector: "TaggedTemplateExpression[tag.name='sql'] > TemplateLiteral:has(> TemplateElement[value.raw=/\\blimit\\s+$/i]):not(:has(> CallExpression[callee.name='literalLimit']))",
+          message: 'Write a LIMIT in sql`` as ${literalLimit(n)} (db/literal-limit.ts): a bound LIMIT is planned again on every run.',
+        },
+      ],
+    },
   },
   {
     files: ['src-main/core/**/*.ts'],

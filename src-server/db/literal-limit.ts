@@ -8,6 +8,7 @@
  * written in; docs/BENCHMARKS.md, "LIMIT as a literal"). OFFSET is not read that way and stays
  * bound. A page size is a handful of values (the schemas bound it), so each one is a statement
  * of its own in the statement cache, prepared once. PostgreSQL takes the literal the same way.
+ * Lint refuses a server `.limit(...)` or a sql`` `LIMIT ${...}` that does not go through here.
  */
 import { sql, type RawBuilder } from 'kysely';
 

@@ -7,6 +7,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/connection';
 import { isPostgres } from '../db/dialect';
+import { literalLimit } from '../db/literal-limit';
 
 export interface ClaimLimits {
   /** rows to claim at most (this instance's free slots) */
@@ -63,7 +64,7 @@ export async function claimDue(db: Db, now: Date, leaseMs: number, limits: Claim
       SELECT d.id FROM webhook_deliveries d
       WHERE d.id IN (SELECT id FROM fits) AND d.status = 'pending' AND d.next_attempt_at <= ${nowIso}
       ORDER BY d.next_attempt_at, d.id
-      LIMIT ${limits.max}
+      LIMIT ${literalLimit(limits.max)}
       ${locking}`.execute(trx);
     if (!rows.length) return [];
     const ids = rows.map((r) => r.id);
